@@ -1,0 +1,44 @@
+package dev.inventory;
+
+import java.util.List;
+
+/**
+ * A reservation id was used again with different lines. The id is the caller's idempotency key: a
+ * retry must send the same lines, and a new cart needs a new id.
+ */
+public class IdempotencyConflictException extends InventoryException {
+  private static final long serialVersionUID = 1L;
+
+  private final String reservationId;
+  private final transient List<Line> existingLines;
+  private final transient List<Line> requestedLines;
+
+  /** For implementations of {@link Inventory}; not meant to be thrown by callers. */
+  public IdempotencyConflictException(
+      String reservationId, List<Line> existingLines, List<Line> requestedLines) {
+    super(
+        "reservation '"
+            + reservationId
+            + "' already exists with lines "
+            + existingLines
+            + ", not the requested "
+            + requestedLines);
+    this.reservationId = reservationId;
+    this.existingLines = List.copyOf(existingLines);
+    this.requestedLines = List.copyOf(requestedLines);
+  }
+
+  public String reservationId() {
+    return reservationId;
+  }
+
+  /** The lines the reservation was first made with. */
+  public List<Line> existingLines() {
+    return existingLines;
+  }
+
+  /** The merged lines of the refused request. */
+  public List<Line> requestedLines() {
+    return requestedLines;
+  }
+}
