@@ -1,0 +1,116 @@
+package dev.inventory.jdbc;
+
+import dev.inventory.Inventory;
+import dev.inventory.internal.Checks;
+import dev.inventory.jdbc.internal.Migrations;
+import dev.inventory.jdbc.internal.PostgresInventory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Handles;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The entry point of the PostgreSQL implementation.
+ *
+ * <pre>{@code
+ * Inventory inventory = JdbcInventory.builder(dataSource)
+ *     .schema("inventory")
+ *     .clock(Clock.systemUTC())
+ *     .build();
+ * }</pre>
+ *
+ * <p>The library borrows the host's {@link DataSource} (a pool such as HikariCP) for the length of
+ * each call and never closes it, never creates a pool and never loads a driver. The returned {@link
+ * Inventory} is thread-safe and meant to be built once and shared.
+ */
+public final class JdbcInventory {
+  /** The schema used unless {@link Builder#schema} says otherwise. */
+  public static final String DEFAULT_SCHEMA = "inventory";
+
+  /** The hold time of a request without a TTL, unless {@link Builder#defaultTtl} says otherwise. */
+  public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
+
+  private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+  private JdbcInventory() {}
+
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(dataSource);
+  }
+
+  /** Configures a PostgreSQL {@link Inventory}. Not thread-safe; build once. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private String schema = DEFAULT_SCHEMA;
+    private Clock clock = Clock.systemUTC();
+    private Duration defaultTtl = DEFAULT_TTL;
+    private boolean migrate = true;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
+    }
+
+    /**
+     * The schema that holds the library's tables and its Flyway history. Default {@code
+     * "inventory"}. Must be a plain lower-case SQL identifier (letters, digits, underscore; at most
+     * 63 characters), so it needs no quoting anywhere.
+     */
+    public Builder schema(String schema) {
+      Objects.requireNonNull(schema, "schema must not be null");
+      if (!PLAIN_IDENTIFIER.matcher(schema).matches()) {
+        throw new IllegalArgumentException(
+            "schema must be a plain SQL identifier (a-z, 0-9, _; not starting with a digit; at"
+                + " most 63 characters), but was '"
+                + schema
+                + "'");
+      }
+      this.schema = schema;
+      return this;
+    }
+
+    /** The clock that decides creation and expiry times. Default {@link Clock#systemUTC()}. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock must not be null");
+      return this;
+    }
+
+    /** The hold time of requests that name none. Default 15 minutes; 1 second to 30 days. */
+    public Builder defaultTtl(Duration defaultTtl) {
+      this.defaultTtl = Checks.ttl(defaultTtl);
+      return this;
+    }
+
+    /**
+     * Whether {@link #build()} applies the library's migrations (default {@code true}). With {@code
+     * false}, the host runs them itself (from {@code classpath:dev/inventory/jdbc/migration},
+     * history table {@code inventory_schema_history}) and {@code build()} only checks they were
+     * run.
+     */
+    public Builder migrate(boolean migrate) {
+      this.migrate = migrate;
+      return this;
+    }
+
+    /**
+     * Migrates (or checks) the schema and returns the inventory.
+     *
+     * @throws dev.inventory.InventoryException if the schema cannot be migrated, or with {@code
+     *     migrate(false)} is missing or behind
+     */
+    public Inventory build() {
+      if (migrate) {
+        Migrations.migrate(dataSource, schema);
+      } else {
+        Migrations.requireMigrated(dataSource, schema);
+      }
+      Jdbi jdbi = Jdbi.create(dataSource);
+      // The library begins and ends its transactions on the connection itself (see Db), so a
+      // pool that hands out autocommit-off connections must not trip Jdbi's open-transaction check.
+      jdbi.getConfig(Handles.class).setForceEndTransactions(false);
+      return new PostgresInventory(jdbi, schema, clock, defaultTtl);
+    }
+  }
+}

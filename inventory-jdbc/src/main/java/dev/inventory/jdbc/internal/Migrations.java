@@ -1,0 +1,81 @@
+package dev.inventory.jdbc.internal;
+
+import dev.inventory.InventoryException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The library's own Flyway: its own schema, its own history table and a classpath location no host
+ * application uses, so it coexists with the host's migrations.
+ */
+public final class Migrations {
+  public static final String HISTORY_TABLE = "inventory_schema_history";
+  public static final String LOCATION = "classpath:dev/inventory/jdbc/migration";
+
+  /** The newest migration this version of the library needs. */
+  public static final int REQUIRED_VERSION = 1;
+
+  private Migrations() {}
+
+  /** Creates the schema if needed and applies the library's pending migrations. */
+  public static void migrate(DataSource dataSource, String schema) {
+    try {
+      flyway(dataSource, schema).migrate();
+    } catch (FlywayException e) {
+      throw new InventoryException(
+          "could not migrate the inventory schema '" + schema + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** For hosts that migrate on their own: fails if the schema is missing or behind. */
+  public static void requireMigrated(DataSource dataSource, String schema) {
+    String sql =
+        "SELECT max(version::int) FROM "
+            + schema
+            + "."
+            + HISTORY_TABLE
+            + " WHERE success AND version IS NOT NULL";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql);
+        ResultSet rs = s.executeQuery()) {
+      int version = rs.next() ? rs.getInt(1) : 0;
+      if (version < REQUIRED_VERSION) {
+        throw new InventoryException(
+            "inventory schema '"
+                + schema
+                + "' is at migration version "
+                + version
+                + " but this library needs "
+                + REQUIRED_VERSION
+                + ": run the migrations (JdbcInventory.builder(...).migrate(true))");
+      }
+    } catch (SQLException e) {
+      throw new InventoryException(
+          "inventory schema '"
+              + schema
+              + "' is not migrated ("
+              + e.getMessage()
+              + "): run the migrations (JdbcInventory.builder(...).migrate(true))",
+          e);
+    }
+  }
+
+  private static Flyway flyway(DataSource dataSource, String schema) {
+    return Flyway.configure(Migrations.class.getClassLoader())
+        .dataSource(dataSource)
+        .schemas(schema)
+        .defaultSchema(schema)
+        .createSchemas(true)
+        .table(HISTORY_TABLE)
+        .locations(LOCATION)
+        // A schema shared with the host's own tables is not "ours" to refuse: start from zero.
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .load();
+  }
+}

@@ -1,0 +1,868 @@
+package dev.inventory.jdbc.internal;
+
+import dev.inventory.IdempotencyConflictException;
+import dev.inventory.InsufficientStockException;
+import dev.inventory.Inventory;
+import dev.inventory.InventoryException;
+import dev.inventory.Line;
+import dev.inventory.Reservation;
+import dev.inventory.Reservation.Status;
+import dev.inventory.ReservationExpiredException;
+import dev.inventory.ReservationNotFoundException;
+import dev.inventory.ReservationRequest;
+import dev.inventory.ReservationStateException;
+import dev.inventory.Shortage;
+import dev.inventory.StockKey;
+import dev.inventory.StockLevel;
+import dev.inventory.internal.Checks;
+import dev.inventory.internal.Lifecycle;
+import dev.inventory.internal.Lifecycle.Action;
+import dev.inventory.internal.Lines;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+/**
+ * The PostgreSQL {@link Inventory}. Every stock change is a conditional UPDATE (see {@link Sql});
+ * Java never reads a level to decide a write. Thread-safe: it holds no mutable state, and each call
+ * borrows a connection from the host's pool for as long as the call lasts.
+ */
+public final class PostgresInventory implements Inventory {
+  /** How often a short request is tried in all, when stock may have been freed meanwhile. */
+  private static final int PLACE_ATTEMPTS = 3;
+
+  /** Compare-and-set attempts of setOnHand under contention before giving up. */
+  private static final int SET_ATTEMPTS = 50;
+
+  private final Db db;
+  private final Clock clock;
+  private final Duration defaultTtl;
+  private final String reserveOneLine;
+  private final String insertReservation;
+  private final String changeStock;
+  private final String changeStockReturningLevel;
+  private final String addOnHand;
+  private final String setOnHand;
+  private final String moveHeld;
+  private final String expireIfDue;
+  private final String expireDue;
+  private final String expireDueOnKeys;
+  private final String touchHeld;
+  private final String replaceLines;
+  private final String extendHeld;
+  private final String findReservation;
+  private final String levels;
+  private final String shortageProbe;
+  private final String available;
+
+  public PostgresInventory(Jdbi jdbi, String schema, Clock clock, Duration defaultTtl) {
+    this.db = new Db(jdbi);
+    this.clock = Objects.requireNonNull(clock, "clock must not be null");
+    this.defaultTtl = Checks.ttl(defaultTtl);
+    Sql sql = new Sql(schema);
+    this.reserveOneLine = sql.reserveOneLine();
+    this.insertReservation = sql.insertReservation();
+    this.changeStock = sql.changeStock();
+    this.changeStockReturningLevel = sql.changeStockReturningLevel();
+    this.addOnHand = sql.addOnHand();
+    this.setOnHand = sql.setOnHand();
+    this.moveHeld = sql.moveHeld();
+    this.expireIfDue = sql.expireIfDue();
+    this.expireDue = sql.expireDue();
+    this.expireDueOnKeys = sql.expireDueOnKeys();
+    this.touchHeld = sql.touchHeld();
+    this.replaceLines = sql.replaceLines();
+    this.extendHeld = sql.extendHeld();
+    this.findReservation = sql.findReservation();
+    this.levels = sql.levels();
+    this.shortageProbe = sql.shortageProbe();
+    this.available = sql.available();
+  }
+
+  // ---------------------------------------------------------------- reserve and purchase
+
+  @Override
+  public Reservation reserve(ReservationRequest request) {
+    return place(request, Status.HELD);
+  }
+
+  @Override
+  public Reservation purchase(ReservationRequest request) {
+    return place(request, Status.CONFIRMED);
+  }
+
+  /** Reserve ({@code HELD}) or purchase ({@code CONFIRMED}) a request, all lines or none. */
+  private Reservation place(ReservationRequest request, Status status) {
+    Objects.requireNonNull(request, "request must not be null");
+    List<Line> lines = request.lines();
+    String hash = Lines.fingerprint(lines);
+    Duration ttl = request.ttl() != null ? request.ttl() : defaultTtl;
+    boolean expiredOnce = false;
+    for (int attempt = 1; ; attempt++) {
+      Instant now = clock.instant();
+      Instant expiresAt = status == Status.HELD ? now.plus(ttl) : now;
+      boolean placed;
+      try {
+        placed =
+            lines.size() == 1
+                ? db.statement(
+                    true,
+                    h -> placeOneLine(h, request.id(), status, lines.get(0), hash, now, expiresAt))
+                : db.transaction(
+                    true, h -> placeLines(h, request.id(), status, lines, hash, now, expiresAt));
+      } catch (ShortSignal e) {
+        placed = false;
+      } catch (RuntimeException e) {
+        if (Db.isDuplicateReservationId(e)) {
+          Optional<Reservation> replayed = replay(request, hash);
+          if (replayed.isPresent()) {
+            return replayed.get();
+          }
+          continue; // the other insert rolled back: the id is free again
+        }
+        throw e;
+      }
+      if (placed) {
+        return new Reservation(request.id(), status, lines, now, expiresAt);
+      }
+
+      Probe probe = probe(request.id(), lines, now);
+      if (probe.idTaken()) {
+        Optional<Reservation> replayed = replay(request, hash);
+        if (replayed.isPresent()) {
+          return replayed.get();
+        }
+      }
+      List<Shortage> shortages = probe.shortages(lines, Map.of());
+      boolean dueHoldsWouldHelp = probe.dueHoldsWouldHelp(lines, Map.of());
+      if (!expiredOnce && dueHoldsWouldHelp) {
+        // Expired holds never block a sale: free them now rather than wait for the sweeper.
+        expiredOnce = true;
+        expireDueOn(keysOf(shortages), now);
+        continue;
+      }
+      if (shortages.isEmpty() && attempt < PLACE_ATTEMPTS) {
+        continue; // stock was freed between the attempt and the probe
+      }
+      throw new InsufficientStockException(
+          shortages.isEmpty() ? probe.asShortages(lines, Map.of()) : shortages);
+    }
+  }
+
+  private boolean placeOneLine(
+      Handle h, String id, Status status, Line line, String hash, Instant now, Instant expiresAt) {
+    long q = line.quantity();
+    return h.createQuery(reserveOneLine)
+        .bind("id", id)
+        .bind("status", status.name())
+        .bind("hash", hash)
+        .bind("sku", line.key().sku())
+        .bind("location", line.key().location())
+        .bind("quantity", q)
+        .bind("onHandDelta", status == Status.HELD ? 0L : -q)
+        .bind("reservedDelta", status == Status.HELD ? q : 0L)
+        .bind("kind", status == Status.HELD ? "RESERVE" : "CONFIRM")
+        .bind("now", timestamp(now))
+        .bind("expiresAt", timestamp(expiresAt))
+        .mapToMap()
+        .findOne()
+        .isPresent();
+  }
+
+  private boolean placeLines(
+      Handle h,
+      String id,
+      Status status,
+      List<Line> lines,
+      String hash,
+      Instant now,
+      Instant expiresAt) {
+    // The reservation row first: a duplicate id fails here, before any stock row is locked.
+    h.createUpdate(insertReservation)
+        .bind("id", id)
+        .bind("status", status.name())
+        .bind("hash", hash)
+        .bind("now", timestamp(now))
+        .bind("expiresAt", timestamp(expiresAt))
+        .bindArray("skus", String.class, lines.stream().map(l -> l.key().sku()).toList())
+        .bindArray("locations", String.class, lines.stream().map(l -> l.key().location()).toList())
+        .bindArray("quantities", Long.class, lines.stream().map(Line::quantity).toList())
+        .execute();
+    PreparedBatch batch = h.prepareBatch(changeStock);
+    for (Line line : lines) {
+      long q = line.quantity();
+      boolean held = status == Status.HELD;
+      addStockChange(
+          batch, line.key(), held ? 0 : -q, held ? q : 0, q, held ? "RESERVE" : "CONFIRM", id, now);
+    }
+    int[] counts = batch.execute();
+    for (int count : counts) {
+      if (count == 0) {
+        throw ShortSignal.INSTANCE; // rolls the whole transaction back
+      }
+    }
+    return true;
+  }
+
+  /** The reservation with this id if the request is a replay of it; conflict if not. */
+  private Optional<Reservation> replay(ReservationRequest request, String hash) {
+    Optional<Stored> stored = find(request.id());
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    Stored existing = stored.get();
+    if (!existing.hash().equals(hash)) {
+      throw new IdempotencyConflictException(request.id(), existing.lines(), request.lines());
+    }
+    return Optional.of(existing.asOf(clock.instant()));
+  }
+
+  // ---------------------------------------------------------------- lifecycle moves
+
+  @Override
+  public Reservation confirm(String reservationId) {
+    return move(reservationId, Action.CONFIRM);
+  }
+
+  @Override
+  public Reservation release(String reservationId) {
+    return move(reservationId, Action.RELEASE);
+  }
+
+  private Reservation move(String reservationId, Action action) {
+    Checks.name("reservationId", reservationId);
+    Instant now = clock.instant();
+    Reservation moved =
+        db.transaction(
+            true,
+            h -> {
+              List<HeldLine> held =
+                  h.createQuery(moveHeld)
+                      .bind("id", reservationId)
+                      .bind("target", action.target().name())
+                      .bind("now", timestamp(now))
+                      .map((rs, ctx) -> HeldLine.from(rs))
+                      .list();
+              if (held.isEmpty()) {
+                return null;
+              }
+              PreparedBatch batch = h.prepareBatch(changeStock);
+              for (HeldLine line : held) {
+                long q = line.quantity();
+                long onHandDelta = action == Action.CONFIRM ? -q : 0;
+                addStockChange(
+                    batch, line.key(), onHandDelta, -q, 0, action.name(), reservationId, now);
+              }
+              requireAllApplied(batch.execute(), reservationId);
+              return new Reservation(
+                  reservationId,
+                  action.target(),
+                  HeldLine.lines(held),
+                  held.get(0).createdAt(),
+                  held.get(0).expiresAt());
+            });
+    return moved != null ? moved : refuseOrRepeat(reservationId, action, now);
+  }
+
+  /**
+   * After a move matched nothing: the table decides between "already done" and which exception. A
+   * due hold is expired on the way, so its stock is free even if no sweeper runs.
+   */
+  private Reservation refuseOrRepeat(String reservationId, Action action, Instant now) {
+    Stored stored =
+        find(reservationId).orElseThrow(() -> new ReservationNotFoundException(reservationId));
+    if (stored.status() == Status.HELD && !stored.expiresAt().isAfter(now)) {
+      expireOne(reservationId, now);
+      throw new ReservationExpiredException(reservationId, stored.expiresAt(), action.verb());
+    }
+    Status current = stored.status();
+    switch (Lifecycle.decide(current, action)) {
+      case ALREADY_DONE:
+        return stored.asOf(now);
+      case REFUSE:
+        if (current == Status.EXPIRED) {
+          throw new ReservationExpiredException(reservationId, stored.expiresAt(), action.verb());
+        }
+        throw new ReservationStateException(reservationId, current, action.verb());
+      default:
+        // Held and not due, yet the conditional move matched nothing: the clock went backwards
+        // between the two reads. Refuse rather than guess.
+        throw new InventoryException(
+            "reservation '" + reservationId + "' changed while being " + action.verb() + "ed");
+    }
+  }
+
+  @Override
+  public Reservation extend(String reservationId, Duration ttl) {
+    Checks.name("reservationId", reservationId);
+    Checks.ttl(ttl);
+    Instant now = clock.instant();
+    Instant expiresAt = now.plus(ttl);
+    List<HeldLine> held =
+        db.statement(
+            true,
+            h ->
+                h.createQuery(extendHeld)
+                    .bind("id", reservationId)
+                    .bind("now", timestamp(now))
+                    .bind("expiresAt", timestamp(expiresAt))
+                    .map((rs, ctx) -> HeldLine.from(rs))
+                    .list());
+    if (held.isEmpty()) {
+      return refuseOrRepeat(reservationId, Action.EXTEND, now);
+    }
+    return new Reservation(
+        reservationId, Status.HELD, HeldLine.lines(held), held.get(0).createdAt(), expiresAt);
+  }
+
+  @Override
+  public Reservation amend(String reservationId, List<Line> lines) {
+    Checks.name("reservationId", reservationId);
+    List<Line> wanted = Lines.merge(lines);
+    boolean expiredOnce = false;
+    for (int attempt = 1; ; attempt++) {
+      Instant now = clock.instant();
+      AmendResult result;
+      try {
+        result = db.transaction(true, h -> amendHeld(h, reservationId, wanted, now));
+      } catch (AmendShort s) {
+        Probe probe = probe(reservationId, s.growing(), now);
+        List<Shortage> shortages = probe.shortages(wanted, s.held());
+        if (!expiredOnce && probe.dueHoldsWouldHelp(wanted, s.held())) {
+          expiredOnce = true;
+          expireDueOn(keysOf(shortages), now);
+          continue;
+        }
+        if (shortages.isEmpty() && attempt < PLACE_ATTEMPTS) {
+          continue;
+        }
+        throw new InsufficientStockException(
+            shortages.isEmpty() ? probe.asShortages(s.growing(), s.held()) : shortages);
+      }
+      if (result == null) {
+        return refuseOrRepeat(reservationId, Action.AMEND, now);
+      }
+      return new Reservation(
+          reservationId, Status.HELD, wanted, result.createdAt(), result.expiresAt());
+    }
+  }
+
+  private AmendResult amendHeld(Handle h, String reservationId, List<Line> wanted, Instant now) {
+    List<HeldLine> held =
+        h.createQuery(touchHeld)
+            .bind("id", reservationId)
+            .bind("now", timestamp(now))
+            .map((rs, ctx) -> HeldLine.from(rs))
+            .list();
+    if (held.isEmpty()) {
+      return null;
+    }
+    Map<StockKey, Long> before = Lines.byKey(HeldLine.lines(held));
+    Map<StockKey, Long> after = Lines.byKey(wanted);
+    Set<StockKey> keys = new TreeSet<>(before.keySet());
+    keys.addAll(after.keySet());
+
+    PreparedBatch batch = h.prepareBatch(changeStock);
+    List<StockKey> changed = new ArrayList<>();
+    for (StockKey key : keys) {
+      long delta = after.getOrDefault(key, 0L) - before.getOrDefault(key, 0L);
+      if (delta != 0) {
+        addStockChange(batch, key, 0, delta, Math.max(delta, 0), "AMEND", reservationId, now);
+        changed.add(key);
+      }
+    }
+    if (!changed.isEmpty()) {
+      int[] counts = batch.execute();
+      List<Line> growing = new ArrayList<>();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] == 0) {
+          StockKey key = changed.get(i);
+          growing.add(new Line(key, after.get(key)));
+        }
+      }
+      if (!growing.isEmpty()) {
+        throw new AmendShort(growing, before);
+      }
+      h.createUpdate(replaceLines)
+          .bind("id", reservationId)
+          .bindArray("skus", String.class, wanted.stream().map(l -> l.key().sku()).toList())
+          .bindArray(
+              "locations", String.class, wanted.stream().map(l -> l.key().location()).toList())
+          .bindArray("quantities", Long.class, wanted.stream().map(Line::quantity).toList())
+          .execute();
+    }
+    return new AmendResult(held.get(0).createdAt(), held.get(0).expiresAt());
+  }
+
+  private record AmendResult(Instant createdAt, Instant expiresAt) {}
+
+  /** Growth of an amend did not fit; carries what the cart held before, for the shortages. */
+  private static final class AmendShort extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient List<Line> growing;
+    private final transient Map<StockKey, Long> held;
+
+    AmendShort(List<Line> growing, Map<StockKey, Long> held) {
+      super(null, null, false, false);
+      this.growing = growing;
+      this.held = held;
+    }
+
+    List<Line> growing() {
+      return growing;
+    }
+
+    Map<StockKey, Long> held() {
+      return held;
+    }
+  }
+
+  /** Rolls back a multi-line placement whose stock was short. */
+  private static final class ShortSignal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final ShortSignal INSTANCE = new ShortSignal();
+
+    private ShortSignal() {
+      super(null, null, false, false);
+    }
+  }
+
+  // ---------------------------------------------------------------- expiry
+
+  @Override
+  public int expireDue(int limit) {
+    Checks.positive("limit", limit);
+    Instant now = clock.instant();
+    return db.transaction(
+        true,
+        h ->
+            expireClaimed(
+                h,
+                h.createQuery(expireDue)
+                    .bind("now", timestamp(now))
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> ClaimedLine.from(rs))
+                    .list(),
+                now));
+  }
+
+  /** Expires the due holds that have a line on one of these keys; how many it expired. */
+  private int expireDueOn(Collection<StockKey> keys, Instant now) {
+    if (keys.isEmpty()) {
+      return 0;
+    }
+    List<StockKey> sorted = new ArrayList<>(new TreeSet<>(keys));
+    return db.transaction(
+        true,
+        h ->
+            expireClaimed(
+                h,
+                h.createQuery(expireDueOnKeys)
+                    .bind("now", timestamp(now))
+                    .bindArray("skus", String.class, sorted.stream().map(StockKey::sku).toList())
+                    .bindArray(
+                        "locations", String.class, sorted.stream().map(StockKey::location).toList())
+                    .map((rs, ctx) -> ClaimedLine.from(rs))
+                    .list(),
+                now));
+  }
+
+  private void expireOne(String reservationId, Instant now) {
+    db.transaction(
+        true,
+        h ->
+            expireClaimed(
+                h,
+                h.createQuery(expireIfDue)
+                    .bind("id", reservationId)
+                    .bind("now", timestamp(now))
+                    .map((rs, ctx) -> ClaimedLine.from(rs))
+                    .list(),
+                now));
+  }
+
+  /** Gives back the stock of holds just marked expired, in key order; returns how many holds. */
+  private int expireClaimed(Handle h, List<ClaimedLine> claimed, Instant now) {
+    if (claimed.isEmpty()) {
+      return 0;
+    }
+    PreparedBatch batch = h.prepareBatch(changeStock);
+    Set<String> reservations = new HashSet<>();
+    for (ClaimedLine line : claimed) {
+      addStockChange(
+          batch, line.key(), 0, -line.quantity(), 0, "EXPIRE", line.reservationId(), now);
+      reservations.add(line.reservationId());
+    }
+    requireAllApplied(batch.execute(), "expired holds");
+    return reservations.size();
+  }
+
+  // ---------------------------------------------------------------- stock movements
+
+  @Override
+  public StockLevel receive(StockKey key, long quantity, String reason) {
+    Objects.requireNonNull(key, "key must not be null");
+    Checks.quantity("quantity", quantity);
+    Checks.reason(reason);
+    return addOnHand(key, quantity, "RECEIVE", reason);
+  }
+
+  @Override
+  public StockLevel adjust(StockKey key, long delta, String reason) {
+    Objects.requireNonNull(key, "key must not be null");
+    Checks.delta(delta);
+    Checks.reason(reason);
+    if (delta > 0) {
+      return addOnHand(key, delta, "ADJUST", reason);
+    }
+    Instant now = clock.instant();
+    Optional<StockLevel> level =
+        db.statement(
+            false,
+            h ->
+                bindStockChange(
+                        h.createQuery(changeStockReturningLevel),
+                        key,
+                        delta,
+                        0,
+                        -delta,
+                        "ADJUST",
+                        null,
+                        now)
+                    .bind("reason", reason)
+                    .map((rs, ctx) -> new StockLevel(key, rs.getLong(1), rs.getLong(2)))
+                    .findOne());
+    return level.orElseThrow(
+        () ->
+            new InsufficientStockException(
+                List.of(new Shortage(key, -delta, readAvailable(key)[0]))));
+  }
+
+  private StockLevel addOnHand(StockKey key, long delta, String kind, String reason) {
+    Instant now = clock.instant();
+    return db.statement(
+        false,
+        h ->
+            h.createQuery(addOnHand)
+                .bind("sku", key.sku())
+                .bind("location", key.location())
+                .bind("delta", delta)
+                .bind("kind", kind)
+                .bind("reason", reason)
+                .bind("now", timestamp(now))
+                .map((rs, ctx) -> new StockLevel(key, rs.getLong(1), rs.getLong(2)))
+                .one());
+  }
+
+  @Override
+  public StockLevel setOnHand(StockKey key, long onHand, String reason) {
+    Objects.requireNonNull(key, "key must not be null");
+    Checks.onHand(onHand);
+    Checks.reason(reason);
+    for (int attempt = 1; attempt <= SET_ATTEMPTS; attempt++) {
+      Instant now = clock.instant();
+      Optional<StockLevel> level =
+          db.statement(
+              false,
+              h ->
+                  h.createQuery(setOnHand)
+                      .bind("sku", key.sku())
+                      .bind("location", key.location())
+                      .bind("onHand", onHand)
+                      .bind("reason", reason)
+                      .bind("now", timestamp(now))
+                      .map((rs, ctx) -> new StockLevel(key, rs.getLong(1), rs.getLong(2)))
+                      .findOne());
+      if (level.isPresent()) {
+        return level.get();
+      }
+      long[] current = readAvailable(key);
+      long reserved = current[1] - current[0];
+      if (reserved > onHand) {
+        throw new InsufficientStockException(
+            List.of(new Shortage(key, current[1] - onHand, current[0])));
+      }
+      // on-hand changed between the snapshot and the lock: count again
+    }
+    throw new InventoryException(
+        "setOnHand of " + key + " lost " + SET_ATTEMPTS + " races in a row; try again");
+  }
+
+  /** {available, onHand} of one key as of now; 0 for a key never stocked. */
+  private long[] readAvailable(StockKey key) {
+    return db.read(
+        h ->
+            h.createQuery(available)
+                .bind("sku", key.sku())
+                .bind("location", key.location())
+                .map((rs, ctx) -> new long[] {rs.getLong("available"), rs.getLong("on_hand")})
+                .one());
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public Optional<Reservation> findReservation(String reservationId) {
+    Checks.name("reservationId", reservationId);
+    Instant now = clock.instant();
+    return find(reservationId).map(stored -> stored.asOf(now));
+  }
+
+  @Override
+  public Map<StockKey, StockLevel> levels(Collection<StockKey> keys) {
+    Objects.requireNonNull(keys, "keys must not be null");
+    List<StockKey> sorted = new ArrayList<>(keys.size());
+    for (StockKey key : keys) {
+      sorted.add(Objects.requireNonNull(key, "keys must not contain null"));
+    }
+    if (sorted.isEmpty()) {
+      return Map.of();
+    }
+    Collections.sort(sorted);
+    Instant now = clock.instant();
+    Map<StockKey, StockLevel> result = new TreeMap<>();
+    db.read(
+            h ->
+                h.createQuery(levels)
+                    .bind("now", timestamp(now))
+                    .bindArray("skus", String.class, sorted.stream().map(StockKey::sku).toList())
+                    .bindArray(
+                        "locations", String.class, sorted.stream().map(StockKey::location).toList())
+                    .map(
+                        (rs, ctx) ->
+                            new StockLevel(
+                                new StockKey(rs.getString("sku"), rs.getString("location")),
+                                rs.getLong("on_hand"),
+                                rs.getLong("reserved")))
+                    .list())
+        .forEach(level -> result.put(level.key(), level));
+    return Collections.unmodifiableMap(result);
+  }
+
+  private Optional<Stored> find(String reservationId) {
+    return db.read(
+        h -> {
+          List<StoredRow> rows =
+              h.createQuery(findReservation)
+                  .bind("id", reservationId)
+                  .map((rs, ctx) -> StoredRow.from(rs))
+                  .list();
+          if (rows.isEmpty()) {
+            return Optional.empty();
+          }
+          StoredRow first = rows.get(0);
+          List<Line> lines = rows.stream().map(StoredRow::line).toList();
+          return Optional.of(
+              new Stored(
+                  reservationId,
+                  Status.valueOf(first.status()),
+                  lines,
+                  first.createdAt(),
+                  first.expiresAt(),
+                  first.hash()));
+        });
+  }
+
+  /** What is free on the keys of a short request, and whether its id is taken. */
+  private Probe probe(String reservationId, List<Line> lines, Instant now) {
+    return db.read(
+        h -> {
+          Map<StockKey, long[]> byKey = new LinkedHashMap<>();
+          boolean[] idTaken = {false};
+          h.createQuery(shortageProbe)
+              .bind("id", reservationId)
+              .bind("now", timestamp(now))
+              .bindArray("skus", String.class, lines.stream().map(l -> l.key().sku()).toList())
+              .bindArray(
+                  "locations", String.class, lines.stream().map(l -> l.key().location()).toList())
+              .map(
+                  (rs, ctx) -> {
+                    idTaken[0] = rs.getBoolean("id_taken");
+                    return Map.entry(
+                        new StockKey(rs.getString("sku"), rs.getString("location")),
+                        new long[] {rs.getLong("available"), rs.getLong("due")});
+                  })
+              .forEach(e -> byKey.put(e.getKey(), e.getValue()));
+          return new Probe(byKey, idTaken[0]);
+        });
+  }
+
+  /**
+   * Free and due units per key after a short attempt. {@code held}: what the reservation already
+   * holds per key (amend), counted as available to it.
+   */
+  private record Probe(Map<StockKey, long[]> byKey, boolean idTaken) {
+    List<Shortage> shortages(List<Line> wanted, Map<StockKey, Long> held) {
+      List<Shortage> shortages = new ArrayList<>();
+      for (Line line : wanted) {
+        long[] free = byKey.get(line.key());
+        if (free == null) {
+          continue; // not probed: it did not come up short
+        }
+        long available = free[0] + held.getOrDefault(line.key(), 0L);
+        if (available < line.quantity()) {
+          shortages.add(new Shortage(line.key(), line.quantity(), available));
+        }
+      }
+      return shortages;
+    }
+
+    /** Every probed line as a shortage, as read (for the last attempt, however it raced). */
+    List<Shortage> asShortages(List<Line> wanted, Map<StockKey, Long> held) {
+      List<Shortage> all = new ArrayList<>();
+      for (Line line : wanted) {
+        long[] free = byKey.get(line.key());
+        if (free != null) {
+          all.add(
+              new Shortage(
+                  line.key(), line.quantity(), free[0] + held.getOrDefault(line.key(), 0L)));
+        }
+      }
+      return all;
+    }
+
+    boolean dueHoldsWouldHelp(List<Line> wanted, Map<StockKey, Long> held) {
+      for (Line line : wanted) {
+        long[] free = byKey.get(line.key());
+        if (free != null
+            && free[1] > 0
+            && free[0] + held.getOrDefault(line.key(), 0L) < line.quantity()) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static List<StockKey> keysOf(List<Shortage> shortages) {
+    return shortages.stream().map(Shortage::key).toList();
+  }
+
+  private static void addStockChange(
+      PreparedBatch batch,
+      StockKey key,
+      long onHandDelta,
+      long reservedDelta,
+      long required,
+      String kind,
+      String reservationId,
+      Instant now) {
+    bindStockChange(batch, key, onHandDelta, reservedDelta, required, kind, reservationId, now)
+        .bindNull("reason", Types.VARCHAR)
+        .add();
+  }
+
+  private static <S extends SqlStatement<S>> S bindStockChange(
+      S statement,
+      StockKey key,
+      long onHandDelta,
+      long reservedDelta,
+      long required,
+      String kind,
+      String reservationId,
+      Instant now) {
+    return statement
+        .bind("sku", key.sku())
+        .bind("location", key.location())
+        .bind("onHandDelta", onHandDelta)
+        .bind("reservedDelta", reservedDelta)
+        .bind("required", required)
+        .bind("kind", kind)
+        .bind("reservationId", reservationId)
+        .bind("now", timestamp(now));
+  }
+
+  private static void requireAllApplied(int[] counts, String what) {
+    for (int count : counts) {
+      if (count != 1) {
+        // Giving back held units cannot be short while the CHECK constraint holds.
+        throw new IllegalStateException("stock row missing while giving back units of " + what);
+      }
+    }
+  }
+
+  /** Binds an instant as timestamptz, whatever the JVM's or the session's time zone. */
+  static Argument timestamp(Instant instant) {
+    OffsetDateTime value = instant.atOffset(ZoneOffset.UTC);
+    return (position, statement, ctx) ->
+        statement.setObject(position, value, Types.TIMESTAMP_WITH_TIMEZONE);
+  }
+
+  static Instant instant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+    return rs.getObject(column, OffsetDateTime.class).toInstant();
+  }
+
+  /** A reservation line read back with its reservation's times. */
+  private record HeldLine(StockKey key, long quantity, Instant createdAt, Instant expiresAt) {
+    static HeldLine from(java.sql.ResultSet rs) throws java.sql.SQLException {
+      return new HeldLine(
+          new StockKey(rs.getString("sku"), rs.getString("location")),
+          rs.getLong("quantity"),
+          instant(rs, "created_at"),
+          instant(rs, "expires_at"));
+    }
+
+    static List<Line> lines(List<HeldLine> held) {
+      return held.stream().map(h -> new Line(h.key(), h.quantity())).toList();
+    }
+  }
+
+  /** A line of a hold claimed for expiry. */
+  private record ClaimedLine(String reservationId, StockKey key, long quantity) {
+    static ClaimedLine from(java.sql.ResultSet rs) throws java.sql.SQLException {
+      return new ClaimedLine(
+          rs.getString("reservation_id"),
+          new StockKey(rs.getString("sku"), rs.getString("location")),
+          rs.getLong("quantity"));
+    }
+  }
+
+  private record StoredRow(
+      String status, Instant createdAt, Instant expiresAt, String hash, Line line) {
+    static StoredRow from(java.sql.ResultSet rs) throws java.sql.SQLException {
+      return new StoredRow(
+          rs.getString("status"),
+          instant(rs, "created_at"),
+          instant(rs, "expires_at"),
+          rs.getString("request_hash"),
+          new Line(
+              new StockKey(rs.getString("sku"), rs.getString("location")), rs.getLong("quantity")));
+    }
+  }
+
+  /** A reservation as stored; {@link #asOf} gives its effective status at an instant. */
+  private record Stored(
+      String id,
+      Status status,
+      List<Line> lines,
+      Instant createdAt,
+      Instant expiresAt,
+      String hash) {
+    Reservation asOf(Instant now) {
+      Status effective = status == Status.HELD && !expiresAt.isAfter(now) ? Status.EXPIRED : status;
+      return new Reservation(id, effective, lines, createdAt, expiresAt);
+    }
+  }
+}

@@ -1,0 +1,403 @@
+package dev.inventory.jdbc.internal;
+
+/**
+ * Every SQL statement of the PostgreSQL implementation, in one place.
+ *
+ * <p>{@code ${schema}} is replaced once, at construction, by the library's schema: a name checked
+ * to be a plain SQL identifier, so the replacement cannot inject anything. Parameters are bound by
+ * name ({@code :name}).
+ *
+ * <p>Two rules keep every write safe without {@code SELECT ... FOR UPDATE}:
+ *
+ * <ul>
+ *   <li>Stock changes are conditional UPDATEs. The row lock and the check are one step: a
+ *       concurrent writer waits for the lock, then PostgreSQL re-evaluates the WHERE clause against
+ *       the newest version of the row (READ COMMITTED's EvalPlanQual), so two carts can never both
+ *       take the last unit. The CHECK constraint on stock_level backs this up.
+ *   <li>A statement that may touch several stock rows touches one (a transaction runs them in key
+ *       order), because PostgreSQL does not promise the order in which one UPDATE locks the rows of
+ *       a join; a fixed order is what keeps crossed carts from deadlocking.
+ * </ul>
+ */
+final class Sql {
+  private final String schema;
+
+  Sql(String schema) {
+    this.schema = schema;
+  }
+
+  private String render(String sql) {
+    return sql.replace("${schema}", schema);
+  }
+
+  /**
+   * Reserves (or purchases) a one-line request in one statement: the stock, the reservation, its
+   * line and the log row. Safe in autocommit: if the stock is short, the UPDATE matches no row and
+   * nothing else is inserted; if the id exists, the INSERT's unique violation undoes the UPDATE.
+   * Reserve: onHandDelta 0, reservedDelta +q. Purchase: onHandDelta -q, reservedDelta 0.
+   */
+  String reserveOneLine() {
+    return render(
+        """
+        WITH taken AS (
+            UPDATE ${schema}.stock_level
+               SET on_hand = on_hand + :onHandDelta,
+                   reserved = reserved + :reservedDelta,
+                   updated_at = :now
+             WHERE sku = :sku AND location = :location
+               -- The whole safety argument: see the class comment.
+               AND on_hand - reserved >= :quantity
+            RETURNING on_hand, reserved
+        ), held AS (
+            INSERT INTO ${schema}.reservation
+                   (id, status, created_at, expires_at, updated_at, request_hash)
+            SELECT :id, :status, :now, :expiresAt, :now, :hash
+              FROM taken
+            RETURNING id
+        ), line AS (
+            INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
+            SELECT id, :sku, :location, :quantity
+              FROM held
+        ), logged AS (
+            INSERT INTO ${schema}.inventory_log
+                   (at, sku, location, kind, on_hand_delta, reserved_delta,
+                    on_hand_after, reserved_after, reservation_id)
+            SELECT :now, :sku, :location, :kind, :onHandDelta, :reservedDelta,
+                   on_hand, reserved, :id
+              FROM taken
+        )
+        SELECT on_hand, reserved FROM taken
+        """);
+  }
+
+  /** Inserts a reservation and its lines; the first step of a multi-line reserve or purchase. */
+  String insertReservation() {
+    return render(
+        """
+        WITH held AS (
+            INSERT INTO ${schema}.reservation
+                   (id, status, created_at, expires_at, updated_at, request_hash)
+            VALUES (:id, :status, :now, :expiresAt, :now, :hash)
+            RETURNING id
+        )
+        INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
+        SELECT held.id, l.sku, l.location, l.quantity
+          FROM held,
+               unnest(:skus, :locations, :quantities) AS l(sku, location, quantity)
+        """);
+  }
+
+  /**
+   * Changes one stock row and logs it, if at least {@code :required} units are unreserved (0 when
+   * the change cannot oversell: a confirm, release or expiry only gives back). Run as a JDBC batch
+   * in key order; an update count of 0 means the key was short (or was never stocked).
+   */
+  String changeStock() {
+    return render(
+        """
+        WITH changed AS (
+            UPDATE ${schema}.stock_level
+               SET on_hand = on_hand + :onHandDelta,
+                   reserved = reserved + :reservedDelta,
+                   updated_at = :now
+             WHERE sku = :sku AND location = :location
+               AND on_hand - reserved >= :required
+            RETURNING on_hand, reserved
+        )
+        INSERT INTO ${schema}.inventory_log
+               (at, sku, location, kind, on_hand_delta, reserved_delta,
+                on_hand_after, reserved_after, reservation_id, reason)
+        SELECT :now, :sku, :location, :kind, :onHandDelta, :reservedDelta,
+               on_hand, reserved, :reservationId, :reason
+          FROM changed
+        """);
+  }
+
+  /** {@link #changeStock()} for a single call that needs the level it left behind. */
+  String changeStockReturningLevel() {
+    return changeStock().stripTrailing() + "\nRETURNING on_hand_after, reserved_after\n";
+  }
+
+  /** Adds to on-hand, creating the key at 0 reserved if it was never stocked. */
+  String addOnHand() {
+    return render(
+        """
+        WITH changed AS (
+            INSERT INTO ${schema}.stock_level AS s (sku, location, on_hand, reserved, updated_at)
+            VALUES (:sku, :location, :delta, 0, :now)
+            ON CONFLICT (sku, location) DO UPDATE
+               SET on_hand = s.on_hand + EXCLUDED.on_hand,
+                   updated_at = EXCLUDED.updated_at
+            RETURNING on_hand, reserved
+        )
+        INSERT INTO ${schema}.inventory_log
+               (at, sku, location, kind, on_hand_delta, reserved_delta,
+                on_hand_after, reserved_after, reason)
+        SELECT :now, :sku, :location, :kind, :delta, 0, on_hand, reserved, :reason
+          FROM changed
+        RETURNING on_hand_after, reserved_after
+        """);
+  }
+
+  /**
+   * Sets on-hand to a counted figure. The log needs the difference, and PostgreSQL 15 cannot return
+   * a row's old value from an UPDATE, so this is a compare-and-set: it applies only if on-hand is
+   * still what this statement's snapshot saw (re-checked against the newest row under its lock). No
+   * row back means: reserved is above the figure, or someone changed on-hand meanwhile (try again).
+   */
+  String setOnHand() {
+    return render(
+        """
+        WITH seen AS (
+            SELECT on_hand FROM ${schema}.stock_level WHERE sku = :sku AND location = :location
+        ), changed AS (
+            INSERT INTO ${schema}.stock_level AS s (sku, location, on_hand, reserved, updated_at)
+            VALUES (:sku, :location, :onHand, 0, :now)
+            ON CONFLICT (sku, location) DO UPDATE
+               SET on_hand = EXCLUDED.on_hand,
+                   updated_at = EXCLUDED.updated_at
+             WHERE s.reserved <= EXCLUDED.on_hand
+               AND s.on_hand IS NOT DISTINCT FROM (SELECT on_hand FROM seen)
+            RETURNING on_hand, reserved
+        )
+        INSERT INTO ${schema}.inventory_log
+               (at, sku, location, kind, on_hand_delta, reserved_delta,
+                on_hand_after, reserved_after, reason)
+        SELECT :now, :sku, :location, 'SET',
+               on_hand - coalesce((SELECT on_hand FROM seen), 0), 0, on_hand, reserved, :reason
+          FROM changed
+        RETURNING on_hand_after, reserved_after
+        """);
+  }
+
+  /**
+   * Moves a reservation out of HELD, only if it is still held and not yet due: of confirm, release
+   * and expiry exactly one matches, the others wait for its row lock and then see its status.
+   * Returns the lines (none when nothing moved) with the reservation's times.
+   */
+  String moveHeld() {
+    return render(
+        """
+        WITH moved AS (
+            UPDATE ${schema}.reservation
+               SET status = :target, updated_at = :now
+             WHERE id = :id AND status = 'HELD' AND expires_at > :now
+            RETURNING id, created_at, expires_at
+        )
+        SELECT moved.created_at, moved.expires_at, l.sku, l.location, l.quantity
+          FROM moved
+          JOIN ${schema}.reservation_line l ON l.reservation_id = moved.id
+         ORDER BY l.sku, l.location
+        """);
+  }
+
+  /** Like {@link #moveHeld()}, but for a hold that is due: the write half of the lazy expiry. */
+  String expireIfDue() {
+    return render(
+        """
+        WITH moved AS (
+            UPDATE ${schema}.reservation
+               SET status = 'EXPIRED', updated_at = :now
+             WHERE id = :id AND status = 'HELD' AND expires_at <= :now
+            RETURNING id
+        )
+        SELECT l.reservation_id, l.sku, l.location, l.quantity
+          FROM moved
+          JOIN ${schema}.reservation_line l ON l.reservation_id = moved.id
+         ORDER BY l.sku, l.location, l.reservation_id
+        """);
+  }
+
+  /**
+   * Claims due holds for expiry. SKIP LOCKED lets several sweepers (or a sweeper and a lazy expiry)
+   * run at once: each hold is claimed by one, and a hold that a confirm or release has locked is
+   * left to it. Returns the claimed holds' lines in key order.
+   */
+  String expireDue() {
+    return render(
+        """
+        WITH due AS (
+            SELECT id
+              FROM ${schema}.reservation
+             WHERE status = 'HELD' AND expires_at <= :now
+             ORDER BY expires_at, id
+             LIMIT :limit
+               FOR UPDATE SKIP LOCKED
+        ), moved AS (
+            UPDATE ${schema}.reservation r
+               SET status = 'EXPIRED', updated_at = :now
+              FROM due
+             WHERE r.id = due.id
+            RETURNING r.id
+        )
+        SELECT l.reservation_id, l.sku, l.location, l.quantity
+          FROM moved
+          JOIN ${schema}.reservation_line l ON l.reservation_id = moved.id
+         ORDER BY l.sku, l.location, l.reservation_id
+        """);
+  }
+
+  /** {@link #expireDue()} limited to holds with a line on one of these keys. */
+  String expireDueOnKeys() {
+    return render(
+        """
+        WITH due AS (
+            SELECT r.id
+              FROM ${schema}.reservation r
+             WHERE r.status = 'HELD' AND r.expires_at <= :now
+               AND EXISTS (
+                   SELECT 1
+                     FROM ${schema}.reservation_line l
+                     JOIN unnest(:skus, :locations) AS k(sku, location)
+                       ON k.sku = l.sku AND k.location = l.location
+                    WHERE l.reservation_id = r.id)
+             ORDER BY r.expires_at, r.id
+               FOR UPDATE SKIP LOCKED
+        ), moved AS (
+            UPDATE ${schema}.reservation r
+               SET status = 'EXPIRED', updated_at = :now
+              FROM due
+             WHERE r.id = due.id
+            RETURNING r.id
+        )
+        SELECT l.reservation_id, l.sku, l.location, l.quantity
+          FROM moved
+          JOIN ${schema}.reservation_line l ON l.reservation_id = moved.id
+         ORDER BY l.sku, l.location, l.reservation_id
+        """);
+  }
+
+  /**
+   * Locks a held, not yet due reservation by touching it, and returns its lines; the first step of
+   * amend. No rows: it is not held, or due, or unknown.
+   */
+  String touchHeld() {
+    return render(
+        """
+        WITH touched AS (
+            UPDATE ${schema}.reservation
+               SET updated_at = :now
+             WHERE id = :id AND status = 'HELD' AND expires_at > :now
+            RETURNING id, created_at, expires_at
+        )
+        SELECT touched.created_at, touched.expires_at, l.sku, l.location, l.quantity
+          FROM touched
+          JOIN ${schema}.reservation_line l ON l.reservation_id = touched.id
+         ORDER BY l.sku, l.location
+        """);
+  }
+
+  /** Makes a locked reservation's lines exactly these. */
+  String replaceLines() {
+    return render(
+        """
+        WITH wanted AS (
+            SELECT * FROM unnest(:skus, :locations, :quantities) AS w(sku, location, quantity)
+        ), dropped AS (
+            DELETE FROM ${schema}.reservation_line l
+             WHERE l.reservation_id = :id
+               AND NOT EXISTS (
+                   SELECT 1 FROM wanted w WHERE w.sku = l.sku AND w.location = l.location)
+        )
+        INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
+        SELECT :id, sku, location, quantity FROM wanted
+        ON CONFLICT (reservation_id, sku, location) DO UPDATE SET quantity = EXCLUDED.quantity
+        """);
+  }
+
+  /** Sets a held, not yet due reservation's expiry; returns its lines (none: not held, or due). */
+  String extendHeld() {
+    return render(
+        """
+        WITH extended AS (
+            UPDATE ${schema}.reservation
+               SET expires_at = :expiresAt, updated_at = :now
+             WHERE id = :id AND status = 'HELD' AND expires_at > :now
+            RETURNING id, created_at, expires_at
+        )
+        SELECT extended.created_at, extended.expires_at, l.sku, l.location, l.quantity
+          FROM extended
+          JOIN ${schema}.reservation_line l ON l.reservation_id = extended.id
+         ORDER BY l.sku, l.location
+        """);
+  }
+
+  /** A reservation with its lines, in key order; no rows if unknown. */
+  String findReservation() {
+    return render(
+        """
+        SELECT r.status, r.created_at, r.expires_at, r.request_hash,
+               l.sku, l.location, l.quantity
+          FROM ${schema}.reservation r
+          JOIN ${schema}.reservation_line l ON l.reservation_id = r.id
+         WHERE r.id = :id
+         ORDER BY l.sku, l.location
+        """);
+  }
+
+  /**
+   * Levels of the keys asked for, in one snapshot. Holds past their expiry that no one has expired
+   * yet count as available, so a reader sees the stock as it effectively is.
+   */
+  String levels() {
+    return render(
+        """
+        WITH keys AS (
+            SELECT DISTINCT sku, location FROM unnest(:skus, :locations) AS k(sku, location)
+        ), due AS (
+            SELECT l.sku, l.location, sum(l.quantity) AS quantity
+              FROM ${schema}.reservation r
+              JOIN ${schema}.reservation_line l ON l.reservation_id = r.id
+              JOIN keys k ON k.sku = l.sku AND k.location = l.location
+             WHERE r.status = 'HELD' AND r.expires_at <= :now
+             GROUP BY l.sku, l.location
+        )
+        SELECT k.sku, k.location,
+               coalesce(s.on_hand, 0) AS on_hand,
+               coalesce(s.reserved, 0) - coalesce(due.quantity, 0) AS reserved
+          FROM keys k
+          LEFT JOIN ${schema}.stock_level s ON s.sku = k.sku AND s.location = k.location
+          LEFT JOIN due ON due.sku = k.sku AND due.location = k.location
+        """);
+  }
+
+  /**
+   * After a short attempt: what is free on each key, how much of it is only held by due holds
+   * (which a lazy expiry would free), and whether the reservation id is already taken.
+   */
+  String shortageProbe() {
+    return render(
+        """
+        WITH keys AS (
+            SELECT * FROM unnest(:skus, :locations) AS k(sku, location)
+        ), due AS (
+            SELECT l.sku, l.location, sum(l.quantity) AS quantity
+              FROM ${schema}.reservation r
+              JOIN ${schema}.reservation_line l ON l.reservation_id = r.id
+              JOIN keys k ON k.sku = l.sku AND k.location = l.location
+             WHERE r.status = 'HELD' AND r.expires_at <= :now
+             GROUP BY l.sku, l.location
+        )
+        SELECT k.sku, k.location,
+               coalesce(s.on_hand - s.reserved, 0) AS available,
+               coalesce(due.quantity, 0) AS due,
+               EXISTS (SELECT 1 FROM ${schema}.reservation WHERE id = :id) AS id_taken
+          FROM keys k
+          LEFT JOIN ${schema}.stock_level s ON s.sku = k.sku AND s.location = k.location
+          LEFT JOIN due ON due.sku = k.sku AND due.location = k.location
+        """);
+  }
+
+  /** Unreserved stock of one key, 0 if never stocked (for the message of a refused adjustment). */
+  String available() {
+    return render(
+        """
+        SELECT coalesce(
+            (SELECT on_hand - reserved FROM ${schema}.stock_level
+              WHERE sku = :sku AND location = :location), 0) AS available,
+               coalesce(
+            (SELECT on_hand FROM ${schema}.stock_level
+              WHERE sku = :sku AND location = :location), 0) AS on_hand
+        """);
+  }
+}

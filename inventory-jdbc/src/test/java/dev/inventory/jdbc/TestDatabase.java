@@ -1,0 +1,155 @@
+package dev.inventory.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+/**
+ * The PostgreSQL the tests run against, resolved once per JVM, in this order:
+ *
+ * <ol>
+ *   <li>the URL in {@code INVENTORY_TEST_JDBC_URL} (user and password in the URL, or {@code
+ *       INVENTORY_TEST_JDBC_USER} / {@code INVENTORY_TEST_JDBC_PASSWORD});
+ *   <li>Testcontainers ({@code postgres:} {@code INVENTORY_TEST_PG_VERSION}, default 15) when a
+ *       Docker engine answers;
+ *   <li>an embedded PostgreSQL (zonky: real binaries from Maven Central).
+ * </ol>
+ *
+ * Each test class takes a schema of its own from {@link #newSchema} and drops it when done.
+ */
+public final class TestDatabase {
+  private static final AtomicInteger SCHEMAS = new AtomicInteger();
+  private static volatile Server server;
+
+  private TestDatabase() {}
+
+  /** Where the tests' database lives, and a superuser connection to it. */
+  public record Server(String jdbcUrl, String user, String password, String description) {}
+
+  public static Server server() {
+    Server s = server;
+    if (s == null) {
+      synchronized (TestDatabase.class) {
+        s = server;
+        if (s == null) {
+          s = resolve();
+          server = s;
+          System.out.println("[inventory tests] PostgreSQL: " + s.description());
+        }
+      }
+    }
+    return s;
+  }
+
+  /** A new pool on the test database; the caller closes it. */
+  public static HikariDataSource pool(int size, Consumer<HikariConfig> customizer) {
+    Server s = server();
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(s.jdbcUrl());
+    config.setUsername(s.user());
+    config.setPassword(s.password());
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(0);
+    config.setPoolName("inventory-test-" + SCHEMAS.get());
+    customizer.accept(config);
+    return new HikariDataSource(config);
+  }
+
+  public static HikariDataSource pool(int size) {
+    return pool(size, c -> {});
+  }
+
+  /** A fresh, unique schema name for one test class (not yet created). */
+  public static String newSchema(Class<?> testClass) {
+    String base = testClass.getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    if (base.length() > 40) {
+      base = base.substring(0, 40);
+    }
+    return "t_" + base + "_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
+  }
+
+  /** Runs SQL as the superuser (schema and role management). */
+  public static void execute(DataSource dataSource, String... statements) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("test setup SQL failed: " + e.getMessage(), e);
+    }
+  }
+
+  public static void dropSchema(DataSource dataSource, String schema) {
+    execute(dataSource, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+  }
+
+  private static Server resolve() {
+    String url = System.getenv("INVENTORY_TEST_JDBC_URL");
+    if (url != null && !url.isBlank()) {
+      return new Server(
+          url,
+          envOr("INVENTORY_TEST_JDBC_USER", "postgres"),
+          envOr("INVENTORY_TEST_JDBC_PASSWORD", ""),
+          "INVENTORY_TEST_JDBC_URL " + url);
+    }
+    if (dockerAnswers()) {
+      PostgreSQLContainer container =
+          new PostgreSQLContainer("postgres:" + envOr("INVENTORY_TEST_PG_VERSION", "15"));
+      container.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
+      return new Server(
+          container.getJdbcUrl(),
+          container.getUsername(),
+          container.getPassword(),
+          "Testcontainers " + container.getDockerImageName());
+    }
+    try {
+      EmbeddedPostgres embedded = EmbeddedPostgres.builder().start();
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      embedded.close();
+                    } catch (IOException ignored) {
+                      // the JVM is exiting
+                    }
+                  }));
+      return new Server(
+          embedded.getJdbcUrl("postgres", "postgres"),
+          "postgres",
+          "",
+          "embedded PostgreSQL on port " + embedded.getPort());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the embedded PostgreSQL", e);
+    }
+  }
+
+  private static boolean dockerAnswers() {
+    try {
+      return DockerClientFactory.instance().isDockerAvailable();
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
+
+  private static String envOr(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}
