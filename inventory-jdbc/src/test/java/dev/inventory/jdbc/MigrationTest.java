@@ -1,0 +1,142 @@
+package dev.inventory.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.inventory.Inventory;
+import dev.inventory.InventoryException;
+import dev.inventory.StockKey;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@DisplayName("The library's migrations")
+class MigrationTest {
+  private static HikariDataSource pool;
+  private static Jdbi jdbi;
+  private static final List<String> schemas = new java.util.ArrayList<>();
+
+  @BeforeAll
+  static void open() {
+    pool = TestDatabase.pool(4);
+    jdbi = Jdbi.create(pool);
+  }
+
+  @AfterAll
+  static void close() {
+    schemas.forEach(s -> TestDatabase.dropSchema(pool, s));
+    pool.close();
+  }
+
+  private static String schema() {
+    String schema = TestDatabase.newSchema(MigrationTest.class);
+    schemas.add(schema);
+    return schema;
+  }
+
+  private static Flyway hostFlyway(String schema) {
+    return Flyway.configure()
+        .dataSource(pool)
+        .schemas(schema)
+        .defaultSchema(schema)
+        .createSchemas(true)
+        .locations("classpath:host/migration")
+        .load();
+  }
+
+  private static List<String> appliedVersions(String schema, String table) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT version FROM "
+                        + schema
+                        + "."
+                        + table
+                        + " WHERE version IS NOT NULL"
+                        + " ORDER BY installed_rank")
+                .mapTo(String.class)
+                .list());
+  }
+
+  @Test
+  @DisplayName("create their own schema and history table beside a host's Flyway history")
+  void coexistWithHostFlyway() {
+    String host = schema();
+    String library = schema();
+    hostFlyway(host).migrate();
+
+    JdbcInventory.builder(pool).schema(library).build().receive(StockKey.of("A"), 1, null);
+
+    assertThat(appliedVersions(library, "inventory_schema_history")).containsExactly("1");
+    assertThat(appliedVersions(host, "flyway_schema_history")).containsExactly("1", "2");
+    assertThat(hostFlyway(host).migrate().migrationsExecuted).isZero();
+    assertThat(hostFlyway(host).validateWithResult().validationSuccessful).isTrue();
+  }
+
+  @Test
+  @DisplayName("can share the host's schema without either Flyway seeing the other's migrations")
+  void shareTheHostSchema() {
+    String shared = schema();
+    hostFlyway(shared).migrate();
+
+    Inventory inventory = JdbcInventory.builder(pool).schema(shared).build();
+    inventory.receive(StockKey.of("A"), 3, null);
+
+    assertThat(appliedVersions(shared, "inventory_schema_history")).contains("1");
+    assertThat(hostFlyway(shared).validateWithResult().validationSuccessful).isTrue();
+    assertThat(inventory.level(StockKey.of("A")).onHand()).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("run twice without applying anything twice")
+  void rerunIsHarmless() {
+    String library = schema();
+    JdbcInventory.builder(pool).schema(library).build().receive(StockKey.of("A"), 2, null);
+    Inventory again = JdbcInventory.builder(pool).schema(library).build();
+
+    assertThat(appliedVersions(library, "inventory_schema_history")).containsExactly("1");
+    assertThat(again.level(StockKey.of("A")).onHand()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("with migrate(false), building on an unmigrated schema fails with a clear message")
+  void migrateFalseChecksTheSchema() {
+    String missing = schema();
+    assertThatThrownBy(() -> JdbcInventory.builder(pool).schema(missing).migrate(false).build())
+        .isInstanceOf(InventoryException.class)
+        .hasMessageContaining(missing)
+        .hasMessageContaining("migrate(true)");
+  }
+
+  @Test
+  @DisplayName("with migrate(false), a migrated schema is used as it is")
+  void migrateFalseUsesAMigratedSchema() {
+    String library = schema();
+    JdbcInventory.builder(pool).schema(library).build();
+    Inventory inventory = JdbcInventory.builder(pool).schema(library).migrate(false).build();
+    assertThat(inventory.receive(StockKey.of("A"), 4, null).onHand()).isEqualTo(4);
+  }
+
+  @ParameterizedTest(name = "schema \"{0}\" is refused")
+  @ValueSource(strings = {"", "Inventory", "1abc", "inv-entory", "inv;drop", "a b", "\"quoted\""})
+  @DisplayName("refuse a schema name that is not a plain SQL identifier, before any SQL")
+  void refuseUnsafeSchemaNames(String name) {
+    assertThatThrownBy(() -> JdbcInventory.builder(pool).schema(name))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("plain SQL identifier");
+  }
+
+  @Test
+  @DisplayName("refuse a schema name longer than PostgreSQL's 63 characters")
+  void refuseOverlongSchemaName() {
+    assertThatThrownBy(() -> JdbcInventory.builder(pool).schema("s".repeat(64)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
