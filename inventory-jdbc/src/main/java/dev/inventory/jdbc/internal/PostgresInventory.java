@@ -4,6 +4,7 @@ import dev.inventory.IdempotencyConflictException;
 import dev.inventory.InsufficientStockException;
 import dev.inventory.Inventory;
 import dev.inventory.InventoryException;
+import dev.inventory.InventoryUnavailableException;
 import dev.inventory.Line;
 import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
@@ -24,9 +25,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,8 +121,8 @@ public final class PostgresInventory implements Inventory {
     String hash = Lines.fingerprint(lines);
     Duration ttl = request.ttl() != null ? request.ttl() : defaultTtl;
     boolean expiredOnce = false;
-    for (int attempt = 1; ; attempt++) {
-      Instant now = clock.instant();
+    for (int attempt = 1; attempt <= PLACE_ATTEMPTS + 1; attempt++) {
+      Instant now = now();
       Instant expiresAt = status == Status.HELD ? now.plus(ttl) : now;
       boolean placed;
       try {
@@ -167,6 +170,8 @@ public final class PostgresInventory implements Inventory {
       throw new InsufficientStockException(
           shortages.isEmpty() ? probe.asShortages(lines, Map.of()) : shortages);
     }
+    throw new InventoryUnavailableException(
+        "reservation '" + request.id() + "' kept racing with another request of the same id", null);
   }
 
   private boolean placeOneLine(
@@ -234,7 +239,7 @@ public final class PostgresInventory implements Inventory {
     if (!existing.hash().equals(hash)) {
       throw new IdempotencyConflictException(request.id(), existing.lines(), request.lines());
     }
-    return Optional.of(existing.asOf(clock.instant()));
+    return Optional.of(existing.asOf(now()));
   }
 
   // ---------------------------------------------------------------- lifecycle moves
@@ -251,7 +256,7 @@ public final class PostgresInventory implements Inventory {
 
   private Reservation move(String reservationId, Action action) {
     Checks.name("reservationId", reservationId);
-    Instant now = clock.instant();
+    Instant now = now();
     Reservation moved =
         db.transaction(
             true,
@@ -266,6 +271,7 @@ public final class PostgresInventory implements Inventory {
               if (held.isEmpty()) {
                 return null;
               }
+              held = HeldLine.sorted(held);
               PreparedBatch batch = h.prepareBatch(changeStock);
               for (HeldLine line : held) {
                 long q = line.quantity();
@@ -316,7 +322,7 @@ public final class PostgresInventory implements Inventory {
   public Reservation extend(String reservationId, Duration ttl) {
     Checks.name("reservationId", reservationId);
     Checks.ttl(ttl);
-    Instant now = clock.instant();
+    Instant now = now();
     Instant expiresAt = now.plus(ttl);
     List<HeldLine> held =
         db.statement(
@@ -341,7 +347,7 @@ public final class PostgresInventory implements Inventory {
     List<Line> wanted = Lines.merge(lines);
     boolean expiredOnce = false;
     for (int attempt = 1; ; attempt++) {
-      Instant now = clock.instant();
+      Instant now = now();
       AmendResult result;
       try {
         result = db.transaction(true, h -> amendHeld(h, reservationId, wanted, now));
@@ -452,7 +458,7 @@ public final class PostgresInventory implements Inventory {
   @Override
   public int expireDue(int limit) {
     Checks.positive("limit", limit);
-    Instant now = clock.instant();
+    Instant now = now();
     return db.transaction(
         true,
         h ->
@@ -508,7 +514,12 @@ public final class PostgresInventory implements Inventory {
     }
     PreparedBatch batch = h.prepareBatch(changeStock);
     Set<String> reservations = new HashSet<>();
-    for (ClaimedLine line : claimed) {
+    List<ClaimedLine> inKeyOrder =
+        claimed.stream()
+            .sorted(
+                Comparator.comparing(ClaimedLine::key).thenComparing(ClaimedLine::reservationId))
+            .toList();
+    for (ClaimedLine line : inKeyOrder) {
       addStockChange(
           batch, line.key(), 0, -line.quantity(), 0, "EXPIRE", line.reservationId(), now);
       reservations.add(line.reservationId());
@@ -535,7 +546,7 @@ public final class PostgresInventory implements Inventory {
     if (delta > 0) {
       return addOnHand(key, delta, "ADJUST", reason);
     }
-    Instant now = clock.instant();
+    Instant now = now();
     Optional<StockLevel> level =
         db.statement(
             false,
@@ -559,7 +570,7 @@ public final class PostgresInventory implements Inventory {
   }
 
   private StockLevel addOnHand(StockKey key, long delta, String kind, String reason) {
-    Instant now = clock.instant();
+    Instant now = now();
     return db.statement(
         false,
         h ->
@@ -580,7 +591,7 @@ public final class PostgresInventory implements Inventory {
     Checks.onHand(onHand);
     Checks.reason(reason);
     for (int attempt = 1; attempt <= SET_ATTEMPTS; attempt++) {
-      Instant now = clock.instant();
+      Instant now = now();
       Optional<StockLevel> level =
           db.statement(
               false,
@@ -624,7 +635,7 @@ public final class PostgresInventory implements Inventory {
   @Override
   public Optional<Reservation> findReservation(String reservationId) {
     Checks.name("reservationId", reservationId);
-    Instant now = clock.instant();
+    Instant now = now();
     return find(reservationId).map(stored -> stored.asOf(now));
   }
 
@@ -639,7 +650,7 @@ public final class PostgresInventory implements Inventory {
       return Map.of();
     }
     Collections.sort(sorted);
-    Instant now = clock.instant();
+    Instant now = now();
     Map<StockKey, StockLevel> result = new TreeMap<>();
     db.read(
             h ->
@@ -671,7 +682,8 @@ public final class PostgresInventory implements Inventory {
             return Optional.empty();
           }
           StoredRow first = rows.get(0);
-          List<Line> lines = rows.stream().map(StoredRow::line).toList();
+          List<Line> lines =
+              rows.stream().map(StoredRow::line).sorted(Comparator.comparing(Line::key)).toList();
           return Optional.of(
               new Stored(
                   reservationId,
@@ -756,6 +768,11 @@ public final class PostgresInventory implements Inventory {
 
   // ---------------------------------------------------------------- helpers
 
+  /** The clock's now at PostgreSQL's precision, so what is returned equals what is stored. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
   private static List<StockKey> keysOf(List<Shortage> shortages) {
     return shortages.stream().map(Shortage::key).toList();
   }
@@ -825,7 +842,15 @@ public final class PostgresInventory implements Inventory {
     }
 
     static List<Line> lines(List<HeldLine> held) {
-      return held.stream().map(h -> new Line(h.key(), h.quantity())).toList();
+      return sorted(held).stream().map(h -> new Line(h.key(), h.quantity())).toList();
+    }
+
+    /**
+     * In Java's key order, the order every transaction locks stock rows in (the database's
+     * collation may order text differently).
+     */
+    static List<HeldLine> sorted(List<HeldLine> held) {
+      return held.stream().sorted(Comparator.comparing(HeldLine::key)).toList();
     }
   }
 
