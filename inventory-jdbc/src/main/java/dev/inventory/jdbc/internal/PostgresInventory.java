@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,12 +70,12 @@ public final class PostgresInventory implements Inventory {
   private final String expireDue;
   private final String expireDueOnKeys;
   private final String touchHeld;
+  private final String linesOf;
   private final String replaceLines;
   private final String extendHeld;
   private final String findReservation;
   private final String levels;
   private final String shortageProbe;
-  private final String available;
 
   public PostgresInventory(Jdbi jdbi, String schema, Clock clock, Duration defaultTtl) {
     this.db = new Db(jdbi);
@@ -94,12 +93,12 @@ public final class PostgresInventory implements Inventory {
     this.expireDue = sql.expireDue();
     this.expireDueOnKeys = sql.expireDueOnKeys();
     this.touchHeld = sql.touchHeld();
+    this.linesOf = sql.linesOf();
     this.replaceLines = sql.replaceLines();
     this.extendHeld = sql.extendHeld();
     this.findReservation = sql.findReservation();
     this.levels = sql.levels();
     this.shortageProbe = sql.shortageProbe();
-    this.available = sql.available();
   }
 
   // ---------------------------------------------------------------- reserve and purchase
@@ -121,7 +120,7 @@ public final class PostgresInventory implements Inventory {
     String hash = Lines.fingerprint(lines);
     Duration ttl = request.ttl() != null ? request.ttl() : defaultTtl;
     boolean expiredOnce = false;
-    for (int attempt = 1; attempt <= PLACE_ATTEMPTS + 1; attempt++) {
+    for (int attempt = 1; attempt <= PLACE_ATTEMPTS; attempt++) {
       Instant now = now();
       Instant expiresAt = status == Status.HELD ? now.plus(ttl) : now;
       boolean placed;
@@ -149,7 +148,7 @@ public final class PostgresInventory implements Inventory {
         return new Reservation(request.id(), status, lines, now, expiresAt);
       }
 
-      Probe probe = probe(request.id(), lines, now);
+      Probe probe = probe(request.id(), keysOfLines(lines), now);
       if (probe.idTaken()) {
         Optional<Reservation> replayed = replay(request, hash);
         if (replayed.isPresent()) {
@@ -157,18 +156,19 @@ public final class PostgresInventory implements Inventory {
         }
       }
       List<Shortage> shortages = probe.shortages(lines, Map.of());
-      boolean dueHoldsWouldHelp = probe.dueHoldsWouldHelp(lines, Map.of());
-      if (!expiredOnce && dueHoldsWouldHelp) {
+      if (!shortages.isEmpty()) {
+        throw new InsufficientStockException(shortages);
+      }
+      if (attempt == PLACE_ATTEMPTS) {
+        // Stock kept being freed and taken again between attempts and probes: short as read.
+        throw new InsufficientStockException(probe.asShortages(lines, Map.of()));
+      }
+      List<StockKey> blocked = probe.blockedByDueHolds(lines, Map.of());
+      if (!blocked.isEmpty() && !expiredOnce) {
         // Expired holds never block a sale: free them now rather than wait for the sweeper.
         expiredOnce = true;
-        expireDueOn(keysOf(shortages), now);
-        continue;
+        expireDueOn(blocked, now);
       }
-      if (shortages.isEmpty() && attempt < PLACE_ATTEMPTS) {
-        continue; // stock was freed between the attempt and the probe
-      }
-      throw new InsufficientStockException(
-          shortages.isEmpty() ? probe.asShortages(lines, Map.of()) : shortages);
     }
     throw new InventoryUnavailableException(
         "reservation '" + request.id() + "' kept racing with another request of the same id", null);
@@ -261,19 +261,19 @@ public final class PostgresInventory implements Inventory {
         db.transaction(
             true,
             h -> {
-              List<HeldLine> held =
+              Optional<Times> times =
                   h.createQuery(moveHeld)
                       .bind("id", reservationId)
                       .bind("target", action.target().name())
                       .bind("now", timestamp(now))
-                      .map((rs, ctx) -> HeldLine.from(rs))
-                      .list();
-              if (held.isEmpty()) {
+                      .map((rs, ctx) -> Times.from(rs))
+                      .findOne();
+              if (times.isEmpty()) {
                 return null;
               }
-              held = HeldLine.sorted(held);
+              List<Line> lines = linesOf(h, reservationId);
               PreparedBatch batch = h.prepareBatch(changeStock);
-              for (HeldLine line : held) {
+              for (Line line : lines) {
                 long q = line.quantity();
                 long onHandDelta = action == Action.CONFIRM ? -q : 0;
                 addStockChange(
@@ -283,9 +283,9 @@ public final class PostgresInventory implements Inventory {
               return new Reservation(
                   reservationId,
                   action.target(),
-                  HeldLine.lines(held),
-                  held.get(0).createdAt(),
-                  held.get(0).expiresAt());
+                  lines,
+                  times.get().createdAt(),
+                  times.get().expiresAt());
             });
     return moved != null ? moved : refuseOrRepeat(reservationId, action, now);
   }
@@ -324,21 +324,26 @@ public final class PostgresInventory implements Inventory {
     Checks.ttl(ttl);
     Instant now = now();
     Instant expiresAt = now.plus(ttl);
-    List<HeldLine> held =
-        db.statement(
+    Reservation extended =
+        db.transaction(
             true,
             h ->
                 h.createQuery(extendHeld)
                     .bind("id", reservationId)
                     .bind("now", timestamp(now))
                     .bind("expiresAt", timestamp(expiresAt))
-                    .map((rs, ctx) -> HeldLine.from(rs))
-                    .list());
-    if (held.isEmpty()) {
-      return refuseOrRepeat(reservationId, Action.EXTEND, now);
-    }
-    return new Reservation(
-        reservationId, Status.HELD, HeldLine.lines(held), held.get(0).createdAt(), expiresAt);
+                    .map((rs, ctx) -> Times.from(rs))
+                    .findOne()
+                    .map(
+                        times ->
+                            new Reservation(
+                                reservationId,
+                                Status.HELD,
+                                linesOf(h, reservationId),
+                                times.createdAt(),
+                                times.expiresAt()))
+                    .orElse(null));
+    return extended != null ? extended : refuseOrRepeat(reservationId, Action.EXTEND, now);
   }
 
   @Override
@@ -352,18 +357,20 @@ public final class PostgresInventory implements Inventory {
       try {
         result = db.transaction(true, h -> amendHeld(h, reservationId, wanted, now));
       } catch (AmendShort s) {
-        Probe probe = probe(reservationId, s.growing(), now);
-        List<Shortage> shortages = probe.shortages(wanted, s.held());
-        if (!expiredOnce && probe.dueHoldsWouldHelp(wanted, s.held())) {
+        Probe probe = probe(reservationId, keysOfLines(s.growing()), now);
+        List<Shortage> shortages = probe.shortages(s.growing(), s.held());
+        if (!shortages.isEmpty()) {
+          throw new InsufficientStockException(shortages);
+        }
+        if (attempt == PLACE_ATTEMPTS) {
+          throw new InsufficientStockException(probe.asShortages(s.growing(), s.held()));
+        }
+        List<StockKey> blocked = probe.blockedByDueHolds(s.growing(), s.held());
+        if (!blocked.isEmpty() && !expiredOnce) {
           expiredOnce = true;
-          expireDueOn(keysOf(shortages), now);
-          continue;
+          expireDueOn(blocked, now);
         }
-        if (shortages.isEmpty() && attempt < PLACE_ATTEMPTS) {
-          continue;
-        }
-        throw new InsufficientStockException(
-            shortages.isEmpty() ? probe.asShortages(s.growing(), s.held()) : shortages);
+        continue;
       }
       if (result == null) {
         return refuseOrRepeat(reservationId, Action.AMEND, now);
@@ -374,16 +381,16 @@ public final class PostgresInventory implements Inventory {
   }
 
   private AmendResult amendHeld(Handle h, String reservationId, List<Line> wanted, Instant now) {
-    List<HeldLine> held =
+    Optional<Times> times =
         h.createQuery(touchHeld)
             .bind("id", reservationId)
             .bind("now", timestamp(now))
-            .map((rs, ctx) -> HeldLine.from(rs))
-            .list();
-    if (held.isEmpty()) {
+            .map((rs, ctx) -> Times.from(rs))
+            .findOne();
+    if (times.isEmpty()) {
       return null;
     }
-    Map<StockKey, Long> before = Lines.byKey(HeldLine.lines(held));
+    Map<StockKey, Long> before = Lines.byKey(linesOf(h, reservationId));
     Map<StockKey, Long> after = Lines.byKey(wanted);
     Set<StockKey> keys = new TreeSet<>(before.keySet());
     keys.addAll(after.keySet());
@@ -417,7 +424,7 @@ public final class PostgresInventory implements Inventory {
           .bindArray("quantities", Long.class, wanted.stream().map(Line::quantity).toList())
           .execute();
     }
-    return new AmendResult(held.get(0).createdAt(), held.get(0).expiresAt());
+    return new AmendResult(times.get().createdAt(), times.get().expiresAt());
   }
 
   private record AmendResult(Instant createdAt, Instant expiresAt) {}
@@ -467,16 +474,13 @@ public final class PostgresInventory implements Inventory {
                 h.createQuery(expireDue)
                     .bind("now", timestamp(now))
                     .bind("limit", limit)
-                    .map((rs, ctx) -> ClaimedLine.from(rs))
+                    .mapTo(String.class)
                     .list(),
                 now));
   }
 
   /** Expires the due holds that have a line on one of these keys; how many it expired. */
   private int expireDueOn(Collection<StockKey> keys, Instant now) {
-    if (keys.isEmpty()) {
-      return 0;
-    }
     List<StockKey> sorted = new ArrayList<>(new TreeSet<>(keys));
     return db.transaction(
         true,
@@ -488,7 +492,7 @@ public final class PostgresInventory implements Inventory {
                     .bindArray("skus", String.class, sorted.stream().map(StockKey::sku).toList())
                     .bindArray(
                         "locations", String.class, sorted.stream().map(StockKey::location).toList())
-                    .map((rs, ctx) -> ClaimedLine.from(rs))
+                    .mapTo(String.class)
                     .list(),
                 now));
   }
@@ -502,30 +506,45 @@ public final class PostgresInventory implements Inventory {
                 h.createQuery(expireIfDue)
                     .bind("id", reservationId)
                     .bind("now", timestamp(now))
-                    .map((rs, ctx) -> ClaimedLine.from(rs))
+                    .mapTo(String.class)
                     .list(),
                 now));
   }
 
   /** Gives back the stock of holds just marked expired, in key order; returns how many holds. */
-  private int expireClaimed(Handle h, List<ClaimedLine> claimed, Instant now) {
+  private int expireClaimed(Handle h, List<String> claimed, Instant now) {
     if (claimed.isEmpty()) {
       return 0;
     }
-    PreparedBatch batch = h.prepareBatch(changeStock);
-    Set<String> reservations = new HashSet<>();
-    List<ClaimedLine> inKeyOrder =
-        claimed.stream()
+    List<ClaimedLine> lines =
+        h
+            .createQuery(linesOf)
+            .bindArray("ids", String.class, claimed)
+            .map((rs, ctx) -> ClaimedLine.from(rs))
+            .list()
+            .stream()
             .sorted(
                 Comparator.comparing(ClaimedLine::key).thenComparing(ClaimedLine::reservationId))
             .toList();
-    for (ClaimedLine line : inKeyOrder) {
+    PreparedBatch batch = h.prepareBatch(changeStock);
+    for (ClaimedLine line : lines) {
       addStockChange(
           batch, line.key(), 0, -line.quantity(), 0, "EXPIRE", line.reservationId(), now);
-      reservations.add(line.reservationId());
     }
     requireAllApplied(batch.execute(), "expired holds");
-    return reservations.size();
+    return claimed.size();
+  }
+
+  /** The lines of a reservation this transaction has locked, in key order. */
+  private List<Line> linesOf(Handle h, String reservationId) {
+    return h
+        .createQuery(linesOf)
+        .bindArray("ids", String.class, List.of(reservationId))
+        .map((rs, ctx) -> ClaimedLine.from(rs).line())
+        .list()
+        .stream()
+        .sorted(Comparator.comparing(Line::key))
+        .toList();
   }
 
   // ---------------------------------------------------------------- stock movements
@@ -546,27 +565,36 @@ public final class PostgresInventory implements Inventory {
     if (delta > 0) {
       return addOnHand(key, delta, "ADJUST", reason);
     }
-    Instant now = now();
-    Optional<StockLevel> level =
-        db.statement(
-            false,
-            h ->
-                bindStockChange(
-                        h.createQuery(changeStockReturningLevel),
-                        key,
-                        delta,
-                        0,
-                        -delta,
-                        "ADJUST",
-                        null,
-                        now)
-                    .bind("reason", reason)
-                    .map((rs, ctx) -> new StockLevel(key, rs.getLong(1), rs.getLong(2)))
-                    .findOne());
-    return level.orElseThrow(
-        () ->
-            new InsufficientStockException(
-                List.of(new Shortage(key, -delta, readAvailable(key)[0]))));
+    for (int attempt = 1; ; attempt++) {
+      Instant now = now();
+      Optional<StockLevel> level =
+          db.statement(
+              false,
+              h ->
+                  bindStockChange(
+                          h.createQuery(changeStockReturningLevel),
+                          key,
+                          delta,
+                          0,
+                          -delta,
+                          "ADJUST",
+                          null,
+                          now)
+                      .bind("reason", reason)
+                      .map((rs, ctx) -> new StockLevel(key, rs.getLong(1), rs.getLong(2)))
+                      .findOne());
+      if (level.isPresent()) {
+        return level.get();
+      }
+      Free free = probe(null, List.of(key), now).free(key);
+      if (free.effectivelyAvailable() < -delta || attempt == PLACE_ATTEMPTS) {
+        throw new InsufficientStockException(
+            List.of(new Shortage(key, -delta, free.effectivelyAvailable())));
+      }
+      if (free.due() > 0) {
+        expireDueOn(List.of(key), now);
+      }
+    }
   }
 
   private StockLevel addOnHand(StockKey key, long delta, String kind, String reason) {
@@ -607,27 +635,19 @@ public final class PostgresInventory implements Inventory {
       if (level.isPresent()) {
         return level.get();
       }
-      long[] current = readAvailable(key);
-      long reserved = current[1] - current[0];
-      if (reserved > onHand) {
+      Free free = probe(null, List.of(key), now).free(key);
+      if (free.onHand() - free.effectivelyAvailable() > onHand) {
         throw new InsufficientStockException(
-            List.of(new Shortage(key, current[1] - onHand, current[0])));
+            List.of(new Shortage(key, free.onHand() - onHand, free.effectivelyAvailable())));
+      }
+      if (free.due() > 0 && free.onHand() - free.available() > onHand) {
+        expireDueOn(List.of(key), now);
+        continue;
       }
       // on-hand changed between the snapshot and the lock: count again
     }
     throw new InventoryException(
         "setOnHand of " + key + " lost " + SET_ATTEMPTS + " races in a row; try again");
-  }
-
-  /** {available, onHand} of one key as of now; 0 for a key never stocked. */
-  private long[] readAvailable(StockKey key) {
-    return db.read(
-        h ->
-            h.createQuery(available)
-                .bind("sku", key.sku())
-                .bind("location", key.location())
-                .map((rs, ctx) -> new long[] {rs.getLong("available"), rs.getLong("on_hand")})
-                .one());
   }
 
   // ---------------------------------------------------------------- reads
@@ -696,23 +716,23 @@ public final class PostgresInventory implements Inventory {
   }
 
   /** What is free on the keys of a short request, and whether its id is taken. */
-  private Probe probe(String reservationId, List<Line> lines, Instant now) {
+  private Probe probe(String reservationId, List<StockKey> keys, Instant now) {
     return db.read(
         h -> {
-          Map<StockKey, long[]> byKey = new LinkedHashMap<>();
+          Map<StockKey, Free> byKey = new LinkedHashMap<>();
           boolean[] idTaken = {false};
           h.createQuery(shortageProbe)
               .bind("id", reservationId)
               .bind("now", timestamp(now))
-              .bindArray("skus", String.class, lines.stream().map(l -> l.key().sku()).toList())
-              .bindArray(
-                  "locations", String.class, lines.stream().map(l -> l.key().location()).toList())
+              .bindArray("skus", String.class, keys.stream().map(StockKey::sku).toList())
+              .bindArray("locations", String.class, keys.stream().map(StockKey::location).toList())
               .map(
                   (rs, ctx) -> {
                     idTaken[0] = rs.getBoolean("id_taken");
                     return Map.entry(
                         new StockKey(rs.getString("sku"), rs.getString("location")),
-                        new long[] {rs.getLong("available"), rs.getLong("due")});
+                        new Free(
+                            rs.getLong("on_hand"), rs.getLong("available"), rs.getLong("due")));
                   })
               .forEach(e -> byKey.put(e.getKey(), e.getValue()));
           return new Probe(byKey, idTaken[0]);
@@ -720,18 +740,30 @@ public final class PostgresInventory implements Inventory {
   }
 
   /**
-   * Free and due units per key after a short attempt. {@code held}: what the reservation already
-   * holds per key (amend), counted as available to it.
+   * A key's on-hand and unreserved units, and how many of the reserved ones are held by due holds:
+   * those count as available (as in {@link #levels}), and are expired when they stand in the way.
    */
-  private record Probe(Map<StockKey, long[]> byKey, boolean idTaken) {
+  private record Free(long onHand, long available, long due) {
+    long effectivelyAvailable() {
+      return available + due;
+    }
+  }
+
+  /**
+   * What a short attempt found on its keys, read just after it. {@code held}: what the reservation
+   * already holds per key (amend), which counts as available to it.
+   */
+  private record Probe(Map<StockKey, Free> byKey, boolean idTaken) {
+    Free free(StockKey key) {
+      return byKey.get(key);
+    }
+
+    /** The lines that do not fit even once due holds are expired: the request is refused. */
     List<Shortage> shortages(List<Line> wanted, Map<StockKey, Long> held) {
       List<Shortage> shortages = new ArrayList<>();
       for (Line line : wanted) {
-        long[] free = byKey.get(line.key());
-        if (free == null) {
-          continue; // not probed: it did not come up short
-        }
-        long available = free[0] + held.getOrDefault(line.key(), 0L);
+        long available =
+            free(line.key()).effectivelyAvailable() + held.getOrDefault(line.key(), 0L);
         if (available < line.quantity()) {
           shortages.add(new Shortage(line.key(), line.quantity(), available));
         }
@@ -739,30 +771,27 @@ public final class PostgresInventory implements Inventory {
       return shortages;
     }
 
-    /** Every probed line as a shortage, as read (for the last attempt, however it raced). */
-    List<Shortage> asShortages(List<Line> wanted, Map<StockKey, Long> held) {
-      List<Shortage> all = new ArrayList<>();
-      for (Line line : wanted) {
-        long[] free = byKey.get(line.key());
-        if (free != null) {
-          all.add(
-              new Shortage(
-                  line.key(), line.quantity(), free[0] + held.getOrDefault(line.key(), 0L)));
-        }
-      }
-      return all;
+    /** Keys whose line fits only once their due holds are expired. */
+    List<StockKey> blockedByDueHolds(List<Line> wanted, Map<StockKey, Long> held) {
+      return wanted.stream()
+          .filter(
+              line ->
+                  free(line.key()).available() + held.getOrDefault(line.key(), 0L)
+                      < line.quantity())
+          .map(Line::key)
+          .toList();
     }
 
-    boolean dueHoldsWouldHelp(List<Line> wanted, Map<StockKey, Long> held) {
-      for (Line line : wanted) {
-        long[] free = byKey.get(line.key());
-        if (free != null
-            && free[1] > 0
-            && free[0] + held.getOrDefault(line.key(), 0L) < line.quantity()) {
-          return true;
-        }
-      }
-      return false;
+    /** Every line as a shortage, as read: for a last attempt that lost every race. */
+    List<Shortage> asShortages(List<Line> wanted, Map<StockKey, Long> held) {
+      return wanted.stream()
+          .map(
+              line ->
+                  new Shortage(
+                      line.key(),
+                      line.quantity(),
+                      free(line.key()).effectivelyAvailable() + held.getOrDefault(line.key(), 0L)))
+          .toList();
     }
   }
 
@@ -773,8 +802,8 @@ public final class PostgresInventory implements Inventory {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
-  private static List<StockKey> keysOf(List<Shortage> shortages) {
-    return shortages.stream().map(Shortage::key).toList();
+  private static List<StockKey> keysOfLines(List<Line> lines) {
+    return lines.stream().map(Line::key).toList();
   }
 
   private static void addStockChange(
@@ -831,31 +860,19 @@ public final class PostgresInventory implements Inventory {
     return rs.getObject(column, OffsetDateTime.class).toInstant();
   }
 
-  /** A reservation line read back with its reservation's times. */
-  private record HeldLine(StockKey key, long quantity, Instant createdAt, Instant expiresAt) {
-    static HeldLine from(java.sql.ResultSet rs) throws java.sql.SQLException {
-      return new HeldLine(
-          new StockKey(rs.getString("sku"), rs.getString("location")),
-          rs.getLong("quantity"),
-          instant(rs, "created_at"),
-          instant(rs, "expires_at"));
-    }
-
-    static List<Line> lines(List<HeldLine> held) {
-      return sorted(held).stream().map(h -> new Line(h.key(), h.quantity())).toList();
-    }
-
-    /**
-     * In Java's key order, the order every transaction locks stock rows in (the database's
-     * collation may order text differently).
-     */
-    static List<HeldLine> sorted(List<HeldLine> held) {
-      return held.stream().sorted(Comparator.comparing(HeldLine::key)).toList();
+  /** A reservation's times, as returned by the statement that locked it. */
+  private record Times(Instant createdAt, Instant expiresAt) {
+    static Times from(java.sql.ResultSet rs) throws java.sql.SQLException {
+      return new Times(instant(rs, "created_at"), instant(rs, "expires_at"));
     }
   }
 
-  /** A line of a hold claimed for expiry. */
+  /** A line of a locked reservation. */
   private record ClaimedLine(String reservationId, StockKey key, long quantity) {
+    Line line() {
+      return new Line(key, quantity);
+    }
+
     static ClaimedLine from(java.sql.ResultSet rs) throws java.sql.SQLException {
       return new ClaimedLine(
           rs.getString("reservation_id"),

@@ -172,46 +172,74 @@ final class Sql {
 
   /**
    * Moves a reservation out of HELD, only if it is still held and not yet due: of confirm, release
-   * and expiry exactly one matches, the others wait for its row lock and then see its status.
-   * Returns the lines (none when nothing moved) with the reservation's times.
+   * and expiry exactly one matches, the others wait for its row lock and then see its status. No
+   * row back: nothing moved.
    */
   String moveHeld() {
     return render(
         """
-        WITH moved AS (
-            UPDATE ${schema}.reservation
-               SET status = :target, updated_at = :now
-             WHERE id = :id AND status = 'HELD' AND expires_at > :now
-            RETURNING id, created_at, expires_at
-        )
-        SELECT moved.created_at, moved.expires_at, l.sku, l.location, l.quantity
-          FROM moved
-          JOIN ${schema}.reservation_line l ON l.reservation_id = moved.id
-         ORDER BY l.sku, l.location
-        """);
-  }
-
-  /** Like {@link #moveHeld()}, but for a hold that is due: the write half of the lazy expiry. */
-  String expireIfDue() {
-    return render(
-        """
-        WITH moved AS (
-            UPDATE ${schema}.reservation
-               SET status = 'EXPIRED', updated_at = :now
-             WHERE id = :id AND status = 'HELD' AND expires_at <= :now
-            RETURNING id
-        )
-        SELECT l.reservation_id, l.sku, l.location, l.quantity
-          FROM moved
-          JOIN ${schema}.reservation_line l ON l.reservation_id = moved.id
-         ORDER BY l.sku, l.location, l.reservation_id
+        UPDATE ${schema}.reservation
+           SET status = :target, updated_at = :now
+         WHERE id = :id AND status = 'HELD' AND expires_at > :now
+        RETURNING created_at, expires_at
         """);
   }
 
   /**
-   * Claims due holds for expiry. SKIP LOCKED lets several sweepers (or a sweeper and a lazy expiry)
-   * run at once: each hold is claimed by one, and a hold that a confirm or release has locked is
-   * left to it. Returns the claimed holds' lines in key order.
+   * Locks a held, not yet due reservation by touching it; the first step of amend. No row back: it
+   * is not held, or due, or unknown.
+   */
+  String touchHeld() {
+    return render(
+        """
+        UPDATE ${schema}.reservation
+           SET updated_at = :now
+         WHERE id = :id AND status = 'HELD' AND expires_at > :now
+        RETURNING created_at, expires_at
+        """);
+  }
+
+  /** Sets a held, not yet due reservation's expiry. No row back: not held, due, or unknown. */
+  String extendHeld() {
+    return render(
+        """
+        UPDATE ${schema}.reservation
+           SET expires_at = :expiresAt, updated_at = :now
+         WHERE id = :id AND status = 'HELD' AND expires_at > :now
+        RETURNING created_at, expires_at
+        """);
+  }
+
+  /**
+   * The lines of reservations this transaction has just locked. A statement of its own on purpose:
+   * a statement reads from the snapshot it started with, so lines read by the statement that took
+   * the lock could predate an amend that committed while it waited for that lock. Once the lock is
+   * held, no one else can change the lines (every change of lines locks the reservation first).
+   */
+  String linesOf() {
+    return render(
+        """
+        SELECT reservation_id, sku, location, quantity
+          FROM ${schema}.reservation_line
+         WHERE reservation_id = ANY(:ids)
+        """);
+  }
+
+  /** Expires one hold if it is due: the write half of the lazy expiry. Returns its id. */
+  String expireIfDue() {
+    return render(
+        """
+        UPDATE ${schema}.reservation
+           SET status = 'EXPIRED', updated_at = :now
+         WHERE id = :id AND status = 'HELD' AND expires_at <= :now
+        RETURNING id
+        """);
+  }
+
+  /**
+   * Claims due holds for expiry and marks them expired. SKIP LOCKED lets several sweepers (or a
+   * sweeper and a lazy expiry) run at once: each hold is claimed by one, and a hold that a confirm
+   * or release has locked is left to it. Returns the claimed ids.
    */
   String expireDue() {
     return render(
@@ -223,21 +251,16 @@ final class Sql {
              ORDER BY expires_at, id
              LIMIT :limit
                FOR UPDATE SKIP LOCKED
-        ), moved AS (
-            UPDATE ${schema}.reservation r
-               SET status = 'EXPIRED', updated_at = :now
-              FROM due
-             WHERE r.id = due.id
-            RETURNING r.id
         )
-        SELECT l.reservation_id, l.sku, l.location, l.quantity
-          FROM moved
-          JOIN ${schema}.reservation_line l ON l.reservation_id = moved.id
-         ORDER BY l.sku, l.location, l.reservation_id
+        UPDATE ${schema}.reservation r
+           SET status = 'EXPIRED', updated_at = :now
+          FROM due
+         WHERE r.id = due.id
+        RETURNING r.id
         """);
   }
 
-  /** {@link #expireDue()} limited to holds with a line on one of these keys. */
+  /** {@link #expireDue()} for the due holds with a line on one of these keys. */
   String expireDueOnKeys() {
     return render(
         """
@@ -253,37 +276,12 @@ final class Sql {
                     WHERE l.reservation_id = r.id)
              ORDER BY r.expires_at, r.id
                FOR UPDATE SKIP LOCKED
-        ), moved AS (
-            UPDATE ${schema}.reservation r
-               SET status = 'EXPIRED', updated_at = :now
-              FROM due
-             WHERE r.id = due.id
-            RETURNING r.id
         )
-        SELECT l.reservation_id, l.sku, l.location, l.quantity
-          FROM moved
-          JOIN ${schema}.reservation_line l ON l.reservation_id = moved.id
-         ORDER BY l.sku, l.location, l.reservation_id
-        """);
-  }
-
-  /**
-   * Locks a held, not yet due reservation by touching it, and returns its lines; the first step of
-   * amend. No rows: it is not held, or due, or unknown.
-   */
-  String touchHeld() {
-    return render(
-        """
-        WITH touched AS (
-            UPDATE ${schema}.reservation
-               SET updated_at = :now
-             WHERE id = :id AND status = 'HELD' AND expires_at > :now
-            RETURNING id, created_at, expires_at
-        )
-        SELECT touched.created_at, touched.expires_at, l.sku, l.location, l.quantity
-          FROM touched
-          JOIN ${schema}.reservation_line l ON l.reservation_id = touched.id
-         ORDER BY l.sku, l.location
+        UPDATE ${schema}.reservation r
+           SET status = 'EXPIRED', updated_at = :now
+          FROM due
+         WHERE r.id = due.id
+        RETURNING r.id
         """);
   }
 
@@ -302,23 +300,6 @@ final class Sql {
         INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
         SELECT :id, sku, location, quantity FROM wanted
         ON CONFLICT (reservation_id, sku, location) DO UPDATE SET quantity = EXCLUDED.quantity
-        """);
-  }
-
-  /** Sets a held, not yet due reservation's expiry; returns its lines (none: not held, or due). */
-  String extendHeld() {
-    return render(
-        """
-        WITH extended AS (
-            UPDATE ${schema}.reservation
-               SET expires_at = :expiresAt, updated_at = :now
-             WHERE id = :id AND status = 'HELD' AND expires_at > :now
-            RETURNING id, created_at, expires_at
-        )
-        SELECT extended.created_at, extended.expires_at, l.sku, l.location, l.quantity
-          FROM extended
-          JOIN ${schema}.reservation_line l ON l.reservation_id = extended.id
-         ORDER BY l.sku, l.location
         """);
   }
 
@@ -379,25 +360,13 @@ final class Sql {
              GROUP BY l.sku, l.location
         )
         SELECT k.sku, k.location,
+               coalesce(s.on_hand, 0) AS on_hand,
                coalesce(s.on_hand - s.reserved, 0) AS available,
                coalesce(due.quantity, 0) AS due,
                EXISTS (SELECT 1 FROM ${schema}.reservation WHERE id = :id) AS id_taken
           FROM keys k
           LEFT JOIN ${schema}.stock_level s ON s.sku = k.sku AND s.location = k.location
           LEFT JOIN due ON due.sku = k.sku AND due.location = k.location
-        """);
-  }
-
-  /** Unreserved stock of one key, 0 if never stocked (for the message of a refused adjustment). */
-  String available() {
-    return render(
-        """
-        SELECT coalesce(
-            (SELECT on_hand - reserved FROM ${schema}.stock_level
-              WHERE sku = :sku AND location = :location), 0) AS available,
-               coalesce(
-            (SELECT on_hand FROM ${schema}.stock_level
-              WHERE sku = :sku AND location = :location), 0) AS on_hand
         """);
   }
 }
