@@ -8,8 +8,8 @@ import java.util.Objects;
  * @param key the short key
  * @param requested units asked for (for {@code amend}, the new total; for a downward adjust or
  *     {@code setOnHand}, the decrease)
- * @param available units that were free to take (for {@code amend}, including what the
- *     reservation already held on the key)
+ * @param available units that were free to take (for {@code amend}, including what the reservation
+ *     already held on the key)
  */
 public record Shortage(StockKey key, long requested, long available) {
   public Shortage {
