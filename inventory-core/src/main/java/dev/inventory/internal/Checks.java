@@ -10,7 +10,7 @@ import java.util.Objects;
  * what to fix.
  */
 public final class Checks {
-  /** The longest SKU, location, reservation id or reason, in characters. */
+  /** The longest SKU, location or reservation id, in characters. */
   public static final int MAX_NAME_LENGTH = 128;
 
   /** The longest free-text reason, in characters. */
