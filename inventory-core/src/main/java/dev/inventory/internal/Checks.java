@@ -20,7 +20,7 @@ public final class Checks {
   public static final long MAX_QUANTITY = 1_000_000_000L;
 
   /** The largest on-hand figure {@code setOnHand} accepts; keeps every sum far from overflow. */
-  public static final long MAX_ON_HAND = 1_000_000_000_000_000L;
+  public static final long MAX_ON_HAND = 1_000_000_000_000_000_000L;
 
   public static final Duration MIN_TTL = Duration.ofSeconds(1);
   public static final Duration MAX_TTL = Duration.ofDays(30);
