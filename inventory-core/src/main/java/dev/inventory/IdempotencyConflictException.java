@@ -32,7 +32,7 @@ public class IdempotencyConflictException extends InventoryException {
     return reservationId;
   }
 
-  /** The lines the reservation was first made with. */
+  /** The lines the existing reservation holds now (after any amend), merged and in key order. */
   public List<Line> existingLines() {
     return existingLines;
   }

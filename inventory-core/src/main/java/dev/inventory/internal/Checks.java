@@ -10,7 +10,7 @@ import java.util.Objects;
  * what to fix.
  */
 public final class Checks {
-  /** The longest SKU, location, reservation id or reason, in characters. */
+  /** The longest SKU, location or reservation id, in characters. */
   public static final int MAX_NAME_LENGTH = 128;
 
   /** The longest free-text reason, in characters. */
@@ -20,7 +20,7 @@ public final class Checks {
   public static final long MAX_QUANTITY = 1_000_000_000L;
 
   /** The largest on-hand figure {@code setOnHand} accepts; keeps every sum far from overflow. */
-  public static final long MAX_ON_HAND = 1_000_000_000_000_000L;
+  public static final long MAX_ON_HAND = 1_000_000_000_000_000_000L;
 
   public static final Duration MIN_TTL = Duration.ofSeconds(1);
   public static final Duration MAX_TTL = Duration.ofDays(30);

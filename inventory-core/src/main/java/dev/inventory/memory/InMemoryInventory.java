@@ -1,0 +1,613 @@
+package dev.inventory.memory;
+
+import dev.inventory.IdempotencyConflictException;
+import dev.inventory.InsufficientStockException;
+import dev.inventory.Inventory;
+import dev.inventory.Line;
+import dev.inventory.LogEntry;
+import dev.inventory.LogEntry.Kind;
+import dev.inventory.Reservation;
+import dev.inventory.Reservation.Status;
+import dev.inventory.ReservationExpiredException;
+import dev.inventory.ReservationNotFoundException;
+import dev.inventory.ReservationRequest;
+import dev.inventory.ReservationStateException;
+import dev.inventory.Shortage;
+import dev.inventory.StockKey;
+import dev.inventory.StockLevel;
+import dev.inventory.internal.Checks;
+import dev.inventory.internal.Lifecycle;
+import dev.inventory.internal.Lifecycle.Action;
+import dev.inventory.internal.Lines;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * An {@link Inventory} held in memory, for the unit tests of applications that use the library: no
+ * database, no dependencies, the same behaviour as the PostgreSQL implementation (both pass the
+ * same contract suite).
+ *
+ * <pre>{@code
+ * Inventory inventory = InMemoryInventory.builder().clock(testClock).build();
+ * }</pre>
+ *
+ * <p>Everything lives in this object and is gone with it. Nothing is ever forgotten either: every
+ * reservation and every {@linkplain #log() log entry} is kept, so an instance suits a test, not a
+ * long-running process.
+ *
+ * <p>The semantics, as for every implementation:
+ *
+ * <ul>
+ *   <li>A held reservation whose {@code expiresAt} is at or before the clock's now is expired.
+ *       {@link #findReservation} and {@link #levels} report it so even before anything wrote it
+ *       down; {@link #confirm}, {@link #release}, {@link #amend} and {@link #extend} write the
+ *       expiry (freeing its units) and throw {@link ReservationExpiredException}.
+ *   <li>When a reserve, a purchase, the growth of an amend or a decrease of on-hand is short, every
+ *       expired hold on a short key is expired (whole reservations) and the change is tried once
+ *       more. If it is still short, nothing is written at all, not even those expiries.
+ *   <li>Every change appends one {@link LogEntry} per key it touched, in key order, carrying the
+ *       level it left behind; on any exception the log and the stock are as before (apart from the
+ *       expiry written by an operation that met an expired hold, as said above).
+ * </ul>
+ *
+ * <p>Thread-safe: every operation runs under one lock, so operations are atomic and totally ordered
+ * (and the log's order is the order in which they took effect).
+ */
+public final class InMemoryInventory implements Inventory {
+  /** The hold time of a request that names none: 15 minutes. */
+  public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
+
+  private static final Comparator<Held> EXPIRY_ORDER =
+      Comparator.comparing((Held held) -> held.expiresAt).thenComparing(held -> held.id);
+
+  private final Clock clock;
+  private final Duration defaultTtl;
+
+  private final Object lock = new Object();
+  // All guarded by lock.
+  private final Map<StockKey, Stock> stock = new HashMap<>();
+  private final Map<String, Held> reservations = new HashMap<>();
+
+  /** Reservations whose written status is HELD (some of them may be due). */
+  private final Map<String, Held> holding = new LinkedHashMap<>();
+
+  private final List<LogEntry> log = new ArrayList<>();
+
+  private InMemoryInventory(Builder builder) {
+    this.clock = builder.clock;
+    this.defaultTtl = builder.defaultTtl;
+  }
+
+  /** A builder with the defaults: {@link Clock#systemUTC()} and a TTL of 15 minutes. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public Reservation reserve(ReservationRequest request) {
+    return hold(request, false);
+  }
+
+  @Override
+  public Reservation purchase(ReservationRequest request) {
+    return hold(request, true);
+  }
+
+  private Reservation hold(ReservationRequest request, boolean sell) {
+    Objects.requireNonNull(request, "request must not be null");
+    List<Line> lines = request.lines();
+    String fingerprint = Lines.fingerprint(lines);
+    Duration ttl = request.ttl() != null ? request.ttl() : defaultTtl;
+    synchronized (lock) {
+      Instant now = clock.instant();
+      Held existing = reservations.get(request.id());
+      if (existing != null) {
+        if (existing.fingerprint.equals(fingerprint)) {
+          return existing.at(now);
+        }
+        throw new IdempotencyConflictException(request.id(), existing.lines, lines);
+      }
+      Map<StockKey, Long> wanted = Lines.byKey(lines);
+      Map<StockKey, Long> stillShort = makeRoom(wanted, now);
+      if (!stillShort.isEmpty()) {
+        List<Shortage> shortages = new ArrayList<>();
+        stillShort.forEach(
+            (key, available) -> shortages.add(new Shortage(key, wanted.get(key), available)));
+        throw new InsufficientStockException(shortages);
+      }
+      Held held =
+          new Held(
+              request.id(),
+              sell ? Status.CONFIRMED : Status.HELD,
+              lines,
+              now,
+              sell ? now : now.plus(ttl),
+              fingerprint);
+      for (Line line : lines) {
+        if (sell) {
+          write(now, line.key(), Kind.CONFIRM, -line.quantity(), 0, held.id, null);
+        } else {
+          write(now, line.key(), Kind.RESERVE, 0, line.quantity(), held.id, null);
+        }
+      }
+      reservations.put(held.id, held);
+      if (!sell) {
+        holding.put(held.id, held);
+      }
+      return held.at(now);
+    }
+  }
+
+  @Override
+  public Reservation amend(String reservationId, List<Line> lines) {
+    Checks.name("reservationId", reservationId);
+    List<Line> merged = Lines.merge(lines);
+    synchronized (lock) {
+      Instant now = clock.instant();
+      Held held = find(reservationId);
+      if (!admit(held, Action.AMEND, now)) {
+        return held.at(now);
+      }
+      Map<StockKey, Long> before = Lines.byKey(held.lines);
+      Map<StockKey, Long> after = Lines.byKey(merged);
+      Map<StockKey, Long> growth = new TreeMap<>();
+      after.forEach(
+          (key, quantity) -> {
+            long old = before.getOrDefault(key, 0L);
+            if (quantity > old) {
+              growth.put(key, quantity - old);
+            }
+          });
+      Map<StockKey, Long> stillShort = makeRoom(growth, now);
+      if (!stillShort.isEmpty()) {
+        List<Shortage> shortages = new ArrayList<>();
+        stillShort.forEach(
+            (key, available) ->
+                shortages.add(
+                    new Shortage(
+                        key,
+                        after.get(key),
+                        Math.addExact(available, before.getOrDefault(key, 0L)))));
+        throw new InsufficientStockException(shortages);
+      }
+      TreeSet<StockKey> keys = new TreeSet<>(before.keySet());
+      keys.addAll(after.keySet());
+      for (StockKey key : keys) {
+        long change = after.getOrDefault(key, 0L) - before.getOrDefault(key, 0L);
+        if (change != 0) {
+          write(now, key, Kind.AMEND, 0, change, held.id, null);
+        }
+      }
+      held.lines = merged;
+      return held.at(now);
+    }
+  }
+
+  @Override
+  public Reservation extend(String reservationId, Duration ttl) {
+    Checks.name("reservationId", reservationId);
+    Checks.ttl(ttl);
+    synchronized (lock) {
+      Instant now = clock.instant();
+      Held held = find(reservationId);
+      if (admit(held, Action.EXTEND, now)) {
+        held.expiresAt = now.plus(ttl);
+      }
+      return held.at(now);
+    }
+  }
+
+  @Override
+  public Reservation confirm(String reservationId) {
+    Checks.name("reservationId", reservationId);
+    synchronized (lock) {
+      Instant now = clock.instant();
+      Held held = find(reservationId);
+      if (admit(held, Action.CONFIRM, now)) {
+        for (Line line : held.lines) {
+          write(now, line.key(), Kind.CONFIRM, -line.quantity(), -line.quantity(), held.id, null);
+        }
+        settle(held, Status.CONFIRMED);
+      }
+      return held.at(now);
+    }
+  }
+
+  @Override
+  public Reservation release(String reservationId) {
+    Checks.name("reservationId", reservationId);
+    synchronized (lock) {
+      Instant now = clock.instant();
+      Held held = find(reservationId);
+      if (admit(held, Action.RELEASE, now)) {
+        for (Line line : held.lines) {
+          write(now, line.key(), Kind.RELEASE, 0, -line.quantity(), held.id, null);
+        }
+        settle(held, Status.RELEASED);
+      }
+      return held.at(now);
+    }
+  }
+
+  @Override
+  public Optional<Reservation> findReservation(String reservationId) {
+    Checks.name("reservationId", reservationId);
+    synchronized (lock) {
+      Held held = reservations.get(reservationId);
+      return held == null ? Optional.empty() : Optional.of(held.at(clock.instant()));
+    }
+  }
+
+  @Override
+  public StockLevel receive(StockKey key, long quantity, String reason) {
+    Objects.requireNonNull(key, "key must not be null");
+    Checks.quantity("quantity", quantity);
+    Checks.reason(reason);
+    synchronized (lock) {
+      Instant now = clock.instant();
+      write(now, key, Kind.RECEIVE, quantity, 0, null, reason);
+      return levelAt(key, now);
+    }
+  }
+
+  @Override
+  public StockLevel adjust(StockKey key, long delta, String reason) {
+    Objects.requireNonNull(key, "key must not be null");
+    Checks.delta(delta);
+    Checks.reason(reason);
+    synchronized (lock) {
+      Instant now = clock.instant();
+      if (delta < 0) {
+        lowerOnHand(key, -delta, now);
+      }
+      write(now, key, Kind.ADJUST, delta, 0, null, reason);
+      return levelAt(key, now);
+    }
+  }
+
+  @Override
+  public StockLevel setOnHand(StockKey key, long onHand, String reason) {
+    Objects.requireNonNull(key, "key must not be null");
+    Checks.onHand(onHand);
+    Checks.reason(reason);
+    synchronized (lock) {
+      Instant now = clock.instant();
+      Stock current = stock.get(key);
+      long change = onHand - (current == null ? 0 : current.onHand);
+      if (change < 0) {
+        lowerOnHand(key, -change, now);
+      }
+      // A SET is logged even when the count matches: it records that the figure was checked.
+      write(now, key, Kind.SET, change, 0, null, reason);
+      return levelAt(key, now);
+    }
+  }
+
+  /** Makes sure {@code decrease} units of on-hand are unreserved, or throws. */
+  private void lowerOnHand(StockKey key, long decrease, Instant now) {
+    Map<StockKey, Long> stillShort = makeRoom(Map.of(key, decrease), now);
+    if (!stillShort.isEmpty()) {
+      throw new InsufficientStockException(
+          List.of(new Shortage(key, decrease, stillShort.get(key))));
+    }
+  }
+
+  @Override
+  public Map<StockKey, StockLevel> levels(Collection<StockKey> keys) {
+    Objects.requireNonNull(keys, "keys must not be null");
+    List<StockKey> asked = new ArrayList<>(keys.size());
+    for (StockKey key : keys) {
+      asked.add(Objects.requireNonNull(key, "keys must not contain null"));
+    }
+    synchronized (lock) {
+      Instant now = clock.instant();
+      Map<StockKey, Long> due = dueReserved(now);
+      Map<StockKey, StockLevel> levels = new TreeMap<>();
+      for (StockKey key : asked) {
+        levels.put(key, levelAt(key, due));
+      }
+      return Collections.unmodifiableMap(levels);
+    }
+  }
+
+  @Override
+  public int expireDue(int limit) {
+    Checks.positive("limit", limit);
+    synchronized (lock) {
+      Instant now = clock.instant();
+      List<Held> due = new ArrayList<>();
+      for (Held held : holding.values()) {
+        if (held.isDue(now)) {
+          due.add(held);
+        }
+      }
+      due.sort(EXPIRY_ORDER);
+      int expired = Math.min(limit, due.size());
+      for (Held held : due.subList(0, expired)) {
+        expire(held, now);
+      }
+      return expired;
+    }
+  }
+
+  /**
+   * Every log entry so far, in the order the changes took effect. Ids count up from 1 without gaps.
+   *
+   * @return an immutable snapshot
+   */
+  public List<LogEntry> log() {
+    synchronized (lock) {
+      return List.copyOf(log);
+    }
+  }
+
+  /**
+   * The log entries of one key, in log order. Summing their deltas gives the key's level as
+   * written; it equals {@link #level} unless a hold has fallen due that nothing has expired yet.
+   *
+   * @return an immutable snapshot
+   */
+  public List<LogEntry> log(StockKey key) {
+    Objects.requireNonNull(key, "key must not be null");
+    synchronized (lock) {
+      return log.stream().filter(entry -> entry.key().equals(key)).toList();
+    }
+  }
+
+  @Override
+  public String toString() {
+    synchronized (lock) {
+      return "InMemoryInventory[keys="
+          + stock.size()
+          + ", reservations="
+          + reservations.size()
+          + ", log entries="
+          + log.size()
+          + "]";
+    }
+  }
+
+  // ---- Everything below runs under the lock. ----
+
+  private Held find(String reservationId) {
+    Held held = reservations.get(reservationId);
+    if (held == null) {
+      throw new ReservationNotFoundException(reservationId);
+    }
+    return held;
+  }
+
+  /**
+   * Asks the lifecycle table whether {@code action} may proceed on this reservation now.
+   *
+   * @return true to apply it, false if it is already done (return the reservation unchanged)
+   * @throws ReservationExpiredException if the hold has run out; a due hold is expired first
+   * @throws ReservationStateException if the table refuses the action
+   */
+  private boolean admit(Held held, Action action, Instant now) {
+    if (held.isDue(now)) {
+      expire(held, now);
+      throw new ReservationExpiredException(held.id, held.expiresAt, action.verb());
+    }
+    return switch (Lifecycle.decide(held.status, action)) {
+      case APPLY -> true;
+      case ALREADY_DONE -> false;
+      case REFUSE ->
+          throw held.status == Status.EXPIRED
+              ? new ReservationExpiredException(held.id, held.expiresAt, action.verb())
+              : new ReservationStateException(held.id, held.status, action.verb());
+    };
+  }
+
+  /**
+   * Checks that {@code wanted} units per key are free (on-hand minus reserved as written). If some
+   * key is short, the holds on the short keys that are due are taken into account; if that is
+   * enough, they are expired (written) and the result is empty. If not, nothing is written.
+   *
+   * @return the keys still short, each with the units that are free on it; empty if all fit
+   */
+  private Map<StockKey, Long> makeRoom(Map<StockKey, Long> wanted, Instant now) {
+    List<StockKey> shortKeys = new ArrayList<>();
+    wanted.forEach(
+        (key, units) -> {
+          if (free(key) < units) {
+            shortKeys.add(key);
+          }
+        });
+    if (shortKeys.isEmpty()) {
+      return Map.of();
+    }
+    List<Held> expirable = new ArrayList<>();
+    Map<StockKey, Long> freed = new HashMap<>();
+    for (Held held : holding.values()) {
+      if (held.isDue(now) && held.lines.stream().anyMatch(line -> shortKeys.contains(line.key()))) {
+        expirable.add(held);
+        for (Line line : held.lines) {
+          freed.merge(line.key(), line.quantity(), Math::addExact);
+        }
+      }
+    }
+    Map<StockKey, Long> stillShort = new TreeMap<>();
+    for (StockKey key : shortKeys) {
+      long free = Math.addExact(free(key), freed.getOrDefault(key, 0L));
+      if (free < wanted.get(key)) {
+        stillShort.put(key, free);
+      }
+    }
+    if (stillShort.isEmpty()) {
+      expirable.sort(EXPIRY_ORDER);
+      for (Held held : expirable) {
+        expire(held, now);
+      }
+    }
+    return stillShort;
+  }
+
+  private long free(StockKey key) {
+    Stock current = stock.get(key);
+    return current == null ? 0 : current.onHand - current.reserved;
+  }
+
+  private void expire(Held held, Instant now) {
+    for (Line line : held.lines) {
+      write(now, line.key(), Kind.EXPIRE, 0, -line.quantity(), held.id, null);
+    }
+    settle(held, Status.EXPIRED);
+  }
+
+  private void settle(Held held, Status status) {
+    held.status = status;
+    holding.remove(held.id);
+  }
+
+  /** Applies one change to one key and logs it. Callers have checked that it is allowed. */
+  private void write(
+      Instant now,
+      StockKey key,
+      Kind kind,
+      long onHandDelta,
+      long reservedDelta,
+      String reservationId,
+      String reason) {
+    Stock current = stock.computeIfAbsent(key, k -> new Stock());
+    long onHand = Math.addExact(current.onHand, onHandDelta);
+    long reserved = Math.addExact(current.reserved, reservedDelta);
+    if (reserved < 0 || onHand < reserved) {
+      throw new IllegalStateException(
+          "bug: "
+              + kind
+              + " would leave "
+              + key
+              + " at onHand="
+              + onHand
+              + " reserved="
+              + reserved);
+    }
+    current.onHand = onHand;
+    current.reserved = reserved;
+    log.add(
+        new LogEntry(
+            log.size() + 1L,
+            now,
+            key,
+            kind,
+            onHandDelta,
+            reservedDelta,
+            onHand,
+            reserved,
+            reservationId,
+            reason));
+  }
+
+  /** Units on each key held by reservations that are due but still written as held. */
+  private Map<StockKey, Long> dueReserved(Instant now) {
+    Map<StockKey, Long> due = new HashMap<>();
+    for (Held held : holding.values()) {
+      if (held.isDue(now)) {
+        for (Line line : held.lines) {
+          due.merge(line.key(), line.quantity(), Math::addExact);
+        }
+      }
+    }
+    return due;
+  }
+
+  private StockLevel levelAt(StockKey key, Instant now) {
+    return levelAt(key, dueReserved(now));
+  }
+
+  private StockLevel levelAt(StockKey key, Map<StockKey, Long> dueReserved) {
+    Stock current = stock.get(key);
+    if (current == null) {
+      return StockLevel.empty(key);
+    }
+    return new StockLevel(
+        key, current.onHand, current.reserved - dueReserved.getOrDefault(key, 0L));
+  }
+
+  /** The written on-hand and reserved of one key. */
+  private static final class Stock {
+    long onHand;
+    long reserved;
+  }
+
+  /** A reservation as written. */
+  private static final class Held {
+    final String id;
+    final Instant createdAt;
+    final String fingerprint;
+    Status status;
+    List<Line> lines;
+    Instant expiresAt;
+
+    Held(
+        String id,
+        Status status,
+        List<Line> lines,
+        Instant createdAt,
+        Instant expiresAt,
+        String fingerprint) {
+      this.id = id;
+      this.status = status;
+      this.lines = lines;
+      this.createdAt = createdAt;
+      this.expiresAt = expiresAt;
+      this.fingerprint = fingerprint;
+    }
+
+    /** Held as written, but its time has come: expired in effect. */
+    boolean isDue(Instant now) {
+      return status == Status.HELD && !expiresAt.isAfter(now);
+    }
+
+    /** The reservation as it is in effect at {@code now}. */
+    Reservation at(Instant now) {
+      return new Reservation(id, isDue(now) ? Status.EXPIRED : status, lines, createdAt, expiresAt);
+    }
+  }
+
+  /** Configures an {@link InMemoryInventory}. Not thread-safe. */
+  public static final class Builder {
+    private Clock clock = Clock.systemUTC();
+    private Duration defaultTtl = DEFAULT_TTL;
+
+    private Builder() {}
+
+    /**
+     * The clock that decides what "now" is, for timestamps and expiry. Default {@link
+     * Clock#systemUTC()}; tests pass a clock they can move.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock must not be null");
+      return this;
+    }
+
+    /**
+     * How long a reservation holds when its request names no TTL. Default 15 minutes; 1 second to
+     * 30 days, anything else is refused.
+     *
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder defaultTtl(Duration defaultTtl) {
+      this.defaultTtl = Checks.ttl(defaultTtl);
+      return this;
+    }
+
+    public InMemoryInventory build() {
+      return new InMemoryInventory(this);
+    }
+  }
+}

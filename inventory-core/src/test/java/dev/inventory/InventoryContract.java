@@ -1,0 +1,2763 @@
+package dev.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.inventory.LogEntry.Kind;
+import dev.inventory.Reservation.Status;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The behaviour every {@link Inventory} must have, as executable sentences. Each implementation's
+ * tests extend this class and say how to build the inventory and how to read its log.
+ *
+ * <p>Storage may be shared between the tests of one class (the PostgreSQL tests use one schema per
+ * class), so every test works on its own keys and reservation ids ({@link #key}, {@link #id}) and
+ * never asserts on global counts: other tests' holds may fall due and be expired by this test's
+ * {@code expireDue}. Time comes from {@link #clock}, which starts on a whole second in every test
+ * and only moves by whole seconds (PostgreSQL keeps microseconds). The few tests that need to know
+ * every due hold in the store move the clock to an era no other test uses (see {@link ExpireDue}).
+ *
+ * <p>Relies on JUnit's default lifecycle: one instance of the class per test.
+ */
+public abstract class InventoryContract {
+  private static final AtomicLong TESTS = new AtomicLong();
+
+  /** Distinguishes this JVM's run from earlier runs against the same storage. */
+  private static final String RUN =
+      Long.toString(
+          ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36), 36);
+
+  private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+  /** The TTL of the carts in these tests, unless a test says otherwise. */
+  protected static final Duration TTL = Duration.ofMinutes(10);
+
+  protected final MutableClock clock = MutableClock.startingAt("2026-01-01T00:00:00Z");
+  protected Inventory inventory;
+
+  private String token;
+
+  /** Builds the inventory under test, reading time from {@code clock}. Called before every test. */
+  protected abstract Inventory createInventory(Clock clock);
+
+  /** All log entries that touch these keys, in log order (ascending id). */
+  protected abstract List<LogEntry> logEntries(Collection<StockKey> keys);
+
+  @BeforeEach
+  void setUpInventory() {
+    clock.set(START);
+    token = RUN + "-" + TESTS.incrementAndGet();
+    inventory = createInventory(clock);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Fixture helpers
+
+  /** A key no other test uses. */
+  protected StockKey key(String name) {
+    return StockKey.of(token + "-" + name);
+  }
+
+  /** A reservation id no other test uses. */
+  protected String id(String name) {
+    return token + "-" + name;
+  }
+
+  protected static Line line(StockKey key, long quantity) {
+    return new Line(key, quantity);
+  }
+
+  /** A cart request with the contract's {@link #TTL}. */
+  protected static ReservationRequest cart(String id, Line... lines) {
+    return ReservationRequest.builder(id).lines(List.of(lines)).ttl(TTL).build();
+  }
+
+  protected static ReservationRequest cart(String id, Duration ttl, Line... lines) {
+    return ReservationRequest.builder(id).lines(List.of(lines)).ttl(ttl).build();
+  }
+
+  protected StockLevel stock(StockKey key, long units) {
+    return inventory.receive(key, units, "test stock");
+  }
+
+  protected StockLevel level(StockKey key) {
+    return inventory.level(key);
+  }
+
+  protected List<LogEntry> entries(StockKey... keys) {
+    return logEntries(List.of(keys));
+  }
+
+  /** The log entries a reservation caused on these keys. */
+  protected List<LogEntry> entriesOf(String reservationId, StockKey... keys) {
+    return entries(keys).stream()
+        .filter(entry -> reservationId.equals(entry.reservationId()))
+        .collect(Collectors.toList());
+  }
+
+  protected static List<Kind> kinds(List<LogEntry> entries) {
+    return entries.stream().map(LogEntry::kind).collect(Collectors.toList());
+  }
+
+  protected Status statusOf(String reservationId) {
+    return inventory.findReservation(reservationId).orElseThrow().status();
+  }
+
+  /** Expires every due hold in the store, however many other tests left behind. */
+  protected void expireAllDue() {
+    while (inventory.expireDue(1000) > 0) {
+      // keep going
+    }
+  }
+
+  protected static <T extends Throwable> T thrown(Class<T> type, ThrowingCallable call) {
+    Throwable thrown = catchThrowable(call);
+    assertThat(thrown).as("the exception thrown").isInstanceOf(type);
+    return type.cast(thrown);
+  }
+
+  /** Levels and log entries of some keys: what a refused call must leave exactly as it was. */
+  protected record Snapshot(Map<StockKey, StockLevel> levels, List<LogEntry> log) {}
+
+  protected Snapshot snapshot(StockKey... keys) {
+    return new Snapshot(new TreeMap<>(inventory.levels(List.of(keys))), entries(keys));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Racing helpers
+
+  /** What one racer got: a value or an exception. */
+  protected record Outcome<T>(T value, Throwable error) {
+    boolean succeeded() {
+      return error == null;
+    }
+  }
+
+  /**
+   * Runs {@code tasks} calls on {@code threads} threads, released together by one latch, and waits
+   * for all of them (a minute at most: a deadlock fails the test instead of hanging it).
+   */
+  protected static <T> List<Outcome<T>> race(int threads, int tasks, IntFunction<Callable<T>> task)
+      throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<Outcome<T>>> futures = new ArrayList<>(tasks);
+      for (int i = 0; i < tasks; i++) {
+        Callable<T> call = task.apply(i);
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  try {
+                    return new Outcome<>(call.call(), null);
+                  } catch (Exception | AssertionError e) {
+                    return new Outcome<>(null, e);
+                  }
+                }));
+      }
+      start.countDown();
+      List<Outcome<T>> outcomes = new ArrayList<>(tasks);
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+      for (Future<Outcome<T>> future : futures) {
+        try {
+          outcomes.add(future.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+          throw new AssertionError("racers did not finish within a minute (deadlock?)", e);
+        } catch (ExecutionException e) {
+          throw new AssertionError("a racer failed outside its task", e.getCause());
+        }
+      }
+      return outcomes;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Checks that replaying a key's log from zero reproduces every after-value, never oversold. */
+  protected static void assertLogReplays(StockKey key, List<LogEntry> entries, StockLevel now) {
+    long onHand = 0;
+    long reserved = 0;
+    long lastId = Long.MIN_VALUE;
+    for (LogEntry entry : entries) {
+      assertThat(entry.key()).isEqualTo(key);
+      assertThat(entry.id()).as("log ids ascend").isGreaterThan(lastId);
+      lastId = entry.id();
+      onHand = Math.addExact(onHand, entry.onHandDelta());
+      reserved = Math.addExact(reserved, entry.reservedDelta());
+      assertThat(entry.onHandAfter()).as("onHandAfter of %s", entry).isEqualTo(onHand);
+      assertThat(entry.reservedAfter()).as("reservedAfter of %s", entry).isEqualTo(reserved);
+      assertThat(reserved).as("reserved after %s", entry).isBetween(0L, onHand);
+    }
+    assertThat(onHand).as("on-hand replayed from the log of %s", key).isEqualTo(now.onHand());
+    assertThat(reserved).as("reserved replayed from the log of %s", key).isEqualTo(now.reserved());
+  }
+
+  // =============================================================================================
+
+  @Nested
+  @DisplayName("reserve")
+  class Reserve {
+    @Test
+    @DisplayName("a one-line cart holds its units: reserved rises, on-hand stays")
+    void oneLineCartHoldsItsUnits() {
+      StockKey a = key("a");
+      stock(a, 10);
+
+      inventory.reserve(cart(id("cart"), line(a, 3)));
+
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 10, 3));
+    }
+
+    @Test
+    @DisplayName("a multi-line cart holds every line")
+    void multiLineCartHoldsEveryLine() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      stock(a, 10);
+      stock(b, 5);
+
+      inventory.reserve(cart(id("cart"), line(a, 3), line(b, 5)));
+
+      assertThat(inventory.levels(List.of(a, b)))
+          .containsExactly(
+              Map.entry(a, new StockLevel(a, 10, 3)), Map.entry(b, new StockLevel(b, 5, 5)));
+    }
+
+    @Test
+    @DisplayName(
+        "a new reservation is HELD, with merged lines in key order, created now, expiring now + ttl")
+    void newReservationIsHeld() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      stock(a, 10);
+      stock(b, 10);
+      clock.advance(Duration.ofSeconds(42));
+
+      Reservation reservation =
+          inventory.reserve(cart(id("cart"), line(b, 1), line(a, 2), line(b, 3)));
+
+      assertThat(reservation)
+          .isEqualTo(
+              new Reservation(
+                  id("cart"),
+                  Status.HELD,
+                  List.of(line(a, 2), line(b, 4)),
+                  clock.instant(),
+                  clock.instant().plus(TTL)));
+    }
+
+    @Test
+    @DisplayName("a request without a ttl gets the inventory's default, which lies in the future")
+    void requestWithoutTtlGetsDefault() {
+      StockKey a = key("a");
+      stock(a, 1);
+
+      Reservation reservation =
+          inventory.reserve(ReservationRequest.builder(id("cart")).line(a, 1).build());
+
+      assertThat(reservation.expiresAt()).isAfter(clock.instant());
+    }
+
+    @Test
+    @DisplayName("findReservation returns the reservation as reserve returned it")
+    void findReturnsTheReservation() {
+      StockKey a = key("a");
+      stock(a, 1);
+
+      Reservation reservation = inventory.reserve(cart(id("cart"), line(a, 1)));
+
+      assertThat(inventory.findReservation(id("cart"))).contains(reservation);
+    }
+
+    @Test
+    @DisplayName("a cart may take the last unit: available drops to exactly 0")
+    void cartMayTakeTheLastUnit() {
+      StockKey a = key("a");
+      stock(a, 4);
+
+      inventory.reserve(cart(id("cart"), line(a, 4)));
+
+      assertThat(level(a).available()).isZero();
+    }
+
+    @Test
+    @DisplayName("units held by one cart are not available to another")
+    void heldUnitsAreNotAvailable() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("first"), line(a, 4)));
+
+      InsufficientStockException e =
+          thrown(
+              InsufficientStockException.class,
+              () -> inventory.reserve(cart(id("second"), line(a, 2))));
+
+      assertThat(e.shortages()).containsExactly(new Shortage(a, 2, 1));
+    }
+
+    @Test
+    @DisplayName("all or nothing: a multi-line cart with one short line holds nothing")
+    void cartWithOneShortLineHoldsNothing() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      stock(a, 10);
+      stock(b, 1);
+      Snapshot before = snapshot(a, b);
+
+      catchThrowable(() -> inventory.reserve(cart(id("cart"), line(a, 3), line(b, 2))));
+
+      assertThat(snapshot(a, b)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("a short cart throws InsufficientStockException")
+    void shortCartThrows() {
+      StockKey a = key("a");
+      stock(a, 1);
+
+      assertThat(catchThrowable(() -> inventory.reserve(cart(id("cart"), line(a, 2)))))
+          .isInstanceOf(InsufficientStockException.class);
+    }
+
+    @Test
+    @DisplayName("the refusal lists every short line with requested and available, in key order")
+    void refusalListsEveryShortLine() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      StockKey c = key("c");
+      StockKey d = key("d");
+      stock(a, 2);
+      stock(b, 10);
+      stock(d, 7);
+
+      InsufficientStockException e =
+          thrown(
+              InsufficientStockException.class,
+              () ->
+                  inventory.reserve(
+                      cart(id("cart"), line(d, 8), line(c, 3), line(b, 1), line(a, 5))));
+
+      assertThat(e.shortages())
+          .containsExactly(new Shortage(a, 5, 2), new Shortage(c, 3, 0), new Shortage(d, 8, 7));
+    }
+
+    @Test
+    @DisplayName("lines of one key are merged: 2 + 2 against 3 in stock is short, requested 4")
+    void linesOfOneKeyAreMergedBeforeTheCheck() {
+      StockKey a = key("a");
+      stock(a, 3);
+
+      InsufficientStockException e =
+          thrown(
+              InsufficientStockException.class,
+              () -> inventory.reserve(cart(id("cart"), line(a, 2), line(a, 2))));
+
+      assertThat(e.shortages()).containsExactly(new Shortage(a, 4, 3));
+    }
+
+    @Test
+    @DisplayName("a key never stocked reads as 0 available")
+    void unknownKeyHasNothingAvailable() {
+      StockKey never = key("never-stocked");
+
+      InsufficientStockException e =
+          thrown(
+              InsufficientStockException.class,
+              () -> inventory.reserve(cart(id("cart"), line(never, 1))));
+
+      assertThat(e.shortages()).containsExactly(new Shortage(never, 1, 0));
+    }
+
+    @Test
+    @DisplayName("a refused request leaves no record")
+    void refusedRequestLeavesNoRecord() {
+      StockKey a = key("a");
+      stock(a, 1);
+
+      catchThrowable(() -> inventory.reserve(cart(id("cart"), line(a, 2))));
+
+      assertThat(inventory.findReservation(id("cart"))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("the id of a refused request can be used again, even with other lines")
+    void idOfRefusedRequestCanBeUsedAgain() {
+      StockKey a = key("a");
+      stock(a, 1);
+      catchThrowable(() -> inventory.reserve(cart(id("cart"), line(a, 2))));
+
+      Reservation reservation = inventory.reserve(cart(id("cart"), line(a, 1)));
+
+      assertThat(reservation.lines()).containsExactly(line(a, 1));
+    }
+  }
+
+  @Nested
+  @DisplayName("idempotency: a reservation id names one reservation")
+  class Idempotency {
+    @Test
+    @DisplayName("replaying a reserve returns the same reservation")
+    void replayReturnsSameReservation() {
+      StockKey a = key("a");
+      stock(a, 10);
+      Reservation first = inventory.reserve(cart(id("cart"), line(a, 2)));
+      clock.advance(Duration.ofSeconds(5));
+
+      Reservation replay = inventory.reserve(cart(id("cart"), line(a, 2)));
+
+      assertThat(replay).isEqualTo(first);
+    }
+
+    @Test
+    @DisplayName("replaying a reserve changes neither levels nor log")
+    void replayChangesNothing() {
+      StockKey a = key("a");
+      stock(a, 10);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+      Snapshot before = snapshot(a);
+
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+
+      assertThat(snapshot(a)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("the same lines in another order, split, or with another ttl are the same request")
+    void sameLinesInAnyShapeAreTheSameRequest() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      stock(a, 10);
+      stock(b, 10);
+      Reservation first = inventory.reserve(cart(id("cart"), line(a, 4), line(b, 1)));
+      Snapshot before = snapshot(a, b);
+
+      Reservation replay =
+          inventory.reserve(
+              cart(id("cart"), Duration.ofHours(2), line(b, 1), line(a, 1), line(a, 3)));
+
+      assertThat(replay).isEqualTo(first);
+      assertThat(snapshot(a, b)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("a replay succeeds even when the stock is gone now")
+    void replaySucceedsWhenStockIsGone() {
+      StockKey a = key("a");
+      stock(a, 3);
+      Reservation first = inventory.reserve(cart(id("cart"), line(a, 3)));
+
+      assertThat(inventory.reserve(cart(id("cart"), line(a, 3)))).isEqualTo(first);
+    }
+
+    @Test
+    @DisplayName("a replay after confirm returns the reservation CONFIRMED")
+    void replayAfterConfirm() {
+      StockKey a = key("a");
+      stock(a, 10);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+      inventory.confirm(id("cart"));
+
+      assertThat(inventory.reserve(cart(id("cart"), line(a, 2))).status())
+          .isEqualTo(Status.CONFIRMED);
+    }
+
+    @Test
+    @DisplayName("a replay after release returns the reservation RELEASED and holds nothing")
+    void replayAfterRelease() {
+      StockKey a = key("a");
+      stock(a, 10);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+      inventory.release(id("cart"));
+
+      Reservation replay = inventory.reserve(cart(id("cart"), line(a, 2)));
+
+      assertThat(replay.status()).isEqualTo(Status.RELEASED);
+      assertThat(level(a).reserved()).isZero();
+    }
+
+    @Test
+    @DisplayName("a replay after expiry returns the reservation EXPIRED and holds nothing")
+    void replayAfterExpiry() {
+      StockKey a = key("a");
+      stock(a, 10);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+      clock.advance(TTL);
+
+      Reservation replay = inventory.reserve(cart(id("cart"), line(a, 2)));
+
+      assertThat(replay.status()).isEqualTo(Status.EXPIRED);
+      assertThat(level(a).reserved()).isZero();
+    }
+
+    @Test
+    @DisplayName("a replay of the original request after an amend returns the amended reservation")
+    void replayAfterAmendReturnsAmended() {
+      StockKey a = key("a");
+      stock(a, 10);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+      Reservation amended = inventory.amend(id("cart"), List.of(line(a, 5)));
+      Snapshot before = snapshot(a);
+
+      assertThat(inventory.reserve(cart(id("cart"), line(a, 2)))).isEqualTo(amended);
+      assertThat(snapshot(a)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("the same id with other lines throws IdempotencyConflictException")
+    void sameIdOtherLinesConflicts() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      stock(a, 10);
+      stock(b, 10);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+
+      IdempotencyConflictException e =
+          thrown(
+              IdempotencyConflictException.class,
+              () -> inventory.reserve(cart(id("cart"), line(b, 1), line(a, 2))));
+
+      assertThat(e.reservationId()).isEqualTo(id("cart"));
+      assertThat(e.existingLines()).containsExactly(line(a, 2));
+      assertThat(e.requestedLines()).containsExactly(line(a, 2), line(b, 1));
+    }
+
+    @Test
+    @DisplayName("a conflicting request changes nothing")
+    void conflictChangesNothing() {
+      StockKey a = key("a");
+      stock(a, 10);
+      Reservation first = inventory.reserve(cart(id("cart"), line(a, 2)));
+      Snapshot before = snapshot(a);
+
+      catchThrowable(() -> inventory.reserve(cart(id("cart"), line(a, 3))));
+
+      assertThat(snapshot(a)).isEqualTo(before);
+      assertThat(inventory.findReservation(id("cart"))).contains(first);
+    }
+
+    @Test
+    @DisplayName("reserve and purchase share one namespace: purchasing a held cart's id replays it")
+    void purchaseWithHeldIdReplaysTheHold() {
+      StockKey a = key("a");
+      stock(a, 10);
+      Reservation held = inventory.reserve(cart(id("order"), line(a, 2)));
+      Snapshot before = snapshot(a);
+
+      assertThat(inventory.purchase(cart(id("order"), line(a, 2)))).isEqualTo(held);
+      assertThat(snapshot(a)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("reserve and purchase share one namespace: reserving a purchase's id replays it")
+    void reserveWithPurchasedIdReplaysThePurchase() {
+      StockKey a = key("a");
+      stock(a, 10);
+      Reservation sold = inventory.purchase(cart(id("order"), line(a, 2)));
+
+      assertThat(inventory.reserve(cart(id("order"), line(a, 2)))).isEqualTo(sold);
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 8, 0));
+    }
+
+    @Test
+    @DisplayName("reserve and purchase share one namespace: other lines conflict across them")
+    void purchaseWithHeldIdAndOtherLinesConflicts() {
+      StockKey a = key("a");
+      stock(a, 10);
+      inventory.reserve(cart(id("order"), line(a, 2)));
+
+      assertThat(catchThrowable(() -> inventory.purchase(cart(id("order"), line(a, 1)))))
+          .isInstanceOf(IdempotencyConflictException.class);
+    }
+  }
+
+  @Nested
+  @DisplayName("lazy expiry: holds past their expiry never block a sale")
+  class LazyExpiry {
+    @Test
+    @DisplayName("a hold whose expiresAt has come reads as EXPIRED before any sweep")
+    void dueHoldReadsExpired() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+      clock.advance(TTL);
+
+      assertThat(statusOf(id("cart"))).isEqualTo(Status.EXPIRED);
+    }
+
+    @Test
+    @DisplayName("a hold one second before its expiresAt is still HELD")
+    void holdBeforeExpiryIsHeld() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+      clock.advance(TTL.minusSeconds(1));
+
+      assertThat(statusOf(id("cart"))).isEqualTo(Status.HELD);
+    }
+
+    @Test
+    @DisplayName("levels count a due hold as available before any sweep")
+    void levelsCountDueHoldAsAvailable() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+      clock.advance(TTL);
+
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 5, 0));
+    }
+
+    @Test
+    @DisplayName(
+        "reads write nothing: a due hold read by levels and findReservation leaves no EXPIRE entry")
+    void readsWriteNothing() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+      clock.advance(TTL);
+      List<LogEntry> before = entries(a);
+
+      level(a);
+      inventory.findReservation(id("cart"));
+
+      assertThat(entries(a)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("a short reserve first expires the due holds on its keys, then succeeds")
+    void shortReserveExpiresDueHoldsAndSucceeds() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("abandoned"), Duration.ofSeconds(30), line(a, 4)));
+      clock.advance(Duration.ofSeconds(30));
+
+      Reservation reservation = inventory.reserve(cart(id("buyer"), line(a, 5)));
+
+      assertThat(reservation.status()).isEqualTo(Status.HELD);
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 5, 5));
+    }
+
+    @Test
+    @DisplayName("the lazy expiry is written: EXPIRE entries for the due hold, before the RESERVE")
+    void lazyExpiryIsWritten() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("abandoned"), Duration.ofSeconds(30), line(a, 4)));
+      clock.advance(Duration.ofSeconds(30));
+
+      inventory.reserve(cart(id("buyer"), line(a, 5)));
+
+      List<LogEntry> log = entries(a);
+      assertThat(log.subList(log.size() - 2, log.size()))
+          .extracting(LogEntry::kind, LogEntry::reservationId, LogEntry::reservedDelta)
+          .containsExactly(
+              tuple(Kind.EXPIRE, id("abandoned"), -4L), tuple(Kind.RESERVE, id("buyer"), 5L));
+    }
+
+    @Test
+    @DisplayName("the lazy expiry expires the whole due reservation, on all of its keys")
+    void lazyExpiryExpiresWholeReservation() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      stock(a, 5);
+      stock(b, 5);
+      inventory.reserve(cart(id("abandoned"), Duration.ofSeconds(30), line(a, 4), line(b, 1)));
+      clock.advance(Duration.ofSeconds(30));
+
+      inventory.reserve(cart(id("buyer"), line(a, 5)));
+
+      assertThat(kinds(entriesOf(id("abandoned"), b))).containsExactly(Kind.RESERVE, Kind.EXPIRE);
+    }
+
+    @Test
+    @DisplayName("a short purchase first expires the due holds on its keys, then sells")
+    void shortPurchaseExpiresDueHolds() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("abandoned"), Duration.ofSeconds(30), line(a, 4)));
+      clock.advance(Duration.ofSeconds(30));
+
+      inventory.purchase(cart(id("order"), line(a, 5)));
+
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 0, 0));
+      assertThat(kinds(entriesOf(id("abandoned"), a))).containsExactly(Kind.RESERVE, Kind.EXPIRE);
+    }
+
+    @Test
+    @DisplayName("a short amend first expires the due holds on the growing keys, then grows")
+    void shortAmendExpiresDueHolds() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("abandoned"), Duration.ofSeconds(30), line(a, 3)));
+      inventory.reserve(cart(id("cart"), Duration.ofHours(1), line(a, 2)));
+      clock.advance(Duration.ofSeconds(30));
+
+      inventory.amend(id("cart"), List.of(line(a, 5)));
+
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 5, 5));
+      assertThat(kinds(entriesOf(id("abandoned"), a))).containsExactly(Kind.RESERVE, Kind.EXPIRE);
+    }
+
+    @Test
+    @DisplayName("a downward adjust first expires the due holds on its key, then applies")
+    void downwardAdjustExpiresDueHolds() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("abandoned"), Duration.ofSeconds(30), line(a, 4)));
+      clock.advance(Duration.ofSeconds(30));
+
+      inventory.adjust(a, -5, "write-off");
+
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 0, 0));
+      assertThat(kinds(entriesOf(id("abandoned"), a))).containsExactly(Kind.RESERVE, Kind.EXPIRE);
+    }
+
+    @Test
+    @DisplayName("a setOnHand below the held units first expires the due holds on its key")
+    void setOnHandExpiresDueHolds() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("abandoned"), Duration.ofSeconds(30), line(a, 4)));
+      clock.advance(Duration.ofSeconds(30));
+
+      inventory.setOnHand(a, 1, "count");
+
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 1, 0));
+    }
+
+    @Test
+    @DisplayName(
+        "a request still short after counting due holds writes nothing, not even the expiry")
+    void stillShortWritesNothing() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("abandoned"), Duration.ofSeconds(30), line(a, 3)));
+      clock.advance(Duration.ofSeconds(30));
+      Snapshot before = snapshot(a);
+
+      InsufficientStockException e =
+          thrown(
+              InsufficientStockException.class,
+              () -> inventory.reserve(cart(id("greedy"), line(a, 6))));
+
+      assertThat(e.shortages()).containsExactly(new Shortage(a, 6, 5));
+      assertThat(snapshot(a)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("holds that are not due are never expired to make room")
+    void holdsNotDueAreKept() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("fresh"), Duration.ofHours(1), line(a, 3)));
+      clock.advance(Duration.ofMinutes(30));
+
+      catchThrowable(() -> inventory.reserve(cart(id("greedy"), line(a, 3))));
+
+      assertThat(statusOf(id("fresh"))).isEqualTo(Status.HELD);
+      assertThat(level(a).reserved()).isEqualTo(3);
+    }
+  }
+
+  @Nested
+  @DisplayName("amend: a held cart changes to exactly the new lines, all or nothing")
+  class Amend {
+    private StockKey a;
+    private StockKey b;
+
+    @BeforeEach
+    void stockAndCart() {
+      a = key("a");
+      b = key("b");
+      stock(a, 10);
+      stock(b, 10);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+    }
+
+    @Test
+    @DisplayName("growing a line holds the extra units")
+    void grow() {
+      Reservation amended = inventory.amend(id("cart"), List.of(line(a, 5)));
+
+      assertThat(amended.lines()).containsExactly(line(a, 5));
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 10, 5));
+    }
+
+    @Test
+    @DisplayName("shrinking a line gives units back")
+    void shrink() {
+      inventory.amend(id("cart"), List.of(line(a, 1)));
+
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 10, 1));
+    }
+
+    @Test
+    @DisplayName("adding a key holds it")
+    void addKey() {
+      Reservation amended = inventory.amend(id("cart"), List.of(line(b, 3), line(a, 2)));
+
+      assertThat(amended.lines()).containsExactly(line(a, 2), line(b, 3));
+      assertThat(level(b)).isEqualTo(new StockLevel(b, 10, 3));
+    }
+
+    @Test
+    @DisplayName("dropping a key frees all of it")
+    void dropKey() {
+      inventory.amend(id("cart"), List.of(line(a, 2), line(b, 3)));
+
+      Reservation amended = inventory.amend(id("cart"), List.of(line(b, 3)));
+
+      assertThat(amended.lines()).containsExactly(line(b, 3));
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 10, 0));
+    }
+
+    @Test
+    @DisplayName("the new lines are merged per key")
+    void newLinesAreMerged() {
+      Reservation amended = inventory.amend(id("cart"), List.of(line(a, 1), line(a, 3)));
+
+      assertThat(amended.lines()).containsExactly(line(a, 4));
+    }
+
+    @Test
+    @DisplayName("the amended reservation stays HELD and is what findReservation returns")
+    void amendedReservationIsFound() {
+      Reservation amended = inventory.amend(id("cart"), List.of(line(a, 3)));
+
+      assertThat(amended.status()).isEqualTo(Status.HELD);
+      assertThat(inventory.findReservation(id("cart"))).contains(amended);
+    }
+
+    @Test
+    @DisplayName(
+        "short growth throws: requested is the new total, available includes what the cart holds")
+    void shortGrowthReportsNewTotalAndHeldUnits() {
+      inventory.reserve(cart(id("other"), line(a, 3)));
+
+      InsufficientStockException e =
+          thrown(
+              InsufficientStockException.class,
+              () -> inventory.amend(id("cart"), List.of(line(a, 8), line(b, 11))));
+
+      assertThat(e.shortages()).containsExactly(new Shortage(a, 8, 7), new Shortage(b, 11, 10));
+    }
+
+    @Test
+    @DisplayName("short growth changes nothing, not even the lines that fit")
+    void shortGrowthChangesNothing() {
+      Snapshot before = snapshot(a, b);
+      Reservation reservation = inventory.findReservation(id("cart")).orElseThrow();
+
+      catchThrowable(() -> inventory.amend(id("cart"), List.of(line(a, 1), line(b, 11))));
+
+      assertThat(snapshot(a, b)).isEqualTo(before);
+      assertThat(inventory.findReservation(id("cart"))).contains(reservation);
+    }
+
+    @Test
+    @DisplayName("amend keeps expiresAt as it is")
+    void keepsExpiresAt() {
+      Instant expiresAt = inventory.findReservation(id("cart")).orElseThrow().expiresAt();
+      clock.advance(Duration.ofMinutes(5));
+
+      assertThat(inventory.amend(id("cart"), List.of(line(a, 3))).expiresAt()).isEqualTo(expiresAt);
+    }
+
+    @Test
+    @DisplayName("amend to the same lines changes nothing")
+    void sameLinesChangeNothing() {
+      Snapshot before = snapshot(a, b);
+
+      inventory.amend(id("cart"), List.of(line(a, 2)));
+
+      assertThat(snapshot(a, b)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("amend of an unknown id throws ReservationNotFoundException")
+    void unknownId() {
+      assertThat(catchThrowable(() -> inventory.amend(id("nope"), List.of(line(a, 1)))))
+          .isInstanceOf(ReservationNotFoundException.class);
+    }
+
+    @Test
+    @DisplayName(
+        "amend of a confirmed reservation throws ReservationStateException, status CONFIRMED")
+    void confirmed() {
+      inventory.confirm(id("cart"));
+
+      ReservationStateException e =
+          thrown(
+              ReservationStateException.class,
+              () -> inventory.amend(id("cart"), List.of(line(a, 1))));
+
+      assertThat(e.status()).isEqualTo(Status.CONFIRMED);
+    }
+
+    @Test
+    @DisplayName(
+        "amend of a released reservation throws ReservationStateException, status RELEASED")
+    void released() {
+      inventory.release(id("cart"));
+
+      ReservationStateException e =
+          thrown(
+              ReservationStateException.class,
+              () -> inventory.amend(id("cart"), List.of(line(a, 1))));
+
+      assertThat(e.status()).isEqualTo(Status.RELEASED);
+    }
+
+    @Test
+    @DisplayName("amend to no lines throws IllegalArgumentException (release the cart instead)")
+    void emptyLines() {
+      Snapshot before = snapshot(a);
+
+      assertThat(catchThrowable(() -> inventory.amend(id("cart"), List.of())))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(snapshot(a)).isEqualTo(before);
+    }
+  }
+
+  @Nested
+  @DisplayName("extend: a held cart's expiry becomes now + ttl")
+  class Extend {
+    private StockKey a;
+
+    @BeforeEach
+    void stockAndCart() {
+      a = key("a");
+      stock(a, 10);
+      inventory.reserve(cart(id("cart"), Duration.ofMinutes(10), line(a, 2)));
+    }
+
+    @Test
+    @DisplayName("extend sets expiresAt to now + ttl")
+    void setsExpiresAt() {
+      clock.advance(Duration.ofMinutes(3));
+
+      Reservation extended = inventory.extend(id("cart"), Duration.ofMinutes(30));
+
+      assertThat(extended.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(30)));
+      assertThat(inventory.findReservation(id("cart"))).contains(extended);
+    }
+
+    @Test
+    @DisplayName("extend may shorten a hold")
+    void mayShorten() {
+      Reservation extended = inventory.extend(id("cart"), Duration.ofSeconds(1));
+
+      assertThat(extended.expiresAt()).isEqualTo(clock.instant().plusSeconds(1));
+    }
+
+    @Test
+    @DisplayName("an extended hold outlives its first expiry")
+    void extendedHoldOutlivesFirstExpiry() {
+      clock.advance(Duration.ofMinutes(9));
+      inventory.extend(id("cart"), Duration.ofMinutes(10));
+      clock.advance(Duration.ofMinutes(5));
+
+      assertThat(statusOf(id("cart"))).isEqualTo(Status.HELD);
+      assertThat(level(a).reserved()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("extend writes no log entry")
+    void writesNoLogEntry() {
+      List<LogEntry> before = entries(a);
+
+      inventory.extend(id("cart"), Duration.ofMinutes(30));
+
+      assertThat(entries(a)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("extend of a due hold throws ReservationExpiredException")
+    void dueHold() {
+      clock.advance(Duration.ofMinutes(10));
+
+      ReservationExpiredException e =
+          thrown(
+              ReservationExpiredException.class,
+              () -> inventory.extend(id("cart"), Duration.ofMinutes(30)));
+
+      assertThat(e.status()).isEqualTo(Status.EXPIRED);
+      assertThat(e.expiresAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    @DisplayName(
+        "extend of a confirmed reservation throws ReservationStateException, status CONFIRMED")
+    void confirmed() {
+      inventory.confirm(id("cart"));
+
+      ReservationStateException e =
+          thrown(
+              ReservationStateException.class,
+              () -> inventory.extend(id("cart"), Duration.ofMinutes(30)));
+
+      assertThat(e.status()).isEqualTo(Status.CONFIRMED);
+    }
+
+    @Test
+    @DisplayName(
+        "extend of a released reservation throws ReservationStateException, status RELEASED")
+    void released() {
+      inventory.release(id("cart"));
+
+      ReservationStateException e =
+          thrown(
+              ReservationStateException.class,
+              () -> inventory.extend(id("cart"), Duration.ofMinutes(30)));
+
+      assertThat(e.status()).isEqualTo(Status.RELEASED);
+    }
+  }
+
+  @Nested
+  @DisplayName("confirm: the sale")
+  class Confirm {
+    private StockKey a;
+    private StockKey b;
+
+    @BeforeEach
+    void stockAndCart() {
+      a = key("a");
+      b = key("b");
+      stock(a, 10);
+      stock(b, 10);
+      inventory.reserve(cart(id("cart"), line(a, 2), line(b, 3)));
+    }
+
+    @Test
+    @DisplayName("confirm takes every line off on-hand and off reserved")
+    void onHandAndReservedDrop() {
+      inventory.confirm(id("cart"));
+
+      assertThat(inventory.levels(List.of(a, b)))
+          .containsExactly(
+              Map.entry(a, new StockLevel(a, 8, 0)), Map.entry(b, new StockLevel(b, 7, 0)));
+    }
+
+    @Test
+    @DisplayName("confirm returns the reservation CONFIRMED, lines and times unchanged")
+    void returnsConfirmed() {
+      Reservation held = inventory.findReservation(id("cart")).orElseThrow();
+
+      Reservation confirmed = inventory.confirm(id("cart"));
+
+      assertThat(confirmed)
+          .isEqualTo(
+              new Reservation(
+                  held.id(), Status.CONFIRMED, held.lines(), held.createdAt(), held.expiresAt()));
+    }
+
+    @Test
+    @DisplayName("a second confirm returns the same reservation")
+    void secondConfirmReturnsSame() {
+      Reservation first = inventory.confirm(id("cart"));
+
+      assertThat(inventory.confirm(id("cart"))).isEqualTo(first);
+    }
+
+    @Test
+    @DisplayName("a second confirm changes neither levels nor log")
+    void secondConfirmChangesNothing() {
+      inventory.confirm(id("cart"));
+      Snapshot before = snapshot(a, b);
+
+      inventory.confirm(id("cart"));
+
+      assertThat(snapshot(a, b)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("confirm past expiresAt throws ReservationExpiredException")
+    void pastExpiryThrows() {
+      clock.advance(TTL.plusSeconds(1));
+
+      ReservationExpiredException e =
+          thrown(ReservationExpiredException.class, () -> inventory.confirm(id("cart")));
+
+      assertThat(e.status()).isEqualTo(Status.EXPIRED);
+      assertThat(e.reservationId()).isEqualTo(id("cart"));
+    }
+
+    @Test
+    @DisplayName("confirm exactly at expiresAt is too late: expires_at <= now is expired")
+    void atExpiryThrows() {
+      clock.advance(TTL);
+
+      assertThat(catchThrowable(() -> inventory.confirm(id("cart"))))
+          .isInstanceOf(ReservationExpiredException.class);
+    }
+
+    @Test
+    @DisplayName("a confirm that meets a due hold frees its stock and writes the EXPIRE entries")
+    void pastExpiryFreesStock() {
+      clock.advance(TTL);
+
+      catchThrowable(() -> inventory.confirm(id("cart")));
+
+      assertThat(inventory.levels(List.of(a, b)))
+          .containsExactly(
+              Map.entry(a, new StockLevel(a, 10, 0)), Map.entry(b, new StockLevel(b, 10, 0)));
+      assertThat(kinds(entriesOf(id("cart"), a, b)))
+          .containsExactly(Kind.RESERVE, Kind.RESERVE, Kind.EXPIRE, Kind.EXPIRE);
+      assertThat(statusOf(id("cart"))).isEqualTo(Status.EXPIRED);
+    }
+
+    @Test
+    @DisplayName(
+        "confirm of a released reservation throws ReservationStateException, status RELEASED")
+    void released() {
+      inventory.release(id("cart"));
+
+      ReservationStateException e =
+          thrown(ReservationStateException.class, () -> inventory.confirm(id("cart")));
+
+      assertThat(e.status()).isEqualTo(Status.RELEASED);
+    }
+
+    @Test
+    @DisplayName("confirm of an unknown id throws ReservationNotFoundException")
+    void unknownId() {
+      ReservationNotFoundException e =
+          thrown(ReservationNotFoundException.class, () -> inventory.confirm(id("nope")));
+
+      assertThat(e.reservationId()).isEqualTo(id("nope"));
+    }
+  }
+
+  @Nested
+  @DisplayName("release: the cart is cancelled")
+  class Release {
+    private StockKey a;
+
+    @BeforeEach
+    void stockAndCart() {
+      a = key("a");
+      stock(a, 10);
+      inventory.reserve(cart(id("cart"), line(a, 4)));
+    }
+
+    @Test
+    @DisplayName("release frees the held units; on-hand stays")
+    void reservedDrops() {
+      Reservation released = inventory.release(id("cart"));
+
+      assertThat(released.status()).isEqualTo(Status.RELEASED);
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 10, 0));
+    }
+
+    @Test
+    @DisplayName("a second release returns the same reservation and changes nothing")
+    void idempotent() {
+      Reservation first = inventory.release(id("cart"));
+      Snapshot before = snapshot(a);
+
+      assertThat(inventory.release(id("cart"))).isEqualTo(first);
+      assertThat(snapshot(a)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName(
+        "release of a confirmed reservation throws ReservationStateException, status CONFIRMED")
+    void confirmed() {
+      inventory.confirm(id("cart"));
+      Snapshot before = snapshot(a);
+
+      ReservationStateException e =
+          thrown(ReservationStateException.class, () -> inventory.release(id("cart")));
+
+      assertThat(e.status()).isEqualTo(Status.CONFIRMED);
+      assertThat(e.reservationId()).isEqualTo(id("cart"));
+      assertThat(snapshot(a)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("release of a due hold throws ReservationExpiredException")
+    void dueHold() {
+      clock.advance(TTL);
+
+      assertThat(catchThrowable(() -> inventory.release(id("cart"))))
+          .isInstanceOf(ReservationExpiredException.class);
+    }
+
+    @Test
+    @DisplayName("release of an unknown id throws ReservationNotFoundException")
+    void unknownId() {
+      assertThat(catchThrowable(() -> inventory.release(id("nope"))))
+          .isInstanceOf(ReservationNotFoundException.class);
+    }
+  }
+
+  @Nested
+  @DisplayName("the lifecycle table, pair by pair")
+  class TransitionTable {
+    /** Where the reservation is when the action comes. */
+    enum Start {
+      HELD,
+      CONFIRMED,
+      RELEASED,
+      /** Expired and written so (by a sweep). */
+      EXPIRED,
+      /** Held, past its expiresAt, nothing has written the expiry yet. */
+      DUE
+    }
+
+    enum Act {
+      CONFIRM,
+      RELEASE,
+      EXTEND,
+      AMEND,
+      EXPIRE_DUE
+    }
+
+    enum Result {
+      /** The action takes effect. */
+      APPLIED,
+      /** Already done: the reservation comes back (or stays) unchanged. */
+      UNCHANGED,
+      /** ReservationStateException (not the expired kind) carrying the current status. */
+      REFUSED,
+      /** ReservationExpiredException, status EXPIRED. */
+      EXPIRED
+    }
+
+    static Stream<Arguments> table() {
+      return Stream.of(
+          row(Start.HELD, Act.CONFIRM, Result.APPLIED, Status.CONFIRMED, Kind.CONFIRM),
+          row(Start.HELD, Act.RELEASE, Result.APPLIED, Status.RELEASED, Kind.RELEASE),
+          row(Start.HELD, Act.EXTEND, Result.APPLIED, Status.HELD),
+          row(Start.HELD, Act.AMEND, Result.APPLIED, Status.HELD, Kind.AMEND),
+          row(Start.HELD, Act.EXPIRE_DUE, Result.UNCHANGED, Status.HELD),
+          row(Start.CONFIRMED, Act.CONFIRM, Result.UNCHANGED, Status.CONFIRMED),
+          row(Start.CONFIRMED, Act.RELEASE, Result.REFUSED, Status.CONFIRMED),
+          row(Start.CONFIRMED, Act.EXTEND, Result.REFUSED, Status.CONFIRMED),
+          row(Start.CONFIRMED, Act.AMEND, Result.REFUSED, Status.CONFIRMED),
+          row(Start.CONFIRMED, Act.EXPIRE_DUE, Result.UNCHANGED, Status.CONFIRMED),
+          row(Start.RELEASED, Act.CONFIRM, Result.REFUSED, Status.RELEASED),
+          row(Start.RELEASED, Act.RELEASE, Result.UNCHANGED, Status.RELEASED),
+          row(Start.RELEASED, Act.EXTEND, Result.REFUSED, Status.RELEASED),
+          row(Start.RELEASED, Act.AMEND, Result.REFUSED, Status.RELEASED),
+          row(Start.RELEASED, Act.EXPIRE_DUE, Result.UNCHANGED, Status.RELEASED),
+          row(Start.EXPIRED, Act.CONFIRM, Result.EXPIRED, Status.EXPIRED),
+          row(Start.EXPIRED, Act.RELEASE, Result.EXPIRED, Status.EXPIRED),
+          row(Start.EXPIRED, Act.EXTEND, Result.EXPIRED, Status.EXPIRED),
+          row(Start.EXPIRED, Act.AMEND, Result.EXPIRED, Status.EXPIRED),
+          row(Start.EXPIRED, Act.EXPIRE_DUE, Result.UNCHANGED, Status.EXPIRED),
+          row(Start.DUE, Act.CONFIRM, Result.EXPIRED, Status.EXPIRED, Kind.EXPIRE),
+          row(Start.DUE, Act.RELEASE, Result.EXPIRED, Status.EXPIRED, Kind.EXPIRE),
+          row(Start.DUE, Act.EXTEND, Result.EXPIRED, Status.EXPIRED, Kind.EXPIRE),
+          row(Start.DUE, Act.AMEND, Result.EXPIRED, Status.EXPIRED, Kind.EXPIRE),
+          row(Start.DUE, Act.EXPIRE_DUE, Result.APPLIED, Status.EXPIRED, Kind.EXPIRE));
+    }
+
+    private static Arguments row(
+        Start start, Act act, Result result, Status after, Kind... written) {
+      return Arguments.of(start, act, result, after, List.of(written));
+    }
+
+    @ParameterizedTest(name = "{0} + {1} -> {2}, then {3}, writes {4}")
+    @MethodSource("table")
+    @DisplayName("each starting state under each action")
+    void transition(Start start, Act act, Result result, Status after, List<Kind> written) {
+      StockKey a = key("a");
+      stock(a, 10);
+      String id = id("cart");
+      inventory.reserve(cart(id, Duration.ofMinutes(1), line(a, 2)));
+      switch (start) {
+        case HELD -> {}
+        case CONFIRMED -> inventory.confirm(id);
+        case RELEASED -> inventory.release(id);
+        case EXPIRED -> {
+          clock.advance(Duration.ofMinutes(2));
+          expireAllDue();
+        }
+        case DUE -> clock.advance(Duration.ofMinutes(2));
+      }
+      Reservation before = inventory.findReservation(id).orElseThrow();
+      int logged = entriesOf(id, a).size();
+
+      List<Reservation> returned = new ArrayList<>();
+      Throwable thrown =
+          catchThrowable(
+              () -> {
+                switch (act) {
+                  case CONFIRM -> returned.add(inventory.confirm(id));
+                  case RELEASE -> returned.add(inventory.release(id));
+                  case EXTEND -> returned.add(inventory.extend(id, Duration.ofMinutes(5)));
+                  case AMEND -> returned.add(inventory.amend(id, List.of(line(a, 3))));
+                  case EXPIRE_DUE -> expireAllDue();
+                }
+              });
+
+      switch (result) {
+        case APPLIED, UNCHANGED -> assertThat(thrown).isNull();
+        case REFUSED -> {
+          assertThat(thrown)
+              .isInstanceOf(ReservationStateException.class)
+              .isNotInstanceOf(ReservationExpiredException.class);
+          assertThat(((ReservationStateException) thrown).status()).isEqualTo(after);
+        }
+        case EXPIRED -> {
+          assertThat(thrown).isInstanceOf(ReservationExpiredException.class);
+          assertThat(((ReservationStateException) thrown).status()).isEqualTo(Status.EXPIRED);
+        }
+      }
+      Reservation now = inventory.findReservation(id).orElseThrow();
+      assertThat(now.status()).isEqualTo(after);
+      assertThat(returned).allSatisfy(r -> assertThat(r).isEqualTo(now));
+      if (result != Result.APPLIED) {
+        assertThat(now).as("the reservation is unchanged").isEqualTo(before);
+      }
+      List<LogEntry> log = entriesOf(id, a);
+      assertThat(kinds(log.subList(logged, log.size()))).isEqualTo(written);
+    }
+  }
+
+  @Nested
+  @DisplayName("purchase: a direct order, reserved and confirmed in one step")
+  class Purchase {
+    private StockKey a;
+
+    @BeforeEach
+    void stockAndOtherHold() {
+      a = key("a");
+      stock(a, 10);
+      inventory.reserve(cart(id("someone-else"), line(a, 3)));
+    }
+
+    @Test
+    @DisplayName("a purchase is CONFIRMED at once, created and expiring now")
+    void confirmedAtOnce() {
+      clock.advance(Duration.ofSeconds(9));
+
+      Reservation order = inventory.purchase(cart(id("order"), line(a, 2)));
+
+      assertThat(order)
+          .isEqualTo(
+              new Reservation(
+                  id("order"),
+                  Status.CONFIRMED,
+                  List.of(line(a, 2)),
+                  clock.instant(),
+                  clock.instant()));
+    }
+
+    @Test
+    @DisplayName("a purchase takes on-hand down and leaves reserved as it was")
+    void onHandDropsReservedUnchanged() {
+      inventory.purchase(cart(id("order"), line(a, 2)));
+
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 8, 3));
+    }
+
+    @Test
+    @DisplayName("a purchase cannot take units held by carts")
+    void cannotTakeHeldUnits() {
+      InsufficientStockException e =
+          thrown(
+              InsufficientStockException.class,
+              () -> inventory.purchase(cart(id("order"), line(a, 8))));
+
+      assertThat(e.shortages()).containsExactly(new Shortage(a, 8, 7));
+    }
+
+    @Test
+    @DisplayName("a short purchase sells nothing and leaves no record")
+    void shortSellsNothing() {
+      StockKey b = key("b");
+      stock(b, 1);
+      Snapshot before = snapshot(a, b);
+
+      catchThrowable(() -> inventory.purchase(cart(id("order"), line(a, 1), line(b, 2))));
+
+      assertThat(snapshot(a, b)).isEqualTo(before);
+      assertThat(inventory.findReservation(id("order"))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("replaying a purchase returns it and sells nothing more")
+    void idempotent() {
+      Reservation order = inventory.purchase(cart(id("order"), line(a, 2)));
+      Snapshot before = snapshot(a);
+      clock.advance(Duration.ofSeconds(3));
+
+      assertThat(inventory.purchase(cart(id("order"), line(a, 2)))).isEqualTo(order);
+      assertThat(snapshot(a)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("confirming a purchase returns it unchanged")
+    void confirmOfPurchase() {
+      Reservation order = inventory.purchase(cart(id("order"), line(a, 2)));
+
+      assertThat(inventory.confirm(id("order"))).isEqualTo(order);
+    }
+  }
+
+  @Nested
+  @DisplayName("expireDue: the sweep")
+  class ExpireDue {
+    /**
+     * A time before every other test's clock. A test that moves there and first expires whatever
+     * earlier eras left due knows that the only holds falling due are its own, so it can assert
+     * counts and order exactly even on shared storage. Each such test takes its own era.
+     */
+    private static final Instant ERA = Instant.parse("2025-06-01T00:00:00Z");
+
+    @Test
+    @DisplayName("only due holds are expired; holds still running stay HELD")
+    void onlyDueHolds() {
+      StockKey a = key("a");
+      stock(a, 10);
+      inventory.reserve(cart(id("due"), Duration.ofSeconds(10), line(a, 1)));
+      inventory.reserve(cart(id("running"), Duration.ofSeconds(11), line(a, 2)));
+      clock.advance(Duration.ofSeconds(10));
+
+      expireAllDue();
+
+      assertThat(statusOf(id("due"))).isEqualTo(Status.EXPIRED);
+      assertThat(statusOf(id("running"))).isEqualTo(Status.HELD);
+    }
+
+    @Test
+    @DisplayName("expiring frees the stock and writes one EXPIRE entry per line")
+    void freesStockAndLogs() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      stock(a, 10);
+      stock(b, 10);
+      inventory.reserve(cart(id("cart"), Duration.ofSeconds(10), line(a, 1), line(b, 2)));
+      clock.advance(Duration.ofSeconds(10));
+
+      expireAllDue();
+
+      assertThat(inventory.levels(List.of(a, b)))
+          .containsExactly(
+              Map.entry(a, new StockLevel(a, 10, 0)), Map.entry(b, new StockLevel(b, 10, 0)));
+      assertThat(entriesOf(id("cart"), a, b))
+          .extracting(LogEntry::kind, LogEntry::key, LogEntry::reservedDelta)
+          .containsExactly(
+              tuple(Kind.RESERVE, a, 1L),
+              tuple(Kind.RESERVE, b, 2L),
+              tuple(Kind.EXPIRE, a, -1L),
+              tuple(Kind.EXPIRE, b, -2L));
+    }
+
+    @Test
+    @DisplayName("expireDue returns how many reservations it expired")
+    void returnsCount() {
+      clock.set(ERA);
+      expireAllDue(); // whatever an earlier era left behind
+      StockKey a = key("a");
+      stock(a, 10);
+      inventory.reserve(cart(id("due-1"), Duration.ofSeconds(1), line(a, 1)));
+      inventory.reserve(cart(id("due-2"), Duration.ofSeconds(2), line(a, 1)));
+      inventory.reserve(cart(id("running"), Duration.ofHours(1), line(a, 1)));
+      clock.advance(Duration.ofSeconds(5));
+
+      assertThat(inventory.expireDue(100)).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("expireDue expires at most limit reservations")
+    void respectsLimit() {
+      StockKey a = key("a");
+      stock(a, 10);
+      for (int i = 0; i < 3; i++) {
+        inventory.reserve(cart(id("due-" + i), Duration.ofSeconds(1), line(a, 1)));
+      }
+      clock.advance(Duration.ofSeconds(5));
+
+      assertThat(inventory.expireDue(2)).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("expireDue takes the earliest expiresAt first")
+    void earliestFirst() {
+      clock.set(ERA.plus(Duration.ofDays(1)));
+      expireAllDue(); // whatever an earlier era left behind
+      StockKey a = key("a");
+      stock(a, 10);
+      inventory.reserve(cart(id("third"), Duration.ofSeconds(3), line(a, 1)));
+      inventory.reserve(cart(id("first"), Duration.ofSeconds(1), line(a, 1)));
+      inventory.reserve(cart(id("second"), Duration.ofSeconds(2), line(a, 1)));
+      clock.advance(Duration.ofSeconds(10));
+
+      inventory.expireDue(1);
+      inventory.expireDue(1);
+
+      assertThat(entries(a))
+          .filteredOn(entry -> entry.kind() == Kind.EXPIRE)
+          .extracting(LogEntry::reservationId)
+          .containsExactly(id("first"), id("second"));
+    }
+
+    @Test
+    @DisplayName("a hold is due exactly at its expiresAt")
+    void dueAtExpiresAt() {
+      StockKey a = key("a");
+      stock(a, 10);
+      inventory.reserve(cart(id("cart"), Duration.ofSeconds(10), line(a, 1)));
+      clock.advance(Duration.ofSeconds(10));
+
+      expireAllDue();
+
+      assertThat(kinds(entriesOf(id("cart"), a))).containsExactly(Kind.RESERVE, Kind.EXPIRE);
+    }
+
+    @Test
+    @DisplayName("a hold already expired by a sweep is not expired again")
+    void notExpiredTwice() {
+      StockKey a = key("a");
+      stock(a, 10);
+      inventory.reserve(cart(id("cart"), Duration.ofSeconds(10), line(a, 1)));
+      clock.advance(Duration.ofSeconds(10));
+      expireAllDue();
+      clock.advance(Duration.ofSeconds(10));
+
+      expireAllDue();
+
+      assertThat(kinds(entriesOf(id("cart"), a))).containsExactly(Kind.RESERVE, Kind.EXPIRE);
+    }
+  }
+
+  @Nested
+  @DisplayName("stock movements: receive, adjust, setOnHand")
+  class StockMovements {
+    @Test
+    @DisplayName("receive adds to on-hand and returns the level after")
+    void receiveAdds() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+
+      assertThat(inventory.receive(a, 7, "delivery")).isEqualTo(new StockLevel(a, 12, 2));
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 12, 2));
+    }
+
+    @Test
+    @DisplayName("receive creates a key never stocked")
+    void receiveCreatesKey() {
+      StockKey a = key("a");
+
+      assertThat(inventory.receive(a, 3, null)).isEqualTo(new StockLevel(a, 3, 0));
+    }
+
+    @Test
+    @DisplayName("adjust up adds to on-hand")
+    void adjustUp() {
+      StockKey a = key("a");
+      stock(a, 5);
+
+      assertThat(inventory.adjust(a, 4, "found")).isEqualTo(new StockLevel(a, 9, 0));
+    }
+
+    @Test
+    @DisplayName("adjust up creates a key never stocked")
+    void adjustUpCreatesKey() {
+      StockKey a = key("a");
+
+      assertThat(inventory.adjust(a, 4, "found")).isEqualTo(new StockLevel(a, 4, 0));
+    }
+
+    @Test
+    @DisplayName("adjust down takes off on-hand, down to exactly what is reserved")
+    void adjustDownToReserved() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+
+      assertThat(inventory.adjust(a, -3, "broken")).isEqualTo(new StockLevel(a, 2, 2));
+    }
+
+    @Test
+    @DisplayName(
+        "adjust down below reserved throws: requested is the decrease, available the unreserved")
+    void adjustBelowReserved() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+
+      InsufficientStockException e =
+          thrown(InsufficientStockException.class, () -> inventory.adjust(a, -4, "broken"));
+
+      assertThat(e.shortages()).containsExactly(new Shortage(a, 4, 3));
+    }
+
+    @Test
+    @DisplayName("a refused adjust changes nothing")
+    void refusedAdjustChangesNothing() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+      Snapshot before = snapshot(a);
+
+      catchThrowable(() -> inventory.adjust(a, -4, "broken"));
+
+      assertThat(snapshot(a)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("adjust down of a key never stocked throws with 0 available")
+    void adjustDownOfUnknownKey() {
+      StockKey never = key("never-stocked");
+
+      InsufficientStockException e =
+          thrown(InsufficientStockException.class, () -> inventory.adjust(never, -2, null));
+
+      assertThat(e.shortages()).containsExactly(new Shortage(never, 2, 0));
+      assertThat(level(never)).isEqualTo(StockLevel.empty(never));
+    }
+
+    @Test
+    @DisplayName("setOnHand sets on-hand to the counted figure")
+    void setOnHand() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+
+      assertThat(inventory.setOnHand(a, 3, "count")).isEqualTo(new StockLevel(a, 3, 2));
+    }
+
+    @Test
+    @DisplayName("setOnHand creates a key never stocked, even at 0")
+    void setOnHandCreatesKey() {
+      StockKey a = key("a");
+
+      assertThat(inventory.setOnHand(a, 0, "count")).isEqualTo(new StockLevel(a, 0, 0));
+      assertThat(kinds(entries(a))).containsExactly(Kind.SET);
+    }
+
+    @Test
+    @DisplayName(
+        "setOnHand below reserved throws: requested is the decrease, available the unreserved")
+    void setOnHandBelowReserved() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+      Snapshot before = snapshot(a);
+
+      InsufficientStockException e =
+          thrown(InsufficientStockException.class, () -> inventory.setOnHand(a, 1, "count"));
+
+      assertThat(e.shortages()).containsExactly(new Shortage(a, 4, 3));
+      assertThat(snapshot(a)).isEqualTo(before);
+    }
+  }
+
+  @Nested
+  @DisplayName("levels: every key asked for is answered")
+  class Levels {
+    @Test
+    @DisplayName("a key never stocked reads as 0 on-hand, 0 reserved")
+    void unknownKeyIsEmpty() {
+      StockKey never = key("never-stocked");
+
+      assertThat(inventory.levels(List.of(never)))
+          .containsExactly(Map.entry(never, StockLevel.empty(never)));
+    }
+
+    @Test
+    @DisplayName("the map holds every key once, in key order, whatever the order asked")
+    void keyOrder() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      StockKey c = key("c");
+      stock(b, 2);
+
+      Map<StockKey, StockLevel> levels = inventory.levels(List.of(c, a, b, c));
+
+      assertThat(new ArrayList<>(levels.keySet())).containsExactly(a, b, c);
+      assertThat(levels.get(b)).isEqualTo(new StockLevel(b, 2, 0));
+    }
+
+    @Test
+    @DisplayName("keys at different locations of one SKU are different keys")
+    void locationsAreSeparate() {
+      StockKey here = StockKey.of(key("a").sku(), "here");
+      StockKey there = StockKey.of(key("a").sku(), "there");
+      stock(here, 2);
+
+      assertThat(inventory.levels(List.of(here, there)))
+          .containsExactly(
+              Map.entry(here, new StockLevel(here, 2, 0)),
+              Map.entry(there, StockLevel.empty(there)));
+    }
+
+    @Test
+    @DisplayName("asking for no keys answers an empty map")
+    void noKeys() {
+      assertThat(inventory.levels(List.of())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("level(key) is the one-key levels")
+    void levelOfOneKey() {
+      StockKey a = key("a");
+      stock(a, 6);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 6, 2));
+      assertThat(level(a).available()).isEqualTo(4);
+    }
+  }
+
+  @Nested
+  @DisplayName(
+      "key order is StockKey's order (SKU, then location, by UTF-16 code unit), never a locale's")
+  class KeyOrder {
+    private StockKey upper;
+    private StockKey lower;
+    private StockKey accented;
+    private StockKey otherLocation;
+
+    @BeforeEach
+    void keys() {
+      // A locale would sort "a" < "B" < "é"; StockKey.compareTo says "B" < "a" < "é".
+      upper = key("B");
+      lower = key("a");
+      accented = key("é");
+      otherLocation = StockKey.of(lower.sku(), "Z");
+    }
+
+    private List<StockKey> sorted() {
+      List<StockKey> keys = new ArrayList<>(List.of(accented, lower, otherLocation, upper));
+      Collections.sort(keys);
+      return keys;
+    }
+
+    @Test
+    @DisplayName("the order the suite relies on is the order of StockKey.compareTo")
+    void stockKeyOrder() {
+      assertThat(sorted()).containsExactly(upper, otherLocation, lower, accented);
+    }
+
+    @Test
+    @DisplayName("shortages come in key order")
+    void shortages() {
+      InsufficientStockException e =
+          thrown(
+              InsufficientStockException.class,
+              () ->
+                  inventory.reserve(
+                      cart(
+                          id("cart"),
+                          line(lower, 1),
+                          line(accented, 1),
+                          line(upper, 1),
+                          line(otherLocation, 1))));
+
+      assertThat(e.shortages()).extracting(Shortage::key).containsExactlyElementsOf(sorted());
+    }
+
+    @Test
+    @DisplayName("levels come in key order")
+    void levels() {
+      assertThat(inventory.levels(List.of(lower, accented, upper, otherLocation)).keySet())
+          .containsExactlyElementsOf(sorted());
+    }
+
+    @Test
+    @DisplayName("reservation lines and their log entries come in key order")
+    void linesAndLog() {
+      sorted().forEach(k -> stock(k, 1));
+
+      Reservation reservation =
+          inventory.reserve(
+              cart(
+                  id("cart"),
+                  line(accented, 1),
+                  line(lower, 1),
+                  line(otherLocation, 1),
+                  line(upper, 1)));
+
+      assertThat(reservation.lines()).extracting(Line::key).containsExactlyElementsOf(sorted());
+      assertThat(inventory.findReservation(id("cart")).orElseThrow().lines())
+          .extracting(Line::key)
+          .containsExactlyElementsOf(sorted());
+      assertThat(entriesOf(id("cart"), upper, lower, accented, otherLocation))
+          .extracting(LogEntry::key)
+          .containsExactlyElementsOf(sorted());
+    }
+  }
+
+  @Nested
+  @DisplayName("limits: the largest values the API allows are stored exactly")
+  class Limits {
+    @Test
+    @DisplayName("ids, SKUs and locations of 128 characters, and non-ASCII ones, round-trip")
+    void longAndNonAsciiNames() {
+      String prefix = id("");
+      StockKey longKey = StockKey.of(prefix + "s".repeat(128 - prefix.length()), "l".repeat(128));
+      StockKey unicode = StockKey.of(key("Größe-€-日本").sku(), "Zürich");
+      String longId = prefix + "i".repeat(128 - prefix.length());
+      stock(longKey, 5);
+      stock(unicode, 5);
+
+      Reservation reservation = inventory.reserve(cart(longId, line(longKey, 1), line(unicode, 2)));
+
+      assertThat(inventory.findReservation(longId)).contains(reservation);
+      assertThat(inventory.levels(List.of(longKey, unicode)))
+          .containsOnly(
+              Map.entry(longKey, new StockLevel(longKey, 5, 1)),
+              Map.entry(unicode, new StockLevel(unicode, 5, 2)));
+    }
+
+    @Test
+    @DisplayName("a line of 1,000,000,000 units can be held")
+    void largestLine() {
+      StockKey a = key("a");
+      stock(a, 1_000_000_000);
+
+      inventory.reserve(cart(id("cart"), line(a, 1_000_000_000)));
+
+      assertThat(level(a).available()).isZero();
+    }
+
+    @Test
+    @DisplayName("on-hand can be set to 10^18, and units still received on top")
+    void largestOnHand() {
+      StockKey a = key("a");
+      inventory.setOnHand(a, 1_000_000_000_000_000_000L, null);
+
+      assertThat(inventory.receive(a, 1_000_000_000, null).onHand())
+          .isEqualTo(1_000_000_001_000_000_000L);
+    }
+
+    @Test
+    @DisplayName("a cart of 1,000 lines is held in one step")
+    void thousandLines() {
+      List<StockKey> keys = thousandKeys();
+      keys.forEach(k -> stock(k, 1));
+
+      inventory.reserve(
+          ReservationRequest.builder(id("cart"))
+              .lines(keys.stream().map(k -> line(k, 1)).toList())
+              .build());
+
+      assertThat(inventory.levels(keys).values())
+          .extracting(StockLevel::available)
+          .containsOnly(0L);
+    }
+
+    @Test
+    @DisplayName("a cart of 1,000 lines short on every key names all 1,000, in key order")
+    void thousandShortLines() {
+      List<StockKey> keys = thousandKeys();
+      List<Line> lines = new ArrayList<>(keys.stream().map(k -> line(k, 1)).toList());
+      Collections.reverse(lines);
+
+      InsufficientStockException e =
+          thrown(
+              InsufficientStockException.class,
+              () -> inventory.reserve(ReservationRequest.builder(id("cart")).lines(lines).build()));
+
+      assertThat(e.shortages()).extracting(Shortage::key).containsExactlyElementsOf(keys);
+    }
+
+    private List<StockKey> thousandKeys() {
+      return IntStream.range(0, 1000).mapToObj(i -> key(String.format("k%04d", i))).toList();
+    }
+  }
+
+  // =============================================================================================
+
+  /** A call with bad arguments, made against a stocked key and a held reservation. */
+  @FunctionalInterface
+  protected interface BadCall {
+    void call(Inventory inventory, StockKey stocked, String heldId);
+  }
+
+  @Nested
+  @DisplayName("bad input is refused before anything changes")
+  class BadInput {
+    private static final String TOO_LONG = "x".repeat(129);
+
+    static Stream<Arguments> badCalls() {
+      List<Arguments> cases = new ArrayList<>();
+      Map<String, String> badNames = new java.util.LinkedHashMap<>();
+      badNames.put("empty", "");
+      badNames.put("blank", "   ");
+      badNames.put("129 characters", TOO_LONG);
+      badNames.put("a NUL character", "a\u0000b");
+      badNames.put("a newline", "a\nb");
+      badNames.put("a DEL character", "a\u007fb");
+
+      // Null where a value is required: NullPointerException.
+      npe(cases, "reserve(null)", (inv, k, r) -> inv.reserve(null));
+      npe(cases, "purchase(null)", (inv, k, r) -> inv.purchase(null));
+      npe(cases, "a request with a null id", (inv, k, r) -> cartOf(null, k));
+      npe(cases, "a key with a null SKU", (inv, k, r) -> inv.receive(StockKey.of(null), 1, null));
+      npe(
+          cases,
+          "a key with a null location",
+          (inv, k, r) -> inv.receive(StockKey.of(k.sku(), null), 1, null));
+      npe(cases, "a line with a null key", (inv, k, r) -> new Line(null, 1));
+      npe(cases, "receive of a null key", (inv, k, r) -> inv.receive(null, 1, null));
+      npe(cases, "adjust of a null key", (inv, k, r) -> inv.adjust(null, 1, null));
+      npe(cases, "setOnHand of a null key", (inv, k, r) -> inv.setOnHand(null, 1, null));
+      npe(cases, "levels(null)", (inv, k, r) -> inv.levels(null));
+      npe(cases, "levels with a null key", (inv, k, r) -> inv.levels(Arrays.asList(k, null)));
+      npe(cases, "release(null)", (inv, k, r) -> inv.release(null));
+      npe(cases, "confirm(null)", (inv, k, r) -> inv.confirm(null));
+      npe(cases, "extend(null, ttl)", (inv, k, r) -> inv.extend(null, TTL));
+      npe(cases, "amend(null, lines)", (inv, k, r) -> inv.amend(null, List.of(line(k, 1))));
+      npe(cases, "findReservation(null)", (inv, k, r) -> inv.findReservation(null));
+      npe(cases, "extend with a null ttl", (inv, k, r) -> inv.extend(r, null));
+      npe(cases, "amend with null lines", (inv, k, r) -> inv.amend(r, null));
+      npe(
+          cases,
+          "amend with a null line",
+          (inv, k, r) -> inv.amend(r, Arrays.asList(line(k, 1), null)));
+      npe(
+          cases,
+          "a request with a null ttl",
+          (inv, k, r) -> ReservationRequest.builder(r).line(k, 1).ttl(null));
+
+      // Malformed names: IllegalArgumentException.
+      badNames.forEach(
+          (what, bad) -> {
+            iae(cases, "a SKU of " + what, (inv, k, r) -> inv.receive(StockKey.of(bad), 1, null));
+            iae(
+                cases,
+                "a location of " + what,
+                (inv, k, r) -> inv.receive(StockKey.of(k.sku(), bad), 1, null));
+            iae(cases, "a reserve id of " + what, (inv, k, r) -> inv.reserve(cartOf(bad, k)));
+            iae(cases, "a purchase id of " + what, (inv, k, r) -> inv.purchase(cartOf(bad, k)));
+            iae(cases, "release of an id of " + what, (inv, k, r) -> inv.release(bad));
+            iae(cases, "confirm of an id of " + what, (inv, k, r) -> inv.confirm(bad));
+            iae(cases, "extend of an id of " + what, (inv, k, r) -> inv.extend(bad, TTL));
+            iae(
+                cases,
+                "amend of an id of " + what,
+                (inv, k, r) -> inv.amend(bad, List.of(line(k, 1))));
+            iae(
+                cases,
+                "findReservation of an id of " + what,
+                (inv, k, r) -> inv.findReservation(bad));
+          });
+
+      // Quantities out of range.
+      for (long quantity : new long[] {0, -1, 1_000_000_001L}) {
+        iae(
+            cases,
+            "a line of " + quantity + " units",
+            (inv, k, r) ->
+                inv.reserve(ReservationRequest.builder(r + "-new").line(k, quantity).build()));
+        iae(
+            cases,
+            "receive of " + quantity + " units",
+            (inv, k, r) -> inv.receive(k, quantity, null));
+      }
+      iae(
+          cases,
+          "lines of one key adding up to more than 1,000,000,000",
+          (inv, k, r) -> inv.reserve(cartOf(r + "-new", k, 600_000_000, 600_000_000)));
+      iae(
+          cases,
+          "amend to lines of one key adding up to more than 1,000,000,000",
+          (inv, k, r) -> inv.amend(r, List.of(line(k, 600_000_000), line(k, 600_000_000))));
+      iae(cases, "adjust by 0", (inv, k, r) -> inv.adjust(k, 0, null));
+      iae(cases, "adjust by 1,000,000,001", (inv, k, r) -> inv.adjust(k, 1_000_000_001L, null));
+      iae(cases, "adjust by -1,000,000,001", (inv, k, r) -> inv.adjust(k, -1_000_000_001L, null));
+      iae(cases, "setOnHand to -1", (inv, k, r) -> inv.setOnHand(k, -1, null));
+      iae(
+          cases,
+          "setOnHand above 10^18",
+          (inv, k, r) -> inv.setOnHand(k, 1_000_000_000_000_000_001L, null));
+      iae(cases, "expireDue(0)", (inv, k, r) -> inv.expireDue(0));
+      iae(cases, "expireDue(-1)", (inv, k, r) -> inv.expireDue(-1));
+
+      // Reasons.
+      iae(
+          cases,
+          "a reason of 1,001 characters",
+          (inv, k, r) -> inv.receive(k, 1, "r".repeat(1001)));
+      iae(cases, "a reason with a control character", (inv, k, r) -> inv.adjust(k, 1, "a\u0007b"));
+      iae(cases, "a setOnHand reason with a newline", (inv, k, r) -> inv.setOnHand(k, 1, "a\nb"));
+
+      // TTLs.
+      for (Duration ttl :
+          List.of(
+              Duration.ZERO,
+              Duration.ofMillis(999),
+              Duration.ofSeconds(-5),
+              Duration.ofDays(30).plusSeconds(1))) {
+        iae(
+            cases,
+            "a request ttl of " + ttl,
+            (inv, k, r) ->
+                inv.reserve(ReservationRequest.builder(r + "-new").line(k, 1).ttl(ttl).build()));
+        iae(
+            cases,
+            "a request record with a ttl of " + ttl,
+            (inv, k, r) ->
+                inv.reserve(new ReservationRequest(r + "-new", List.of(line(k, 1)), ttl)));
+        iae(cases, "extend by " + ttl, (inv, k, r) -> inv.extend(r, ttl));
+      }
+      iae(
+          cases,
+          "extend of an unknown id by a bad ttl (arguments first)",
+          (inv, k, r) -> inv.extend(r + "-unknown", Duration.ZERO));
+
+      // Line counts.
+      iae(
+          cases,
+          "a request with no lines",
+          (inv, k, r) -> inv.reserve(ReservationRequest.builder(r + "-new").build()));
+      iae(
+          cases,
+          "a request with 1,001 lines",
+          (inv, k, r) ->
+              inv.reserve(
+                  ReservationRequest.builder(r + "-new")
+                      .lines(Collections.nCopies(1001, line(k, 1)))
+                      .build()));
+      iae(cases, "amend to no lines", (inv, k, r) -> inv.amend(r, List.of()));
+      iae(
+          cases,
+          "amend to 1,001 lines",
+          (inv, k, r) -> inv.amend(r, Collections.nCopies(1001, line(k, 1))));
+      return cases.stream();
+    }
+
+    private static ReservationRequest cartOf(String id, StockKey key, long... quantities) {
+      ReservationRequest.Builder builder = ReservationRequest.builder(id);
+      if (quantities.length == 0) {
+        builder.line(key, 1);
+      }
+      for (long quantity : quantities) {
+        builder.line(key, quantity);
+      }
+      return builder.build();
+    }
+
+    private static void npe(List<Arguments> cases, String name, BadCall call) {
+      cases.add(
+          Arguments.of(
+              Named.of(name, call), Named.of("NullPointerException", NullPointerException.class)));
+    }
+
+    private static void iae(List<Arguments> cases, String name, BadCall call) {
+      cases.add(
+          Arguments.of(
+              Named.of(name, call),
+              Named.of("IllegalArgumentException", IllegalArgumentException.class)));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("badCalls")
+    @DisplayName("each bad argument is refused")
+    void refused(BadCall call, Class<? extends Throwable> expected) {
+      StockKey stocked = key("stocked");
+      stock(stocked, 10);
+      Reservation held = inventory.reserve(cart(id("held"), line(stocked, 2)));
+      Snapshot before = snapshot(stocked);
+
+      assertThat(catchThrowable(() -> call.call(inventory, stocked, held.id())))
+          .isInstanceOf(expected);
+
+      assertThat(snapshot(stocked)).isEqualTo(before);
+      assertThat(inventory.findReservation(held.id())).contains(held);
+      assertThat(inventory.findReservation(held.id() + "-new")).isEmpty();
+    }
+
+    enum IdAction {
+      CONFIRM,
+      RELEASE,
+      EXTEND,
+      AMEND
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(IdAction.class)
+    @DisplayName(
+        "an unknown reservation id throws ReservationNotFoundException and changes nothing")
+    void unknownId(IdAction action) {
+      StockKey stocked = key("stocked");
+      stock(stocked, 10);
+      Snapshot before = snapshot(stocked);
+      String unknown = id("unknown");
+
+      Throwable thrown =
+          catchThrowable(
+              () -> {
+                switch (action) {
+                  case CONFIRM -> inventory.confirm(unknown);
+                  case RELEASE -> inventory.release(unknown);
+                  case EXTEND -> inventory.extend(unknown, TTL);
+                  case AMEND -> inventory.amend(unknown, List.of(line(stocked, 1)));
+                }
+              });
+
+      assertThat(thrown).isInstanceOf(ReservationNotFoundException.class);
+      assertThat(((ReservationNotFoundException) thrown).reservationId()).isEqualTo(unknown);
+      assertThat(snapshot(stocked)).isEqualTo(before);
+      assertThat(inventory.findReservation(unknown)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("findReservation of an unknown id is empty")
+    void findUnknown() {
+      assertThat(inventory.findReservation(id("unknown"))).isEqualTo(Optional.empty());
+    }
+  }
+
+  @Nested
+  @DisplayName("the log: every change, one entry per key, replayable")
+  class Log {
+    private void assertEntry(
+        LogEntry entry,
+        StockKey key,
+        Kind kind,
+        long onHandDelta,
+        long reservedDelta,
+        long onHandAfter,
+        long reservedAfter,
+        String reservationId,
+        String reason) {
+      assertThat(entry)
+          .isEqualTo(
+              new LogEntry(
+                  entry.id(),
+                  clock.instant(),
+                  key,
+                  kind,
+                  onHandDelta,
+                  reservedDelta,
+                  onHandAfter,
+                  reservedAfter,
+                  reservationId,
+                  reason));
+    }
+
+    private LogEntry last(StockKey key) {
+      List<LogEntry> log = entries(key);
+      return log.get(log.size() - 1);
+    }
+
+    @Test
+    @DisplayName("receive writes RECEIVE: on-hand delta, after-values, reason, time now")
+    void receive() {
+      StockKey a = key("a");
+      stock(a, 5);
+      clock.advance(Duration.ofSeconds(7));
+
+      inventory.receive(a, 3, "delivery 17");
+
+      assertEntry(last(a), a, Kind.RECEIVE, 3, 0, 8, 0, null, "delivery 17");
+    }
+
+    @Test
+    @DisplayName("adjust writes ADJUST with its signed delta")
+    void adjust() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("cart"), line(a, 1)));
+
+      inventory.adjust(a, -2, "broken");
+
+      assertEntry(last(a), a, Kind.ADJUST, -2, 0, 3, 1, null, "broken");
+    }
+
+    @Test
+    @DisplayName("setOnHand writes SET with the difference as its delta")
+    void set() {
+      StockKey a = key("a");
+      stock(a, 5);
+
+      inventory.setOnHand(a, 2, "count");
+
+      assertEntry(last(a), a, Kind.SET, -3, 0, 2, 0, null, "count");
+    }
+
+    @Test
+    @DisplayName("setOnHand to the current figure still writes a SET, with delta 0")
+    void setUnchanged() {
+      StockKey a = key("a");
+      stock(a, 5);
+
+      inventory.setOnHand(a, 5, "count");
+
+      assertEntry(last(a), a, Kind.SET, 0, 0, 5, 0, null, "count");
+    }
+
+    @Test
+    @DisplayName("reserve writes one RESERVE per merged line, in key order")
+    void reserve() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      stock(a, 5);
+      stock(b, 5);
+
+      inventory.reserve(cart(id("cart"), line(b, 1), line(a, 2), line(b, 1)));
+
+      List<LogEntry> log = entriesOf(id("cart"), a, b);
+      assertThat(log).hasSize(2);
+      assertEntry(log.get(0), a, Kind.RESERVE, 0, 2, 5, 2, id("cart"), null);
+      assertEntry(log.get(1), b, Kind.RESERVE, 0, 2, 5, 2, id("cart"), null);
+    }
+
+    @Test
+    @DisplayName("amend writes one AMEND per key whose quantity changed, with new minus old")
+    void amend() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      StockKey c = key("c");
+      stock(a, 5);
+      stock(b, 5);
+      stock(c, 5);
+      inventory.reserve(cart(id("cart"), line(a, 2), line(b, 2)));
+
+      inventory.amend(id("cart"), List.of(line(b, 2), line(c, 3)));
+
+      List<LogEntry> log = entriesOf(id("cart"), a, b, c);
+      assertThat(log).hasSize(4);
+      assertEntry(log.get(2), a, Kind.AMEND, 0, -2, 5, 0, id("cart"), null);
+      assertEntry(log.get(3), c, Kind.AMEND, 0, 3, 5, 3, id("cart"), null);
+    }
+
+    @Test
+    @DisplayName("confirm writes one CONFIRM per line, taking on-hand and reserved down")
+    void confirm() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+
+      inventory.confirm(id("cart"));
+
+      assertEntry(last(a), a, Kind.CONFIRM, -2, -2, 3, 0, id("cart"), null);
+    }
+
+    @Test
+    @DisplayName("purchase writes one CONFIRM per line, taking on-hand down only")
+    void purchase() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("cart"), line(a, 1)));
+
+      inventory.purchase(cart(id("order"), line(a, 2)));
+
+      assertEntry(last(a), a, Kind.CONFIRM, -2, 0, 3, 1, id("order"), null);
+    }
+
+    @Test
+    @DisplayName("release writes one RELEASE per line")
+    void release() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+
+      inventory.release(id("cart"));
+
+      assertEntry(last(a), a, Kind.RELEASE, 0, -2, 5, 0, id("cart"), null);
+    }
+
+    @Test
+    @DisplayName("expiry writes one EXPIRE per line, stamped with the time it was written")
+    void expire() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("cart"), Duration.ofSeconds(10), line(a, 2)));
+      clock.advance(Duration.ofSeconds(15));
+
+      expireAllDue();
+
+      assertEntry(last(a), a, Kind.EXPIRE, 0, -2, 5, 0, id("cart"), null);
+    }
+
+    @Test
+    @DisplayName("replaying a key's log reproduces every after-value and the current level")
+    void replay() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      stock(a, 20);
+      stock(b, 20);
+      inventory.reserve(cart(id("c1"), line(a, 3), line(b, 4)));
+      inventory.reserve(cart(id("c2"), Duration.ofSeconds(30), line(a, 5)));
+      inventory.amend(id("c1"), List.of(line(a, 6)));
+      inventory.purchase(cart(id("p1"), line(b, 7)));
+      inventory.adjust(a, -2, "broken");
+      inventory.setOnHand(b, 30, "count");
+      clock.advance(Duration.ofSeconds(30));
+      inventory.reserve(cart(id("c3"), line(a, 12)));
+      inventory.confirm(id("c1"));
+      inventory.release(id("c3"));
+      inventory.receive(a, 4, null);
+
+      for (StockKey key : List.of(a, b)) {
+        assertLogReplays(key, entries(key), level(key));
+      }
+    }
+
+    @Test
+    @DisplayName("entries come in ascending id order")
+    void ascendingIds() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+      inventory.confirm(id("cart"));
+
+      assertThat(entries(a)).extracting(LogEntry::id).isSorted().doesNotHaveDuplicates();
+    }
+
+    static Stream<Arguments> failedCalls() {
+      BadCall nothing = (inv, k, r) -> {};
+      return Stream.of(
+          failed(
+              "a short reserve", nothing, (inv, k, r) -> inv.reserve(cart(r + "-x", line(k, 99)))),
+          failed(
+              "a short purchase",
+              nothing,
+              (inv, k, r) -> inv.purchase(cart(r + "-x", line(k, 99)))),
+          failed("a short amend", nothing, (inv, k, r) -> inv.amend(r, List.of(line(k, 99)))),
+          failed("an adjust below reserved", nothing, (inv, k, r) -> inv.adjust(k, -9, null)),
+          failed("a setOnHand below reserved", nothing, (inv, k, r) -> inv.setOnHand(k, 1, null)),
+          failed("a conflicting replay", nothing, (inv, k, r) -> inv.reserve(cart(r, line(k, 1)))),
+          failed(
+              "a confirm of a released reservation",
+              (inv, k, r) -> inv.release(r),
+              (inv, k, r) -> inv.confirm(r)),
+          failed(
+              "a release of a confirmed reservation",
+              (inv, k, r) -> inv.confirm(r),
+              (inv, k, r) -> inv.release(r)),
+          failed(
+              "an extend of a released reservation",
+              (inv, k, r) -> inv.release(r),
+              (inv, k, r) -> inv.extend(r, TTL)),
+          failed(
+              "an amend of a confirmed reservation",
+              (inv, k, r) -> inv.confirm(r),
+              (inv, k, r) -> inv.amend(r, List.of(line(k, 1)))));
+    }
+
+    private static Arguments failed(String name, BadCall setUp, BadCall call) {
+      return Arguments.of(Named.of(name, call), setUp);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("failedCalls")
+    @DisplayName("a failed call writes nothing")
+    void failedCallWritesNothing(BadCall call, BadCall setUp) {
+      StockKey a = key("a");
+      stock(a, 10);
+      String id = id("cart");
+      inventory.reserve(cart(id, line(a, 2)));
+      setUp.call(inventory, a, id);
+      List<LogEntry> before = entries(a);
+
+      assertThat(catchThrowable(() -> call.call(inventory, a, id)))
+          .isInstanceOf(InventoryException.class);
+
+      assertThat(entries(a)).isEqualTo(before);
+    }
+  }
+
+  // =============================================================================================
+
+  @Nested
+  @DisplayName("concurrency: racing callers never oversell")
+  class Concurrency {
+    @Test
+    @DisplayName("two carts racing for more than the stock: exactly one wins")
+    void twoCartsRacing() throws InterruptedException {
+      for (int round = 0; round < 20; round++) {
+        StockKey a = key("a-" + round);
+        stock(a, 5);
+        String small = id("small-" + round);
+        String large = id("large-" + round);
+
+        List<Outcome<Reservation>> outcomes =
+            race(
+                2,
+                2,
+                i ->
+                    () -> inventory.reserve(cart(i == 0 ? small : large, line(a, i == 0 ? 3 : 4))));
+
+        assertThat(outcomes.stream().filter(Outcome::succeeded)).as("round %d", round).hasSize(1);
+        assertThat(outcomes.stream().filter(o -> !o.succeeded()).map(Outcome::error))
+            .allMatch(InsufficientStockException.class::isInstance);
+        Reservation winner =
+            outcomes.stream().filter(Outcome::succeeded).findFirst().orElseThrow().value();
+        assertThat(level(a)).isEqualTo(new StockLevel(a, 5, winner.lines().get(0).quantity()));
+      }
+    }
+
+    @Test
+    @DisplayName("a flash sale: 2,000 buyers on 32 threads for 100 units, exactly 100 held")
+    void flashSale() throws InterruptedException {
+      StockKey a = key("hot");
+      stock(a, 100);
+
+      List<Outcome<Reservation>> outcomes =
+          race(32, 2000, i -> () -> inventory.reserve(cart(id("buyer-" + i), line(a, 1))));
+
+      assertThat(outcomes.stream().filter(Outcome::succeeded)).hasSize(100);
+      assertThat(outcomes.stream().filter(o -> !o.succeeded()).map(Outcome::error))
+          .allMatch(InsufficientStockException.class::isInstance);
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 100, 100));
+      assertLogReplays(a, entries(a), level(a));
+    }
+
+    @Test
+    @DisplayName("carts over the same keys in opposite orders all complete: no deadlock")
+    void crossOrderedCarts() throws InterruptedException {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      StockKey c = key("c");
+      for (StockKey k : List.of(a, b, c)) {
+        stock(k, 1_000_000);
+      }
+      int threads = 8;
+      int rounds = 40;
+
+      List<Outcome<Integer>> outcomes =
+          race(
+              threads,
+              threads,
+              t ->
+                  () -> {
+                    for (int round = 0; round < rounds; round++) {
+                      String id = id("t" + t + "-r" + round);
+                      Line[] lines =
+                          t % 2 == 0
+                              ? new Line[] {line(a, 1), line(b, 2), line(c, 1)}
+                              : new Line[] {line(c, 1), line(b, 2), line(a, 1)};
+                      inventory.reserve(cart(id, lines));
+                      inventory.amend(
+                          id,
+                          t % 2 == 0
+                              ? List.of(line(b, 1), line(a, 2))
+                              : List.of(line(a, 2), line(b, 1)));
+                      if (round % 2 == 0) {
+                        inventory.confirm(id);
+                      } else {
+                        inventory.release(id);
+                      }
+                    }
+                    return rounds;
+                  });
+
+      assertThat(outcomes).allSatisfy(o -> assertThat(o.error()).isNull());
+      assertThat(inventory.levels(List.of(a, b, c)).values())
+          .extracting(StockLevel::reserved)
+          .containsOnly(0L);
+    }
+
+    @Test
+    @DisplayName(
+        "confirm, release and expireDue racing for a running hold: exactly one of confirm and release wins")
+    void confirmReleaseRace() throws InterruptedException {
+      for (int round = 0; round < 20; round++) {
+        StockKey a = key("a-" + round);
+        stock(a, 5);
+        String id = id("cart-" + round);
+        inventory.reserve(cart(id, line(a, 2)));
+
+        List<Outcome<Object>> outcomes =
+            race(
+                3,
+                3,
+                i ->
+                    () ->
+                        switch (i) {
+                          case 0 -> inventory.confirm(id);
+                          case 1 -> inventory.release(id);
+                          default -> inventory.expireDue(10);
+                        });
+
+        Status winner = statusOf(id);
+        Outcome<Object> confirm = outcomes.get(0);
+        Outcome<Object> release = outcomes.get(1);
+        assertThat(outcomes.get(2).error()).isNull();
+        assertThat(confirm.succeeded() ^ release.succeeded()).as("round %d", round).isTrue();
+        Outcome<Object> loser = confirm.succeeded() ? release : confirm;
+        assertThat(loser.error()).isInstanceOf(ReservationStateException.class);
+        assertThat(((ReservationStateException) loser.error()).status()).isEqualTo(winner);
+        assertThat(level(a))
+            .isEqualTo(
+                winner == Status.CONFIRMED ? new StockLevel(a, 3, 0) : new StockLevel(a, 5, 0));
+      }
+    }
+
+    @Test
+    @DisplayName("confirm, release and expireDue racing for a due hold: it is expired exactly once")
+    void dueHoldRace() throws InterruptedException {
+      for (int round = 0; round < 20; round++) {
+        StockKey a = key("a-" + round);
+        stock(a, 5);
+        String id = id("cart-" + round);
+        inventory.reserve(cart(id, Duration.ofSeconds(10), line(a, 2)));
+        clock.advance(Duration.ofSeconds(10));
+
+        List<Outcome<Object>> outcomes =
+            race(
+                4,
+                4,
+                i ->
+                    () ->
+                        switch (i) {
+                          case 0 -> inventory.confirm(id);
+                          case 1 -> inventory.release(id);
+                          default -> inventory.expireDue(1000);
+                        });
+
+        assertThat(outcomes.get(0).error()).isInstanceOf(ReservationExpiredException.class);
+        assertThat(outcomes.get(1).error()).isInstanceOf(ReservationExpiredException.class);
+        assertThat(kinds(entriesOf(id, a))).containsExactly(Kind.RESERVE, Kind.EXPIRE);
+        assertThat(level(a)).isEqualTo(new StockLevel(a, 5, 0));
+      }
+    }
+
+    @Test
+    @DisplayName("8 threads replaying one reservation id: one reservation, stock taken once")
+    void replayRace() throws InterruptedException {
+      for (int round = 0; round < 10; round++) {
+        StockKey a = key("a-" + round);
+        StockKey b = key("b-" + round);
+        stock(a, 10);
+        stock(b, 10);
+        ReservationRequest request = cart(id("cart-" + round), line(a, 3), line(b, 1));
+
+        List<Outcome<Reservation>> outcomes = race(8, 8, i -> () -> inventory.reserve(request));
+
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.error()).isNull());
+        assertThat(outcomes.stream().map(Outcome::value).distinct()).hasSize(1);
+        assertThat(inventory.levels(List.of(a, b)))
+            .containsExactly(
+                Map.entry(a, new StockLevel(a, 10, 3)), Map.entry(b, new StockLevel(b, 10, 1)));
+        assertThat(kinds(entriesOf(request.id(), a, b)))
+            .containsExactly(Kind.RESERVE, Kind.RESERVE);
+      }
+    }
+
+    @Test
+    @DisplayName("8 threads replaying one purchase id: sold once")
+    void purchaseReplayRace() throws InterruptedException {
+      StockKey a = key("a");
+      stock(a, 10);
+      ReservationRequest request = cart(id("order"), line(a, 3));
+
+      List<Outcome<Reservation>> outcomes = race(8, 8, i -> () -> inventory.purchase(request));
+
+      assertThat(outcomes).allSatisfy(o -> assertThat(o.error()).isNull());
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 7, 0));
+    }
+  }
+
+  // =============================================================================================
+
+  @Nested
+  @DisplayName("fuzz: random operations on several threads keep every invariant")
+  class Fuzz {
+    private static final int THREADS = 8;
+    private static final int OPS_PER_THREAD = 250;
+
+    @Test
+    @DisplayName("never oversold, reserved = held lines, on-hand conserved, the log replays")
+    void randomOperations() throws InterruptedException {
+      long seed = Long.getLong("inventory.fuzz.seed", new Random().nextLong());
+      String why = "fuzz seed " + seed + " (rerun with -Dinventory.fuzz.seed=" + seed + ")";
+      List<StockKey> keys = IntStream.range(0, 4).mapToObj(i -> key("k" + i)).toList();
+      Map<StockKey, LongAdder> received = new ConcurrentHashMap<>();
+      Map<StockKey, LongAdder> adjusted = new ConcurrentHashMap<>();
+      for (StockKey k : keys) {
+        received.put(k, new LongAdder());
+        adjusted.put(k, new LongAdder());
+        stock(k, 20);
+        received.get(k).add(20);
+      }
+      Map<String, ReservationRequest> made = new ConcurrentHashMap<>();
+      List<String> ids = Collections.synchronizedList(new ArrayList<>());
+      Map<String, List<Line>> sold = new ConcurrentHashMap<>();
+      List<Throwable> unexpected = Collections.synchronizedList(new ArrayList<>());
+
+      List<Outcome<Object>> outcomes =
+          race(
+              THREADS,
+              THREADS,
+              t ->
+                  () -> {
+                    Random random = new Random(seed + t);
+                    for (int op = 0; op < OPS_PER_THREAD; op++) {
+                      try {
+                        step(random, t, op, keys, received, adjusted, made, ids, sold);
+                      } catch (InsufficientStockException | ReservationStateException e) {
+                        // Refusals are part of the game; they must change nothing (checked below).
+                      } catch (RuntimeException e) {
+                        unexpected.add(e);
+                      }
+                    }
+                    return null;
+                  });
+
+      if (!unexpected.isEmpty()) {
+        throw new AssertionError(
+            why + ": " + unexpected.size() + " unexpected exceptions, the first:",
+            unexpected.get(0));
+      }
+      assertThat(outcomes).as(why).allSatisfy(o -> assertThat(o.error()).isNull());
+      Map<StockKey, StockLevel> levels = inventory.levels(keys);
+      Map<StockKey, Long> heldLines = new HashMap<>();
+      for (String id : ids) {
+        Reservation r = inventory.findReservation(id).orElseThrow();
+        if (r.status() == Status.HELD) {
+          r.lines().forEach(l -> heldLines.merge(l.key(), l.quantity(), Long::sum));
+        }
+      }
+      Map<StockKey, Long> soldUnits = new HashMap<>();
+      sold.values()
+          .forEach(lines -> lines.forEach(l -> soldUnits.merge(l.key(), l.quantity(), Long::sum)));
+      for (StockKey k : keys) {
+        StockLevel level = levels.get(k);
+        assertThat(level.reserved())
+            .as("%s: %s never oversold", why, k)
+            .isBetween(0L, level.onHand());
+        assertThat(level.reserved())
+            .as("%s: reserved of %s = the lines of HELD reservations", why, k)
+            .isEqualTo(heldLines.getOrDefault(k, 0L));
+        assertThat(level.onHand())
+            .as("%s: on-hand of %s = received + adjusted - sold", why, k)
+            .isEqualTo(
+                received.get(k).sum() + adjusted.get(k).sum() - soldUnits.getOrDefault(k, 0L));
+      }
+
+      // Write every due expiry down, so that the log (what was written) matches the levels.
+      expireAllDue();
+      for (StockKey k : keys) {
+        try {
+          assertLogReplays(k, entries(k), level(k));
+        } catch (AssertionError e) {
+          throw new AssertionError(why + ": " + e.getMessage(), e);
+        }
+      }
+    }
+
+    private void step(
+        Random random,
+        int thread,
+        int op,
+        List<StockKey> keys,
+        Map<StockKey, LongAdder> received,
+        Map<StockKey, LongAdder> adjusted,
+        Map<String, ReservationRequest> made,
+        List<String> ids,
+        Map<String, List<Line>> sold) {
+      int dice = random.nextInt(100);
+      if (dice < 25) {
+        ReservationRequest request = randomRequest(random, id("r-" + thread + "-" + op), keys);
+        inventory.reserve(request);
+        made.put(request.id(), request);
+        ids.add(request.id());
+      } else if (dice < 35) {
+        String id = pick(random, ids);
+        if (id != null) {
+          inventory.amend(id, randomRequest(random, id, keys).lines());
+        }
+      } else if (dice < 47) {
+        String id = pick(random, ids);
+        if (id != null) {
+          Reservation confirmed = inventory.confirm(id);
+          sold.putIfAbsent(id, confirmed.lines());
+        }
+      } else if (dice < 55) {
+        String id = pick(random, ids);
+        if (id != null) {
+          inventory.release(id);
+        }
+      } else if (dice < 61) {
+        String id = pick(random, ids);
+        if (id != null) {
+          inventory.extend(id, Duration.ofSeconds(5 + random.nextInt(120)));
+        }
+      } else if (dice < 71) {
+        ReservationRequest request = randomRequest(random, id("p-" + thread + "-" + op), keys);
+        Reservation order = inventory.purchase(request);
+        sold.putIfAbsent(order.id(), order.lines());
+        made.put(request.id(), request);
+        ids.add(request.id());
+      } else if (dice < 78) {
+        StockKey k = keys.get(random.nextInt(keys.size()));
+        long quantity = 1 + random.nextInt(15);
+        inventory.receive(k, quantity, "fuzz");
+        received.get(k).add(quantity);
+      } else if (dice < 85) {
+        StockKey k = keys.get(random.nextInt(keys.size()));
+        long delta = random.nextBoolean() ? 1 + random.nextInt(8) : -(1 + random.nextInt(8));
+        inventory.adjust(k, delta, "fuzz");
+        adjusted.get(k).add(delta);
+      } else if (dice < 90) {
+        inventory.expireDue(1 + random.nextInt(5));
+      } else if (dice < 95) {
+        String id = pick(random, ids);
+        if (id != null) {
+          Reservation replay = inventory.reserve(made.get(id));
+          assertThat(replay.id()).isEqualTo(id);
+        }
+      } else {
+        clock.advance(Duration.ofSeconds(1 + random.nextInt(20)));
+      }
+    }
+
+    private String pick(Random random, List<String> ids) {
+      synchronized (ids) {
+        return ids.isEmpty() ? null : ids.get(random.nextInt(ids.size()));
+      }
+    }
+
+    private ReservationRequest randomRequest(Random random, String id, List<StockKey> keys) {
+      ReservationRequest.Builder builder =
+          ReservationRequest.builder(id).ttl(Duration.ofSeconds(5 + random.nextInt(120)));
+      int lines = 1 + random.nextInt(3);
+      for (int i = 0; i < lines; i++) {
+        builder.line(keys.get(random.nextInt(keys.size())), 1 + random.nextInt(5));
+      }
+      return builder.build();
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.inventory.memory;
+
+import dev.inventory.Inventory;
+import dev.inventory.InventoryContract;
+import dev.inventory.LogEntry;
+import dev.inventory.StockKey;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+
+/** The contract, against a fresh {@link InMemoryInventory} for every test. */
+@DisplayName("InMemoryInventory (fresh per test) keeps the Inventory contract")
+class InMemoryInventoryContractTest extends InventoryContract {
+  @Override
+  protected Inventory createInventory(Clock clock) {
+    return InMemoryInventory.builder().clock(clock).build();
+  }
+
+  @Override
+  protected List<LogEntry> logEntries(Collection<StockKey> keys) {
+    Set<StockKey> wanted = Set.copyOf(keys);
+    return ((InMemoryInventory) inventory)
+        .log().stream().filter(entry -> wanted.contains(entry.key())).toList();
+  }
+}

@@ -1,0 +1,58 @@
+package dev.inventory.memory;
+
+import dev.inventory.Inventory;
+import dev.inventory.InventoryContract;
+import dev.inventory.LogEntry;
+import dev.inventory.StockKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+
+/**
+ * The contract against one {@link InMemoryInventory} shared by every test of the class, as the
+ * PostgreSQL tests share one schema: proves the suite itself keeps its fixture rules (own keys and
+ * ids, no global counts), and that the clock going back between tests does no harm.
+ */
+@DisplayName("InMemoryInventory (one shared by all tests) keeps the Inventory contract")
+class SharedInMemoryInventoryContractTest extends InventoryContract {
+  /** Reads the clock of the test that is running. */
+  private static final SwitchingClock CLOCK = new SwitchingClock();
+
+  private static final InMemoryInventory SHARED = InMemoryInventory.builder().clock(CLOCK).build();
+
+  @Override
+  protected Inventory createInventory(Clock clock) {
+    CLOCK.current = clock;
+    return SHARED;
+  }
+
+  @Override
+  protected List<LogEntry> logEntries(Collection<StockKey> keys) {
+    Set<StockKey> wanted = Set.copyOf(keys);
+    return SHARED.log().stream().filter(entry -> wanted.contains(entry.key())).toList();
+  }
+
+  private static final class SwitchingClock extends Clock {
+    volatile Clock current = Clock.systemUTC();
+
+    @Override
+    public Instant instant() {
+      return current.instant();
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+  }
+}
