@@ -1,0 +1,43 @@
+package dev.inventory.jdbc;
+
+import dev.inventory.Inventory;
+import dev.inventory.InventoryContract;
+import dev.inventory.LogEntry;
+import dev.inventory.StockKey;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+
+@DisplayName("PostgreSQL, default pool (autocommit on)")
+class PostgresInventoryContractTest extends InventoryContract {
+  private static PostgresContractFixture fixture;
+
+  @BeforeAll
+  static void migrate() {
+    fixture =
+        PostgresContractFixture.create(
+            PostgresInventoryContractTest.class, 16, pool -> {}, setup -> {});
+  }
+
+  @AfterAll
+  static void drop() {
+    fixture.close();
+  }
+
+  @Override
+  protected Inventory createInventory(Clock clock) {
+    return JdbcInventory.builder(fixture.appPool())
+        .schema(fixture.schema())
+        .clock(clock)
+        .migrate(false)
+        .build();
+  }
+
+  @Override
+  protected List<LogEntry> logEntries(Collection<StockKey> keys) {
+    return fixture.logEntries(keys);
+  }
+}

@@ -1,0 +1,77 @@
+package dev.inventory.jdbc;
+
+import dev.inventory.Inventory;
+import dev.inventory.InventoryContract;
+import dev.inventory.LogEntry;
+import dev.inventory.StockKey;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+
+/**
+ * The whole contract as an application role that is not a superuser and has only the privileges the
+ * library needs (no DELETE, no TRUNCATE, no DDL), in a session time zone far from UTC.
+ */
+@DisplayName("PostgreSQL, least-privilege role, session time zone Pacific/Chatham")
+class RestrictedRoleContractTest extends InventoryContract {
+  private static PostgresContractFixture fixture;
+  private static String role;
+
+  @BeforeAll
+  static void migrate() {
+    role = "inventory_test_app";
+    fixture =
+        PostgresContractFixture.create(
+            RestrictedRoleContractTest.class,
+            16,
+            pool -> {
+              pool.setUsername(role);
+              pool.setPassword("app-password");
+              pool.setConnectionInitSql("SET TIME ZONE 'Pacific/Chatham'");
+            },
+            setup -> {
+              String schema = setup.schema();
+              TestDatabase.execute(
+                  setup.admin(),
+                  "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '"
+                      + role
+                      + "') THEN CREATE ROLE "
+                      + role
+                      + " LOGIN PASSWORD 'app-password' NOSUPERUSER; END IF; END $$",
+                  "GRANT USAGE ON SCHEMA " + schema + " TO " + role,
+                  "GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA " + schema + " TO " + role,
+                  "GRANT UPDATE ON "
+                      + schema
+                      + ".stock_level, "
+                      + schema
+                      + ".reservation, "
+                      + schema
+                      + ".reservation_line TO "
+                      + role,
+                  "GRANT DELETE ON " + schema + ".reservation_line TO " + role,
+                  "GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + role);
+            });
+  }
+
+  @AfterAll
+  static void drop() {
+    fixture.close();
+  }
+
+  @Override
+  protected Inventory createInventory(Clock clock) {
+    return JdbcInventory.builder(fixture.appPool())
+        .schema(fixture.schema())
+        .clock(clock)
+        .migrate(false)
+        .build();
+  }
+
+  @Override
+  protected List<LogEntry> logEntries(Collection<StockKey> keys) {
+    return fixture.logEntries(keys);
+  }
+}
