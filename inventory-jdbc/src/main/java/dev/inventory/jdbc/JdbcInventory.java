@@ -25,6 +25,10 @@ import org.jdbi.v3.core.Jdbi;
  * <p>The library borrows the host's {@link DataSource} (a pool such as HikariCP) for the length of
  * each call and never closes it, never creates a pool and never loads a driver. The returned {@link
  * Inventory} is thread-safe and meant to be built once and shared.
+ *
+ * <p>{@link Builder#buildStore()} returns the whole {@link JdbcInventoryStore} instead: the same
+ * inventory, plus bulk stock, history and audit, the inventory inside a caller's transaction, and
+ * the daily movement reports.
  */
 public final class JdbcInventory {
   /** The schema used unless {@link Builder#schema} says otherwise. */
@@ -101,6 +105,23 @@ public final class JdbcInventory {
      *     migrate(false)} is missing or behind
      */
     public Inventory build() {
+      return new PostgresInventory(prepare(), schema, clock, defaultTtl);
+    }
+
+    /**
+     * Migrates (or checks) the schema like {@link #build()} and returns the whole store: the
+     * inventory with its ledger, the inventory inside a caller's transaction, and the reports.
+     *
+     * @throws dev.inventory.InventoryException if the schema cannot be migrated, or with {@code
+     *     migrate(false)} is missing or behind
+     */
+    public JdbcInventoryStore buildStore() {
+      Jdbi jdbi = prepare();
+      return new JdbcInventoryStore(
+          jdbi, schema, clock, defaultTtl, new PostgresInventory(jdbi, schema, clock, defaultTtl));
+    }
+
+    private Jdbi prepare() {
       if (migrate) {
         Migrations.migrate(dataSource, schema);
       } else {
@@ -110,7 +131,7 @@ public final class JdbcInventory {
       // The library begins and ends its transactions on the connection itself (see Db), so a
       // pool that hands out autocommit-off connections must not trip Jdbi's open-transaction check.
       jdbi.getConfig(Handles.class).setForceEndTransactions(false);
-      return new PostgresInventory(jdbi, schema, clock, defaultTtl);
+      return jdbi;
     }
   }
 }

@@ -1,0 +1,50 @@
+package dev.inventory.jdbc;
+
+import dev.inventory.Inventory;
+import dev.inventory.StockLedger;
+import dev.inventory.jdbc.internal.PostgresStockLedger;
+import java.time.Clock;
+import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Everything the PostgreSQL implementation offers on one schema: the {@link Inventory} and its
+ * {@link StockLedger} (bulk stock, history, audit). Built by {@link
+ * JdbcInventory.Builder#buildStore()}.
+ *
+ * <pre>{@code
+ * JdbcInventoryStore store = JdbcInventory.builder(dataSource).schema("inventory").buildStore();
+ * Inventory inventory = store.inventory();
+ * BulkResult loaded = store.ledger().receiveAll(entries, "delivery 4711");
+ * }</pre>
+ *
+ * <p>Thread-safe, and meant to be built once and shared; {@link #inventory()} and {@link #ledger()}
+ * return the same objects every time. Like {@link JdbcInventory}, it borrows the host's {@code
+ * DataSource} for the length of each call and owns no connection.
+ */
+public final class JdbcInventoryStore {
+  private final String schema;
+  private final Clock clock;
+  private final Duration defaultTtl;
+  private final Inventory inventory;
+  private final StockLedger ledger;
+
+  JdbcInventoryStore(
+      Jdbi jdbi, String schema, Clock clock, Duration defaultTtl, Inventory inventory) {
+    this.schema = schema;
+    this.clock = clock;
+    this.defaultTtl = defaultTtl;
+    this.inventory = inventory;
+    this.ledger = new PostgresStockLedger(jdbi, schema, clock);
+  }
+
+  /** The inventory, as {@link JdbcInventory.Builder#build()} returns it. */
+  public Inventory inventory() {
+    return inventory;
+  }
+
+  /** Bulk stock, a key's history and the audit, on the same schema and clock. */
+  public StockLedger ledger() {
+    return ledger;
+  }
+}

@@ -1,0 +1,294 @@
+package dev.inventory.jdbc.internal;
+
+/**
+ * The SQL of the stock operations beside the reservation lifecycle: bulk stock, history and audit.
+ * The lifecycle's own statements are in {@link Sql}, whose rules apply here too (conditional
+ * writes, rows touched in key order, {@code ${schema}} replaced once by a checked identifier).
+ */
+final class StockOpsSql {
+  private final String schema;
+
+  StockOpsSql(String schema) {
+    this.schema = schema;
+  }
+
+  private String render(String sql) {
+    return sql.replace("${schema}", schema);
+  }
+
+  /**
+   * Receives a batch of keys in one statement: upserts every stock row and logs each change. The
+   * caller sends the keys sorted and without duplicates; the INSERT takes them in that order
+   * ({@code ORDER BY ord}), so concurrent bulk calls lock rows in the same order and cannot
+   * deadlock. The update count is the number of log rows, one per key.
+   */
+  String receiveBatch() {
+    return render(
+        """
+        WITH input AS (
+            SELECT *
+              FROM unnest(:skus, :locations, :quantities)
+                   WITH ORDINALITY AS i(sku, location, quantity, ord)
+        ), changed AS (
+            INSERT INTO ${schema}.stock_level AS s (sku, location, on_hand, reserved, updated_at)
+            SELECT sku, location, quantity, 0, :now
+              FROM input
+             ORDER BY ord
+            ON CONFLICT (sku, location) DO UPDATE
+               SET on_hand = s.on_hand + EXCLUDED.on_hand,
+                   updated_at = EXCLUDED.updated_at
+            RETURNING s.sku, s.location, s.on_hand, s.reserved
+        )
+        INSERT INTO ${schema}.inventory_log
+               (at, sku, location, kind, on_hand_delta, reserved_delta,
+                on_hand_after, reserved_after, reason)
+        SELECT :now, c.sku, c.location, 'RECEIVE', i.quantity, 0, c.on_hand, c.reserved, :reason
+          FROM changed c
+          JOIN input i ON i.sku = c.sku AND i.location = c.location
+         ORDER BY i.ord
+        """);
+  }
+
+  /**
+   * Sets on-hand of a batch of keys to counted figures in one statement, as {@link Sql#setOnHand()}
+   * does for one key: a compare-and-set, because the log needs the difference and PostgreSQL 15
+   * cannot return a row's old value from an upsert.
+   *
+   * <p>{@code seen} is the statement's snapshot. A key is written only if its locked, newest row
+   * still has the on-hand of the snapshot (the subquery reads the snapshot too) and no more
+   * reserved than the figure: the CHECK constraint would refuse the rest anyway. Every existing key
+   * is locked in key order either way (ON CONFLICT DO UPDATE locks the row before its WHERE), so a
+   * second run of this statement for the keys it did not write, in the same transaction, sees their
+   * final values: the ones still refused are below what is reserved.
+   *
+   * <p>Returns the keys not written, by their 1-based position in the batch, with the snapshot's
+   * on-hand and reserved.
+   */
+  String setBatch() {
+    return render(
+        """
+        WITH input AS (
+            SELECT *
+              FROM unnest(:skus, :locations, :figures)
+                   WITH ORDINALITY AS i(sku, location, figure, ord)
+        ), seen AS (
+            SELECT i.ord, s.on_hand, s.reserved
+              FROM input i
+              LEFT JOIN ${schema}.stock_level s ON s.sku = i.sku AND s.location = i.location
+        ), changed AS (
+            INSERT INTO ${schema}.stock_level AS s (sku, location, on_hand, reserved, updated_at)
+            SELECT sku, location, figure, 0, :now
+              FROM input
+             ORDER BY ord
+            ON CONFLICT (sku, location) DO UPDATE
+               SET on_hand = EXCLUDED.on_hand,
+                   updated_at = EXCLUDED.updated_at
+             WHERE s.reserved <= EXCLUDED.on_hand
+               AND s.on_hand IS NOT DISTINCT FROM (
+                   SELECT o.on_hand
+                     FROM ${schema}.stock_level o
+                    WHERE o.sku = EXCLUDED.sku AND o.location = EXCLUDED.location)
+            RETURNING s.sku, s.location, s.on_hand, s.reserved
+        ), logged AS (
+            INSERT INTO ${schema}.inventory_log
+                   (at, sku, location, kind, on_hand_delta, reserved_delta,
+                    on_hand_after, reserved_after, reason)
+            SELECT :now, c.sku, c.location, 'SET', c.on_hand - coalesce(seen.on_hand, 0), 0,
+                   c.on_hand, c.reserved, :reason
+              FROM changed c
+              JOIN input i ON i.sku = c.sku AND i.location = c.location
+              JOIN seen ON seen.ord = i.ord
+             ORDER BY i.ord
+        )
+        SELECT i.ord, seen.on_hand, seen.reserved
+          FROM input i
+          JOIN seen ON seen.ord = i.ord
+         WHERE NOT EXISTS (
+               SELECT 1 FROM changed c WHERE c.sku = i.sku AND c.location = i.location)
+         ORDER BY i.ord
+        """);
+  }
+
+  /**
+   * A page of one key's log, newest first. Keyset paging on the log's id: the index {@code (sku,
+   * location, id)} is read backwards from the cursor, so every page costs the same however deep.
+   */
+  String history() {
+    return render(
+        """
+        SELECT id, at, sku, location, kind, on_hand_delta, reserved_delta,
+               on_hand_after, reserved_after, reservation_id, reason
+          FROM ${schema}.inventory_log
+         WHERE sku = :sku AND location = :location
+           AND at >= :from AND at < :to
+           AND id < :before
+         ORDER BY id DESC
+         LIMIT :limit
+        """);
+  }
+
+  /** The reservations holding units of one key now, soonest expiry first, with all their lines. */
+  String heldOnKey() {
+    return render(
+        """
+        WITH held AS (
+            SELECT r.id, r.created_at, r.expires_at
+              FROM ${schema}.reservation_line l
+              JOIN ${schema}.reservation r ON r.id = l.reservation_id
+             WHERE l.sku = :sku AND l.location = :location
+               AND r.status = 'HELD' AND r.expires_at > :now
+             ORDER BY r.expires_at, r.id
+             LIMIT :limit
+        )
+        SELECT h.id, h.created_at, h.expires_at, l.sku, l.location, l.quantity
+          FROM held h
+          JOIN ${schema}.reservation_line l ON l.reservation_id = h.id
+         ORDER BY h.expires_at, h.id
+        """);
+  }
+
+  /** Audit of the keys given as {@code :skus, :locations}. */
+  String auditKeys() {
+    return audit(
+        """
+        SELECT DISTINCT sku, location FROM unnest(:skus, :locations) AS k(sku, location)
+        """);
+  }
+
+  /** Audit of every key the store knows: stock rows, log entries and held lines. */
+  String auditAll() {
+    return audit(
+        """
+        SELECT sku, location FROM ${schema}.stock_level
+        UNION
+        SELECT sku, location FROM ${schema}.inventory_log
+        UNION
+        SELECT l.sku, l.location
+          FROM ${schema}.reservation_line l
+          JOIN ${schema}.reservation r ON r.id = l.reservation_id
+         WHERE r.status = 'HELD'
+        """);
+  }
+
+  /**
+   * Replays the log of the keys and compares it with the stock rows and the held lines. One row
+   * with the totals, and one more per key with a problem (each carrying the totals too).
+   *
+   * <p>The chain check: each entry's after-values minus its deltas must equal the previous entry's
+   * after-values (0 before the first). It holds because every change logs what it left behind while
+   * it holds the row lock, and draws its log id after taking that lock, so a key's entries in id
+   * order are its changes in order.
+   */
+  private String audit(String keys) {
+    return render(
+        """
+        WITH keys AS MATERIALIZED (
+        """
+            + keys
+            + """
+        ), entries AS (
+            SELECT l.sku, l.location, l.on_hand_delta, l.reserved_delta,
+                   l.on_hand_after, l.reserved_after,
+                   (l.on_hand_after - l.on_hand_delta
+                        IS DISTINCT FROM lag(l.on_hand_after, 1, 0::bigint) OVER w)
+                   OR (l.reserved_after - l.reserved_delta
+                        IS DISTINCT FROM lag(l.reserved_after, 1, 0::bigint) OVER w) AS broken,
+                   lead(l.id) OVER w IS NULL AS is_last
+              FROM ${schema}.inventory_log l
+              JOIN keys k ON k.sku = l.sku AND k.location = l.location
+            WINDOW w AS (PARTITION BY l.sku, l.location ORDER BY l.id)
+        ), replay AS (
+            SELECT sku, location,
+                   count(*) AS entries,
+                   sum(on_hand_delta)::bigint AS on_hand,
+                   sum(reserved_delta)::bigint AS reserved,
+                   max(on_hand_after) FILTER (WHERE is_last) AS last_on_hand,
+                   max(reserved_after) FILTER (WHERE is_last) AS last_reserved,
+                   count(*) FILTER (WHERE broken) AS breaks
+              FROM entries
+             GROUP BY sku, location
+        ), held AS (
+            SELECT l.sku, l.location, sum(l.quantity)::bigint AS quantity
+              FROM ${schema}.reservation r
+              JOIN ${schema}.reservation_line l ON l.reservation_id = r.id
+              JOIN keys k ON k.sku = l.sku AND k.location = l.location
+             WHERE r.status = 'HELD'
+             GROUP BY l.sku, l.location
+        ), audited AS (
+            SELECT k.sku, k.location,
+                   s.sku IS NULL AS no_row,
+                   coalesce(s.on_hand, 0) AS on_hand,
+                   coalesce(s.reserved, 0) AS reserved,
+                   coalesce(r.entries, 0) AS entries,
+                   coalesce(r.on_hand, 0) AS replayed_on_hand,
+                   coalesce(r.reserved, 0) AS replayed_reserved,
+                   coalesce(r.last_on_hand, 0) AS last_on_hand,
+                   coalesce(r.last_reserved, 0) AS last_reserved,
+                   coalesce(r.breaks, 0) AS breaks,
+                   coalesce(h.quantity, 0) AS held
+              FROM keys k
+              LEFT JOIN ${schema}.stock_level s ON s.sku = k.sku AND s.location = k.location
+              LEFT JOIN replay r ON r.sku = k.sku AND r.location = k.location
+              LEFT JOIN held h ON h.sku = k.sku AND h.location = k.location
+        ), flagged AS (
+            SELECT a.*,
+                   no_row AND entries > 0 AS missing_stock_row,
+                   on_hand <> replayed_on_hand AS on_hand_differs,
+                   reserved <> replayed_reserved AS reserved_differs,
+                   entries > 0 AND (on_hand <> last_on_hand OR reserved <> last_reserved)
+                       AS last_differs,
+                   breaks > 0 AS chain_broken,
+                   reserved <> held AS holds_differ
+              FROM audited a
+        )
+        SELECT t.keys_checked, t.log_entries, f.*
+          FROM (SELECT count(*) AS keys_checked, coalesce(sum(entries), 0)::bigint AS log_entries
+                  FROM flagged) t
+          LEFT JOIN flagged f
+            ON f.missing_stock_row OR f.on_hand_differs OR f.reserved_differs
+               OR f.last_differs OR f.chain_broken OR f.holds_differ
+        """);
+  }
+
+  /** Holds past their expiry with a line on one of the keys {@code :skus, :locations}. */
+  String overdueHoldsOnKeys() {
+    return overdueHolds(
+        """
+           AND EXISTS (
+               SELECT 1
+                 FROM ${schema}.reservation_line l
+                 JOIN unnest(:skus, :locations) AS k(sku, location)
+                   ON k.sku = l.sku AND k.location = l.location
+                WHERE l.reservation_id = r.id)
+        """);
+  }
+
+  /** Every hold past its expiry. */
+  String overdueHolds() {
+    return overdueHolds("");
+  }
+
+  /**
+   * The most overdue holds, up to {@code :limit}, with their lines; every row carries the count of
+   * all overdue holds. No rows: none is overdue. Uses the partial index on held expiries.
+   */
+  private String overdueHolds(String filter) {
+    return render(
+        """
+        WITH due AS (
+            SELECT r.id, r.expires_at, count(*) OVER () AS total
+              FROM ${schema}.reservation r
+             WHERE r.status = 'HELD' AND r.expires_at <= :now
+        """
+            + filter
+            + """
+             ORDER BY r.expires_at, r.id
+             LIMIT :limit
+        )
+        SELECT d.id, d.expires_at, d.total, l.sku, l.location, l.quantity
+          FROM due d
+          JOIN ${schema}.reservation_line l ON l.reservation_id = d.id
+         ORDER BY d.expires_at, d.id
+        """);
+  }
+}

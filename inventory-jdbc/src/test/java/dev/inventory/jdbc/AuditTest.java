@@ -1,0 +1,269 @@
+package dev.inventory.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.inventory.AuditReport;
+import dev.inventory.AuditReport.Discrepancy;
+import dev.inventory.AuditReport.OverdueHold;
+import dev.inventory.AuditReport.Problem;
+import dev.inventory.BulkEntry;
+import dev.inventory.BulkMode;
+import dev.inventory.Inventory;
+import dev.inventory.Line;
+import dev.inventory.MutableClock;
+import dev.inventory.ReservationRequest;
+import dev.inventory.StockKey;
+import dev.inventory.StockLedger;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The audit on PostgreSQL")
+class AuditTest {
+  private static final AtomicInteger TESTS = new AtomicInteger();
+  private static HikariDataSource pool;
+  private static String schema;
+  private static Jdbi admin;
+
+  private final MutableClock clock = MutableClock.startingAt("2026-03-01T10:00:00Z");
+  private Inventory inventory;
+  private StockLedger ledger;
+  private String prefix;
+
+  @BeforeAll
+  static void open() {
+    pool = TestDatabase.pool(4);
+    schema = TestDatabase.newSchema(AuditTest.class);
+    JdbcInventory.builder(pool).schema(schema).build();
+    admin = Jdbi.create(pool);
+  }
+
+  @AfterAll
+  static void close() {
+    TestDatabase.dropSchema(pool, schema);
+    pool.close();
+  }
+
+  @BeforeEach
+  void build() {
+    JdbcInventoryStore store =
+        JdbcInventory.builder(pool).schema(schema).clock(clock).migrate(false).buildStore();
+    inventory = store.inventory();
+    ledger = store.ledger();
+    prefix = "a" + TESTS.incrementAndGet() + "-";
+  }
+
+  private StockKey key(String name) {
+    return StockKey.of(prefix + name);
+  }
+
+  /** Direct SQL, as someone bypassing the library would write it. */
+  private static void tamper(String sql, StockKey key) {
+    admin.useHandle(
+        h ->
+            h.createUpdate(sql.replace("${schema}", schema))
+                .bind("sku", key.sku())
+                .bind("location", key.location())
+                .execute());
+  }
+
+  /** Every kind of change on two keys: the books must balance afterwards. */
+  private List<StockKey> busyKeys() {
+    StockKey a = key("A");
+    StockKey b = StockKey.of(prefix + "B", "hub-7");
+    ledger.receiveAll(List.of(BulkEntry.of(a, 20), BulkEntry.of(b, 20)), "delivery");
+    inventory.reserve(ReservationRequest.builder(prefix + "c1").line(a, 2).line(b, 1).build());
+    inventory.amend(prefix + "c1", List.of(new Line(a, 5), new Line(b, 1)));
+    inventory.confirm(prefix + "c1");
+    inventory.reserve(ReservationRequest.builder(prefix + "c2").line(a, 1).build());
+    inventory.release(prefix + "c2");
+    inventory.purchase(ReservationRequest.builder(prefix + "c3").line(b, 2).build());
+    inventory.reserve(
+        ReservationRequest.builder(prefix + "c4").line(a, 3).ttl(Duration.ofMinutes(1)).build());
+    clock.advance(Duration.ofMinutes(2));
+    inventory.expireDue(100);
+    inventory.adjust(a, -1, "breakage");
+    inventory.setOnHand(b, 12, "count");
+    ledger.setOnHandAll(List.of(BulkEntry.of(a, 11)), "count", BulkMode.ATOMIC);
+    inventory.reserve(ReservationRequest.builder(prefix + "c5").line(a, 2).build());
+    return List.of(a, b);
+  }
+
+  @Test
+  @DisplayName("after every kind of change through the library, the books balance")
+  void cleanAfterNormalActivity() {
+    List<StockKey> keys = busyKeys();
+
+    AuditReport report = ledger.audit(keys);
+
+    assertThat(report.isClean()).as(report.describe()).isTrue();
+    assertThat(report.keysChecked()).isEqualTo(2);
+    assertThat(report.logEntries()).isGreaterThanOrEqualTo(14);
+    assertThat(report.overdueHoldCount()).isZero();
+    assertThat(report.describe()).contains("the books balance");
+  }
+
+  @Test
+  @DisplayName("on-hand changed by a direct SQL UPDATE shows up, with the figures compared")
+  void tamperedOnHandShowsUp() {
+    List<StockKey> keys = busyKeys();
+    StockKey a = keys.get(0);
+    tamper(
+        "UPDATE ${schema}.stock_level SET on_hand = on_hand + 5"
+            + " WHERE sku = :sku AND location = :location",
+        a);
+
+    AuditReport report = ledger.audit(keys);
+
+    assertThat(report.isClean()).isFalse();
+    Discrepancy d = report.discrepancies().get(0);
+    assertThat(report.discrepancies()).hasSize(1);
+    assertThat(d.key()).isEqualTo(a);
+    assertThat(d.problems())
+        .containsExactlyInAnyOrder(Problem.ON_HAND_DIFFERS_FROM_LOG, Problem.LAST_ENTRY_DIFFERS);
+    assertThat(d.onHand()).isEqualTo(d.replayedOnHand() + 5);
+    assertThat(d.lastOnHandAfter()).isEqualTo(d.replayedOnHand());
+    assertThat(report.describe()).contains(a.toString(), "ON_HAND_DIFFERS_FROM_LOG");
+  }
+
+  @Test
+  @DisplayName("reserved changed by a direct SQL UPDATE differs from the log and from the holds")
+  void tamperedReservedShowsUp() {
+    List<StockKey> keys = busyKeys();
+    StockKey a = keys.get(0);
+    tamper(
+        "UPDATE ${schema}.stock_level SET reserved = reserved + 1"
+            + " WHERE sku = :sku AND location = :location",
+        a);
+
+    Discrepancy d = ledger.audit(keys).discrepancies().get(0);
+
+    assertThat(d.problems())
+        .containsExactlyInAnyOrder(
+            Problem.RESERVED_DIFFERS_FROM_LOG,
+            Problem.LAST_ENTRY_DIFFERS,
+            Problem.RESERVED_DIFFERS_FROM_HOLDS);
+    assertThat(d.reserved()).isEqualTo(3);
+    assertThat(d.heldQuantity()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("a hold whose line was changed by direct SQL no longer matches reserved")
+  void tamperedHoldShowsUp() {
+    List<StockKey> keys = busyKeys();
+    StockKey a = keys.get(0);
+    tamper(
+        "UPDATE ${schema}.reservation_line SET quantity = 7"
+            + " WHERE sku = :sku AND location = :location AND reservation_id LIKE '%-c5'",
+        a);
+
+    Discrepancy d = ledger.audit(keys).discrepancies().get(0);
+
+    assertThat(d.problems()).containsExactly(Problem.RESERVED_DIFFERS_FROM_HOLDS);
+    assertThat(d.heldQuantity()).isEqualTo(7);
+  }
+
+  @Test
+  @DisplayName("a log row slipped in by direct SQL breaks the chain and the replay")
+  void forgedLogRowShowsUp() {
+    StockKey a = key("A");
+    inventory.receive(a, 10, null);
+    tamper(
+        "INSERT INTO ${schema}.inventory_log (at, sku, location, kind, on_hand_delta,"
+            + " reserved_delta, on_hand_after, reserved_after)"
+            + " VALUES (now(), :sku, :location, 'RECEIVE', 5, 0, 99, 0)",
+        a);
+
+    Discrepancy d = ledger.audit(List.of(a)).discrepancies().get(0);
+
+    assertThat(d.problems())
+        .containsExactlyInAnyOrder(
+            Problem.ON_HAND_DIFFERS_FROM_LOG, Problem.LAST_ENTRY_DIFFERS, Problem.LOG_CHAIN_BROKEN);
+    assertThat(d.replayedOnHand()).isEqualTo(15);
+    assertThat(d.logEntries()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("a stock row inserted by direct SQL, without a log, shows up")
+  void stockWithoutLogShowsUp() {
+    StockKey ghost = key("ghost");
+    tamper(
+        "INSERT INTO ${schema}.stock_level (sku, location, on_hand, reserved, updated_at)"
+            + " VALUES (:sku, :location, 3, 0, now())",
+        ghost);
+
+    Discrepancy d = ledger.audit(List.of(ghost)).discrepancies().get(0);
+
+    assertThat(d.problems()).containsExactly(Problem.ON_HAND_DIFFERS_FROM_LOG);
+    assertThat(d.logEntries()).isZero();
+  }
+
+  @Test
+  @DisplayName("a key never stocked is clean")
+  void unknownKeyIsClean() {
+    AuditReport report = ledger.audit(List.of(key("never")));
+    assertThat(report.isClean()).isTrue();
+    assertThat(report.keysChecked()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("holds past their expiry are listed, most overdue first, and are no discrepancy")
+  void overdueHoldsAreListed() {
+    StockKey a = key("A");
+    StockKey b = key("B");
+    inventory.receive(a, 10, null);
+    inventory.receive(b, 10, null);
+    inventory.reserve(
+        ReservationRequest.builder(prefix + "later")
+            .line(a, 1)
+            .line(b, 1)
+            .ttl(Duration.ofMinutes(2))
+            .build());
+    inventory.reserve(
+        ReservationRequest.builder(prefix + "first").line(a, 2).ttl(Duration.ofMinutes(1)).build());
+    inventory.reserve(ReservationRequest.builder(prefix + "live").line(a, 3).build());
+    clock.advance(Duration.ofMinutes(3));
+
+    AuditReport report = ledger.audit(List.of(a));
+
+    assertThat(report.isClean()).isTrue();
+    assertThat(report.overdueHoldCount()).isEqualTo(2);
+    assertThat(report.overdueHolds())
+        .extracting(OverdueHold::reservationId)
+        .containsExactly(prefix + "first", prefix + "later");
+    assertThat(report.overdueHolds().get(1).lines())
+        .containsExactly(new Line(a, 1), new Line(b, 1));
+    assertThat(report.describe()).contains("2 holds past their expiry", prefix + "first");
+  }
+
+  @Test
+  @DisplayName("auditAll finds a tampered key among all keys, and only the tampered ones")
+  void auditAllFindsTheTamperedKey() {
+    List<StockKey> keys = busyKeys();
+    StockKey b = keys.get(1);
+    tamper(
+        "UPDATE ${schema}.stock_level SET on_hand = on_hand - 1"
+            + " WHERE sku = :sku AND location = :location",
+        b);
+
+    AuditReport report = ledger.auditAll();
+
+    assertThat(report.discrepancies()).extracting(Discrepancy::key).contains(b);
+    assertThat(report.discrepancies()).extracting(Discrepancy::key).doesNotContain(keys.get(0));
+    assertThat(report.keysChecked()).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("an empty key list is refused")
+  void emptyKeysAreRefused() {
+    assertThatThrownBy(() -> ledger.audit(List.of())).isInstanceOf(IllegalArgumentException.class);
+  }
+}
