@@ -2,15 +2,19 @@ package dev.inventory.jdbc;
 
 import dev.inventory.Inventory;
 import dev.inventory.StockLedger;
+import dev.inventory.jdbc.internal.BoundInventory;
 import dev.inventory.jdbc.internal.PostgresStockLedger;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Everything the PostgreSQL implementation offers on one schema: the {@link Inventory} and its
- * {@link StockLedger} (bulk stock, history, audit). Built by {@link
- * JdbcInventory.Builder#buildStore()}.
+ * Everything the PostgreSQL implementation offers on one schema: the {@link Inventory}, its {@link
+ * StockLedger} (bulk stock, history, audit), and the inventory inside a caller's transaction. Built
+ * by {@link JdbcInventory.Builder#buildStore()}.
  *
  * <pre>{@code
  * JdbcInventoryStore store = JdbcInventory.builder(dataSource).schema("inventory").buildStore();
@@ -46,5 +50,25 @@ public final class JdbcInventoryStore {
   /** Bulk stock, a key's history and the audit, on the same schema and clock. */
   public StockLedger ledger() {
     return ledger;
+  }
+
+  /**
+   * The inventory inside the caller's transaction on a plain JDBC connection: see {@link
+   * TransactionalInventory}. The connection must have autocommit off; the library never commits,
+   * rolls back or closes it. Cheap: bind once per transaction.
+   */
+  public TransactionalInventory inTransaction(Connection connection) {
+    Objects.requireNonNull(connection, "connection must not be null");
+    return new BoundInventory(connection, schema, clock, defaultTtl);
+  }
+
+  /**
+   * The inventory inside the caller's Jdbi transaction ({@code jdbi.useTransaction(handle ->
+   * ...)}): see {@link TransactionalInventory}. It runs on the handle's connection; the library
+   * never commits, rolls back or closes the handle.
+   */
+  public TransactionalInventory inTransaction(Handle handle) {
+    Objects.requireNonNull(handle, "handle must not be null");
+    return inTransaction(handle.getConnection());
   }
 }

@@ -131,6 +131,15 @@ final class Db {
     return true;
   }
 
+  /**
+   * Translates a failure of work in a transaction the library does not own, which is never retried
+   * here (see BoundInventory), as every other failure is translated.
+   */
+  static RuntimeException translateWithoutRetry(RuntimeException e) {
+    SQLException sql = sqlCause(e);
+    return translate(e, sql, sql == null ? null : sql.getSQLState(), 1);
+  }
+
   private static RuntimeException translate(
       RuntimeException e, SQLException sql, String state, int attempts) {
     if (state == null) {

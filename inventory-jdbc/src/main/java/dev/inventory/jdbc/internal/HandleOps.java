@@ -29,8 +29,9 @@ import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * Steps of the reservation lifecycle on a handle whose transaction someone else runs: the same SQL
- * ({@link Sql}) and the same order of rows as {@link PostgresInventory}, for the bulk calls ({@link
- * PostgresStockLedger}). Holds only SQL strings: thread-safe.
+ * ({@link Sql}) and the same order of rows as {@link PostgresInventory}, for the inventory inside a
+ * caller's transaction ({@link BoundInventory}) and the bulk calls ({@link PostgresStockLedger}).
+ * Holds only SQL strings: thread-safe.
  */
 final class HandleOps {
   final String reserveOneLine;

@@ -1,0 +1,467 @@
+package dev.inventory.jdbc.internal;
+
+import static dev.inventory.jdbc.internal.HandleOps.addStockChange;
+import static dev.inventory.jdbc.internal.HandleOps.requireAllApplied;
+import static dev.inventory.jdbc.internal.PostgresInventory.timestamp;
+
+import dev.inventory.IdempotencyConflictException;
+import dev.inventory.InsufficientStockException;
+import dev.inventory.InventoryException;
+import dev.inventory.InventoryUnavailableException;
+import dev.inventory.Line;
+import dev.inventory.Reservation;
+import dev.inventory.Reservation.Status;
+import dev.inventory.ReservationExpiredException;
+import dev.inventory.ReservationNotFoundException;
+import dev.inventory.ReservationRequest;
+import dev.inventory.ReservationStateException;
+import dev.inventory.Shortage;
+import dev.inventory.StockKey;
+import dev.inventory.StockLevel;
+import dev.inventory.internal.Checks;
+import dev.inventory.internal.Lifecycle;
+import dev.inventory.internal.Lifecycle.Action;
+import dev.inventory.internal.Lines;
+import dev.inventory.jdbc.TransactionalInventory;
+import dev.inventory.jdbc.internal.HandleOps.Probe;
+import dev.inventory.jdbc.internal.HandleOps.Stored;
+import dev.inventory.jdbc.internal.HandleOps.Times;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.ConnectionFactory;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Handles;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * The {@link TransactionalInventory}: the lifecycle's SQL ({@link HandleOps}, {@link Sql}) on the
+ * caller's connection, in the caller's transaction. It never commits, rolls back, closes or
+ * switches autocommit; each call runs in a savepoint of its own, so that a refused or failed call
+ * undoes only itself (PostgreSQL aborts the whole transaction on an error otherwise). Nothing is
+ * retried: the caller owns the transaction, so only the caller can run it again.
+ *
+ * <p>Not thread-safe, like the connection.
+ */
+public final class BoundInventory implements TransactionalInventory {
+  /** How often a short request is tried in all, when stock may have been freed meanwhile. */
+  private static final int PLACE_ATTEMPTS = 3;
+
+  private final Connection connection;
+  private final Jdbi jdbi;
+  private final HandleOps ops;
+  private final Clock clock;
+  private final Duration defaultTtl;
+
+  public BoundInventory(Connection connection, String schema, Clock clock, Duration defaultTtl) {
+    this.connection = Objects.requireNonNull(connection, "connection must not be null");
+    this.jdbi = Jdbi.create(new CallersConnection(connection));
+    // The transaction is the caller's: closing our handle must neither end nor check it.
+    this.jdbi.getConfig(Handles.class).setForceEndTransactions(false);
+    this.ops = new HandleOps(schema);
+    this.clock = Objects.requireNonNull(clock, "clock must not be null");
+    this.defaultTtl = Checks.ttl(defaultTtl);
+  }
+
+  // ---------------------------------------------------------------- reserve and purchase
+
+  @Override
+  public Reservation reserve(ReservationRequest request) {
+    Objects.requireNonNull(request, "request must not be null");
+    return translated(() -> place(request, Status.HELD));
+  }
+
+  @Override
+  public Reservation purchase(ReservationRequest request) {
+    Objects.requireNonNull(request, "request must not be null");
+    return translated(() -> place(request, Status.CONFIRMED));
+  }
+
+  private Reservation place(ReservationRequest request, Status status) {
+    List<Line> lines = request.lines();
+    List<StockKey> keys = lines.stream().map(Line::key).toList();
+    String hash = Lines.fingerprint(lines);
+    Duration ttl = request.ttl() != null ? request.ttl() : defaultTtl;
+    boolean expiredOnce = false;
+    for (int attempt = 1; attempt <= PLACE_ATTEMPTS; attempt++) {
+      Instant now = now();
+      Instant expiresAt = status == Status.HELD ? now.plus(ttl) : now;
+      boolean placed;
+      try {
+        placed = atomically(h -> placeLines(h, request.id(), status, lines, hash, now, expiresAt));
+      } catch (ShortSignal e) {
+        placed = false;
+      } catch (RuntimeException e) {
+        if (Db.isDuplicateReservationId(e)) {
+          Optional<Reservation> replayed = replay(request, hash);
+          if (replayed.isPresent()) {
+            return replayed.get();
+          }
+          continue; // the other insert rolled back: the id is free again
+        }
+        throw e;
+      }
+      if (placed) {
+        return new Reservation(request.id(), status, lines, now, expiresAt);
+      }
+
+      Probe probe = atomically(h -> ops.probe(h, request.id(), keys, now));
+      if (probe.idTaken()) {
+        Optional<Reservation> replayed = replay(request, hash);
+        if (replayed.isPresent()) {
+          return replayed.get();
+        }
+      }
+      List<Shortage> shortages = probe.shortages(lines);
+      if (!shortages.isEmpty()) {
+        throw new InsufficientStockException(shortages);
+      }
+      if (attempt == PLACE_ATTEMPTS) {
+        throw new InsufficientStockException(probe.asShortages(lines));
+      }
+      List<StockKey> blocked = probe.blockedByDueHolds(lines);
+      if (!blocked.isEmpty() && !expiredOnce) {
+        // Expired holds never block a sale: free them now rather than wait for the sweeper.
+        expiredOnce = true;
+        atomically(h -> ops.expireDueOn(h, blocked, now));
+      }
+    }
+    throw new InventoryUnavailableException(
+        "reservation '" + request.id() + "' kept racing with another request of the same id", null);
+  }
+
+  /** One line: one statement. Several: the reservation row first, then each key in key order. */
+  private boolean placeLines(
+      Handle h,
+      String id,
+      Status status,
+      List<Line> lines,
+      String hash,
+      Instant now,
+      Instant expiresAt) {
+    boolean held = status == Status.HELD;
+    if (lines.size() == 1) {
+      Line line = lines.get(0);
+      long q = line.quantity();
+      return h.createQuery(ops.reserveOneLine)
+          .bind("id", id)
+          .bind("status", status.name())
+          .bind("hash", hash)
+          .bind("sku", line.key().sku())
+          .bind("location", line.key().location())
+          .bind("quantity", q)
+          .bind("onHandDelta", held ? 0L : -q)
+          .bind("reservedDelta", held ? q : 0L)
+          .bind("kind", held ? "RESERVE" : "CONFIRM")
+          .bind("now", timestamp(now))
+          .bind("expiresAt", timestamp(expiresAt))
+          .mapToMap()
+          .findOne()
+          .isPresent();
+    }
+    h.createUpdate(ops.insertReservation)
+        .bind("id", id)
+        .bind("status", status.name())
+        .bind("hash", hash)
+        .bind("now", timestamp(now))
+        .bind("expiresAt", timestamp(expiresAt))
+        .bindArray("skus", String.class, lines.stream().map(l -> l.key().sku()).toList())
+        .bindArray("locations", String.class, lines.stream().map(l -> l.key().location()).toList())
+        .bindArray("quantities", Long.class, lines.stream().map(Line::quantity).toList())
+        .execute();
+    PreparedBatch batch = h.prepareBatch(ops.changeStock);
+    for (Line line : lines) {
+      long q = line.quantity();
+      addStockChange(
+          batch, line.key(), held ? 0 : -q, held ? q : 0, q, held ? "RESERVE" : "CONFIRM", id, now);
+    }
+    for (int count : batch.execute()) {
+      if (count == 0) {
+        throw ShortSignal.INSTANCE; // rolls back to the savepoint
+      }
+    }
+    return true;
+  }
+
+  /** The reservation with this id if the request is a replay of it; conflict if not. */
+  private Optional<Reservation> replay(ReservationRequest request, String hash) {
+    Optional<Stored> stored = atomically(h -> ops.find(h, request.id()));
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    Stored existing = stored.get();
+    if (!existing.hash().equals(hash)) {
+      throw new IdempotencyConflictException(request.id(), existing.lines(), request.lines());
+    }
+    return Optional.of(existing.asOf(now()));
+  }
+
+  // ---------------------------------------------------------------- lifecycle moves
+
+  @Override
+  public Reservation confirm(String reservationId) {
+    Checks.name("reservationId", reservationId);
+    return translated(() -> move(reservationId, Action.CONFIRM));
+  }
+
+  @Override
+  public Reservation release(String reservationId) {
+    Checks.name("reservationId", reservationId);
+    return translated(() -> move(reservationId, Action.RELEASE));
+  }
+
+  private Reservation move(String reservationId, Action action) {
+    Instant now = now();
+    Reservation moved =
+        atomically(
+            h -> {
+              Optional<Times> times =
+                  h.createQuery(ops.moveHeld)
+                      .bind("id", reservationId)
+                      .bind("target", action.target().name())
+                      .bind("now", timestamp(now))
+                      .map((rs, ctx) -> Times.from(rs))
+                      .findOne();
+              if (times.isEmpty()) {
+                return null;
+              }
+              List<Line> lines = ops.linesOf(h, reservationId);
+              PreparedBatch batch = h.prepareBatch(ops.changeStock);
+              for (Line line : lines) {
+                long q = line.quantity();
+                long onHandDelta = action == Action.CONFIRM ? -q : 0;
+                addStockChange(
+                    batch, line.key(), onHandDelta, -q, 0, action.name(), reservationId, now);
+              }
+              requireAllApplied(batch.execute(), reservationId);
+              return new Reservation(
+                  reservationId,
+                  action.target(),
+                  lines,
+                  times.get().createdAt(),
+                  times.get().expiresAt());
+            });
+    return moved != null ? moved : refuseOrRepeat(reservationId, action, now);
+  }
+
+  /** After a move matched nothing: the lifecycle table decides, as in PostgresInventory. */
+  private Reservation refuseOrRepeat(String reservationId, Action action, Instant now) {
+    Stored stored =
+        atomically(h -> ops.find(h, reservationId))
+            .orElseThrow(() -> new ReservationNotFoundException(reservationId));
+    if (stored.status() == Status.HELD && !stored.expiresAt().isAfter(now)) {
+      atomically(
+          h -> {
+            ops.expireOne(h, reservationId, now);
+            return null;
+          });
+      throw new ReservationExpiredException(reservationId, stored.expiresAt(), action.verb());
+    }
+    Status current = stored.status();
+    switch (Lifecycle.decide(current, action)) {
+      case ALREADY_DONE:
+        return stored.asOf(now);
+      case REFUSE:
+        if (current == Status.EXPIRED) {
+          throw new ReservationExpiredException(reservationId, stored.expiresAt(), action.verb());
+        }
+        throw new ReservationStateException(reservationId, current, action.verb());
+      default:
+        throw new InventoryException(
+            "reservation '" + reservationId + "' changed while being " + action.verb() + "ed");
+    }
+  }
+
+  @Override
+  public Reservation extend(String reservationId, Duration ttl) {
+    Checks.name("reservationId", reservationId);
+    Checks.ttl(ttl);
+    return translated(
+        () -> {
+          Instant now = now();
+          Instant expiresAt = now.plus(ttl);
+          Reservation extended =
+              atomically(
+                  h ->
+                      h.createQuery(ops.extendHeld)
+                          .bind("id", reservationId)
+                          .bind("now", timestamp(now))
+                          .bind("expiresAt", timestamp(expiresAt))
+                          .map((rs, ctx) -> Times.from(rs))
+                          .findOne()
+                          .map(
+                              times ->
+                                  new Reservation(
+                                      reservationId,
+                                      Status.HELD,
+                                      ops.linesOf(h, reservationId),
+                                      times.createdAt(),
+                                      times.expiresAt()))
+                          .orElse(null));
+          return extended != null ? extended : refuseOrRepeat(reservationId, Action.EXTEND, now);
+        });
+  }
+
+  // ---------------------------------------------------------------- stock and reads
+
+  @Override
+  public StockLevel receive(StockKey key, long quantity, String reason) {
+    Objects.requireNonNull(key, "key must not be null");
+    Checks.quantity("quantity", quantity);
+    Checks.reason(reason);
+    return translated(
+        () -> {
+          Instant now = now();
+          return atomically(
+              h ->
+                  h.createQuery(ops.addOnHand)
+                      .bind("sku", key.sku())
+                      .bind("location", key.location())
+                      .bind("delta", quantity)
+                      .bind("kind", "RECEIVE")
+                      .bind("reason", reason)
+                      .bind("now", timestamp(now))
+                      .map((rs, ctx) -> new StockLevel(key, rs.getLong(1), rs.getLong(2)))
+                      .one());
+        });
+  }
+
+  @Override
+  public Optional<Reservation> findReservation(String reservationId) {
+    Checks.name("reservationId", reservationId);
+    return translated(
+        () -> {
+          Instant now = now();
+          return atomically(h -> ops.find(h, reservationId)).map(stored -> stored.asOf(now));
+        });
+  }
+
+  @Override
+  public Map<StockKey, StockLevel> levels(Collection<StockKey> keys) {
+    Objects.requireNonNull(keys, "keys must not be null");
+    List<StockKey> sorted = new ArrayList<>(keys.size());
+    for (StockKey key : keys) {
+      sorted.add(Objects.requireNonNull(key, "keys must not contain null"));
+    }
+    if (sorted.isEmpty()) {
+      return Map.of();
+    }
+    Collections.sort(sorted);
+    return translated(
+        () -> {
+          Instant now = now();
+          return atomically(h -> ops.levels(h, sorted, now));
+        });
+  }
+
+  // ---------------------------------------------------------------- the caller's transaction
+
+  @FunctionalInterface
+  private interface Step<T> {
+    T run(Handle handle);
+  }
+
+  /**
+   * Runs a step in a savepoint of the caller's transaction: released when the step succeeds, rolled
+   * back to (undoing the step, and only the step) when it throws.
+   */
+  private <T> T atomically(Step<T> step) {
+    requireTransaction();
+    Savepoint savepoint;
+    try {
+      savepoint = connection.setSavepoint();
+    } catch (SQLException e) {
+      throw new Db.JdbiSqlFailure(e);
+    }
+    T result;
+    try (Handle handle = jdbi.open()) {
+      result = step.run(handle);
+    } catch (RuntimeException | Error e) {
+      try {
+        connection.rollback(savepoint);
+        connection.releaseSavepoint(savepoint);
+      } catch (SQLException rollbackFailure) {
+        e.addSuppressed(rollbackFailure);
+      }
+      throw e;
+    }
+    try {
+      connection.releaseSavepoint(savepoint);
+    } catch (SQLException e) {
+      throw new Db.JdbiSqlFailure(e);
+    }
+    return result;
+  }
+
+  private void requireTransaction() {
+    boolean autoCommit;
+    try {
+      autoCommit = connection.getAutoCommit();
+    } catch (SQLException e) {
+      throw new Db.JdbiSqlFailure(e);
+    }
+    if (autoCommit) {
+      throw new IllegalStateException(
+          "the connection must be in a transaction (autocommit off): the inventory joins the"
+              + " caller's transaction and never commits on its own");
+    }
+  }
+
+  /**
+   * Failures of the database, translated as everywhere; the library's own exceptions as they are.
+   */
+  private static <T> T translated(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (JdbiException | Db.JdbiSqlFailure e) {
+      throw Db.translateWithoutRetry(e);
+    }
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** Hands Jdbi the caller's connection, and never closes it. */
+  private static final class CallersConnection implements ConnectionFactory {
+    private final Connection connection;
+
+    CallersConnection(Connection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public Connection openConnection() {
+      return connection;
+    }
+
+    @Override
+    public void closeConnection(Connection toClose) {
+      // The caller's: it stays open.
+    }
+  }
+
+  /** Rolls a multi-line placement whose stock was short back to its savepoint. */
+  private static final class ShortSignal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final ShortSignal INSTANCE = new ShortSignal();
+
+    private ShortSignal() {
+      super(null, null, false, false);
+    }
+  }
+}
