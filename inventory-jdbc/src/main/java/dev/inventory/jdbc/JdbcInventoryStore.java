@@ -3,6 +3,7 @@ package dev.inventory.jdbc;
 import dev.inventory.Inventory;
 import dev.inventory.StockLedger;
 import dev.inventory.jdbc.internal.BoundInventory;
+import dev.inventory.jdbc.internal.PostgresMovementReports;
 import dev.inventory.jdbc.internal.PostgresStockLedger;
 import java.sql.Connection;
 import java.time.Clock;
@@ -13,8 +14,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Everything the PostgreSQL implementation offers on one schema: the {@link Inventory}, its {@link
- * StockLedger} (bulk stock, history, audit), and the inventory inside a caller's transaction. Built
- * by {@link JdbcInventory.Builder#buildStore()}.
+ * StockLedger} (bulk stock, history, audit), the inventory inside a caller's transaction, and the
+ * daily movement reports. Built by {@link JdbcInventory.Builder#buildStore()}.
  *
  * <pre>{@code
  * JdbcInventoryStore store = JdbcInventory.builder(dataSource).schema("inventory").buildStore();
@@ -22,9 +23,9 @@ import org.jdbi.v3.core.Jdbi;
  * BulkResult loaded = store.ledger().receiveAll(entries, "delivery 4711");
  * }</pre>
  *
- * <p>Thread-safe, and meant to be built once and shared; {@link #inventory()} and {@link #ledger()}
- * return the same objects every time. Like {@link JdbcInventory}, it borrows the host's {@code
- * DataSource} for the length of each call and owns no connection.
+ * <p>Thread-safe, and meant to be built once and shared; {@link #inventory()}, {@link #ledger()}
+ * and {@link #reports()} return the same objects every time. Like {@link JdbcInventory}, it borrows
+ * the host's {@code DataSource} for the length of each call and owns no connection.
  */
 public final class JdbcInventoryStore {
   private final String schema;
@@ -32,6 +33,7 @@ public final class JdbcInventoryStore {
   private final Duration defaultTtl;
   private final Inventory inventory;
   private final StockLedger ledger;
+  private final MovementReports reports;
 
   JdbcInventoryStore(
       Jdbi jdbi, String schema, Clock clock, Duration defaultTtl, Inventory inventory) {
@@ -40,6 +42,7 @@ public final class JdbcInventoryStore {
     this.defaultTtl = defaultTtl;
     this.inventory = inventory;
     this.ledger = new PostgresStockLedger(jdbi, schema, clock);
+    this.reports = new PostgresMovementReports(jdbi, schema, clock);
   }
 
   /** The inventory, as {@link JdbcInventory.Builder#build()} returns it. */
@@ -50,6 +53,11 @@ public final class JdbcInventoryStore {
   /** Bulk stock, a key's history and the audit, on the same schema and clock. */
   public StockLedger ledger() {
     return ledger;
+  }
+
+  /** The daily movement report jobs and their CSV export. */
+  public MovementReports reports() {
+    return reports;
   }
 
   /**

@@ -74,7 +74,7 @@ class MigrationTest {
 
     JdbcInventory.builder(pool).schema(library).build().receive(StockKey.of("A"), 1, null);
 
-    assertThat(appliedVersions(library, "inventory_schema_history")).containsExactly("1");
+    assertThat(appliedVersions(library, "inventory_schema_history")).containsExactly("1", "2");
     assertThat(appliedVersions(host, "flyway_schema_history")).containsExactly("1", "2");
     assertThat(hostFlyway(host).migrate().migrationsExecuted).isZero();
     assertThat(hostFlyway(host).validateWithResult().validationSuccessful).isTrue();
@@ -101,7 +101,7 @@ class MigrationTest {
     JdbcInventory.builder(pool).schema(library).build().receive(StockKey.of("A"), 2, null);
     Inventory again = JdbcInventory.builder(pool).schema(library).build();
 
-    assertThat(appliedVersions(library, "inventory_schema_history")).containsExactly("1");
+    assertThat(appliedVersions(library, "inventory_schema_history")).containsExactly("1", "2");
     assertThat(again.level(StockKey.of("A")).onHand()).isEqualTo(2);
   }
 
@@ -113,6 +113,55 @@ class MigrationTest {
         .isInstanceOf(InventoryException.class)
         .hasMessageContaining(missing)
         .hasMessageContaining("migrate(true)");
+  }
+
+  @Test
+  @DisplayName("with migrate(false), a schema the host left at V1 fails, naming both versions")
+  void migrateFalseRefusesASchemaBehind() {
+    String behind = schema();
+    Flyway.configure()
+        .dataSource(pool)
+        .schemas(behind)
+        .defaultSchema(behind)
+        .createSchemas(true)
+        .table(dev.inventory.jdbc.internal.Migrations.HISTORY_TABLE)
+        .locations(dev.inventory.jdbc.internal.Migrations.LOCATION)
+        .target("1")
+        .load()
+        .migrate();
+
+    assertThatThrownBy(() -> JdbcInventory.builder(pool).schema(behind).migrate(false).build())
+        .isInstanceOf(InventoryException.class)
+        .hasMessageContaining("version 1")
+        .hasMessageContaining("needs 2");
+  }
+
+  @Test
+  @DisplayName("V2 upgrades a V1 schema in place: its stock and log stay")
+  void v2UpgradesAV1Schema() {
+    String old = schema();
+    Flyway.configure()
+        .dataSource(pool)
+        .schemas(old)
+        .defaultSchema(old)
+        .createSchemas(true)
+        .table(dev.inventory.jdbc.internal.Migrations.HISTORY_TABLE)
+        .locations(dev.inventory.jdbc.internal.Migrations.LOCATION)
+        .target("1")
+        .load()
+        .migrate();
+    jdbi.useHandle(
+        h ->
+            h.execute(
+                "INSERT INTO "
+                    + old
+                    + ".stock_level (sku, location, on_hand, reserved, updated_at)"
+                    + " VALUES ('A', 'default', 5, 0, now())"));
+
+    Inventory inventory = JdbcInventory.builder(pool).schema(old).build();
+
+    assertThat(appliedVersions(old, "inventory_schema_history")).containsExactly("1", "2");
+    assertThat(inventory.level(StockKey.of("A")).onHand()).isEqualTo(5);
   }
 
   @Test

@@ -1,9 +1,12 @@
 package dev.inventory.jdbc.internal;
 
+import java.time.LocalDate;
+
 /**
- * The SQL of the stock operations beside the reservation lifecycle: bulk stock, history and audit.
- * The lifecycle's own statements are in {@link Sql}, whose rules apply here too (conditional
- * writes, rows touched in key order, {@code ${schema}} replaced once by a checked identifier).
+ * The SQL of the stock operations beside the reservation lifecycle: bulk stock, history, audit and
+ * the daily movement report. The lifecycle's own statements are in {@link Sql}, whose rules apply
+ * here too (conditional writes, rows touched in key order, {@code ${schema}} replaced once by a
+ * checked identifier).
  */
 final class StockOpsSql {
   private final String schema;
@@ -290,5 +293,82 @@ final class StockOpsSql {
           JOIN ${schema}.reservation_line l ON l.reservation_id = d.id
          ORDER BY d.expires_at, d.id
         """);
+  }
+
+  /**
+   * Rebuilds one UTC day of {@code daily_movement} from the log, in one statement (so in one
+   * transaction): upserts the day's sums and deletes the day's rows that the log no longer yields.
+   * Running it twice gives the same rows; an unchanged row is not even rewritten. Rows are upserted
+   * in key order, so two runs of one day cannot deadlock on them.
+   *
+   * <p>Kinds of movement: RECEIVE is received; CONFIRM is sold; RESERVE is reserved; RELEASE is
+   * released; EXPIRE is expired; ADJUST and SET are adjusted; AMEND is reserved when it grows a
+   * hold and released when it shrinks one.
+   */
+  String summarizeDay() {
+    return render(
+        """
+        WITH fresh AS (
+            SELECT sku, location,
+                   CASE kind
+                       WHEN 'RECEIVE' THEN 'received'
+                       WHEN 'CONFIRM' THEN 'sold'
+                       WHEN 'RESERVE' THEN 'reserved'
+                       WHEN 'RELEASE' THEN 'released'
+                       WHEN 'EXPIRE' THEN 'expired'
+                       WHEN 'AMEND' THEN
+                           CASE WHEN reserved_delta > 0 THEN 'reserved' ELSE 'released' END
+                       ELSE 'adjusted'
+                   END AS movement,
+                   sum(on_hand_delta)::bigint AS on_hand_delta,
+                   sum(reserved_delta)::bigint AS reserved_delta,
+                   count(*) AS entries
+              FROM ${schema}.inventory_log
+             WHERE at >= :dayStart AND at < :dayEnd
+             GROUP BY 1, 2, 3
+        ), upserted AS (
+            INSERT INTO ${schema}.daily_movement AS d
+                   (day, sku, location, kind, on_hand_delta, reserved_delta, entries)
+            SELECT :day, sku, location, movement, on_hand_delta, reserved_delta, entries
+              FROM fresh
+             ORDER BY sku, location, movement
+            ON CONFLICT (day, sku, location, kind) DO UPDATE
+               SET on_hand_delta = EXCLUDED.on_hand_delta,
+                   reserved_delta = EXCLUDED.reserved_delta,
+                   entries = EXCLUDED.entries
+             WHERE (d.on_hand_delta, d.reserved_delta, d.entries)
+                   IS DISTINCT FROM (EXCLUDED.on_hand_delta, EXCLUDED.reserved_delta,
+                                     EXCLUDED.entries)
+            RETURNING 1
+        ), removed AS (
+            DELETE FROM ${schema}.daily_movement d
+             WHERE d.day = :day
+               AND NOT EXISTS (
+                   SELECT 1 FROM fresh f
+                    WHERE f.sku = d.sku AND f.location = d.location AND f.movement = d.kind)
+            RETURNING 1
+        )
+        SELECT coalesce((SELECT sum(entries) FROM fresh), 0)::bigint AS rows_read,
+               (SELECT count(*) FROM fresh) AS summary_rows,
+               (SELECT count(*) FROM upserted) AS written,
+               (SELECT count(*) FROM removed) AS removed
+        """);
+  }
+
+  /**
+   * The movement rows of a range of days as CSV with a header, for {@code COPY ... TO STDOUT}. COPY
+   * takes no parameters, so the dates are inlined: they are {@link LocalDate}s checked to lie in
+   * years 1 to 9999, printed as {@code yyyy-MM-dd}, never text from a caller.
+   */
+  String exportCsv(LocalDate firstDay, LocalDate lastDay) {
+    return render(
+        "COPY (SELECT day, sku, location, kind, on_hand_delta, reserved_delta, entries"
+            + " FROM ${schema}.daily_movement"
+            + " WHERE day BETWEEN DATE '"
+            + firstDay
+            + "' AND DATE '"
+            + lastDay
+            + "' ORDER BY day, sku, location, kind)"
+            + " TO STDOUT WITH (FORMAT csv, HEADER)");
   }
 }

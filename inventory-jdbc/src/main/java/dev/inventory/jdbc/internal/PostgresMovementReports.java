@@ -1,0 +1,112 @@
+package dev.inventory.jdbc.internal;
+
+import static dev.inventory.jdbc.internal.PostgresInventory.timestamp;
+
+import dev.inventory.jdbc.MovementReports;
+import dev.inventory.jdbc.ReportJob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Jdbi;
+import org.postgresql.PGConnection;
+
+/**
+ * The PostgreSQL {@link MovementReports}. Thread-safe: the jobs it started are kept in a concurrent
+ * map, for {@link #findJob}.
+ */
+public final class PostgresMovementReports implements MovementReports {
+  private static final LocalDate MIN_DAY = LocalDate.of(1, 1, 1);
+  private static final LocalDate MAX_DAY = LocalDate.of(9999, 12, 31);
+
+  private final Db db;
+  private final Clock clock;
+  private final StockOpsSql sql;
+  private final String summarizeDay;
+  private final Map<UUID, ReportJob> jobs = new ConcurrentHashMap<>();
+
+  public PostgresMovementReports(Jdbi jdbi, String schema, Clock clock) {
+    this.db = new Db(jdbi);
+    this.clock = Objects.requireNonNull(clock, "clock must not be null");
+    this.sql = new StockOpsSql(schema);
+    this.summarizeDay = sql.summarizeDay();
+  }
+
+  @Override
+  public ReportJob start(LocalDate firstDay, LocalDate lastDay, int workers) {
+    checkRange(firstDay, lastDay);
+    if (workers < 1 || workers > MAX_WORKERS) {
+      throw new IllegalArgumentException(
+          "workers must be between 1 and " + MAX_WORKERS + ", but was " + workers);
+    }
+    PostgresReportJob job =
+        new PostgresReportJob(firstDay, lastDay, workers, this::summarize, clock);
+    jobs.put(job.id(), job);
+    return job.start();
+  }
+
+  /** Rebuilds one day's rows from the log in one transaction; returns the log entries read. */
+  long summarize(LocalDate day) {
+    return db.transaction(
+        true, // recomputed from the log: repeating it after an unknown outcome changes nothing
+        h ->
+            h.createQuery(summarizeDay)
+                .bind("day", day)
+                .bind("dayStart", timestamp(day.atStartOfDay(ZoneOffset.UTC).toInstant()))
+                .bind("dayEnd", timestamp(day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()))
+                .map((rs, ctx) -> rs.getLong("rows_read"))
+                .one());
+  }
+
+  @Override
+  public Optional<ReportJob> findJob(UUID jobId) {
+    Objects.requireNonNull(jobId, "jobId must not be null");
+    return Optional.ofNullable(jobs.get(jobId));
+  }
+
+  @Override
+  public long exportCsv(LocalDate firstDay, LocalDate lastDay, Writer out) {
+    checkRange(firstDay, lastDay);
+    Objects.requireNonNull(out, "out must not be null");
+    String copy = sql.exportCsv(firstDay, lastDay);
+    // Not repeated on a lost connection: part of the CSV may already be written.
+    return db.statement(
+        false,
+        h -> {
+          try {
+            long rows =
+                h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyOut(copy, out);
+            out.flush();
+            return rows;
+          } catch (SQLException e) {
+            throw new Db.JdbiSqlFailure(e);
+          } catch (IOException e) {
+            throw new UncheckedIOException("could not write the movement CSV", e);
+          }
+        });
+  }
+
+  private static void checkRange(LocalDate firstDay, LocalDate lastDay) {
+    Objects.requireNonNull(firstDay, "firstDay must not be null");
+    Objects.requireNonNull(lastDay, "lastDay must not be null");
+    if (firstDay.isBefore(MIN_DAY) || lastDay.isAfter(MAX_DAY)) {
+      throw new IllegalArgumentException(
+          "days must lie in the years 1 to 9999, but were " + firstDay + " to " + lastDay);
+    }
+    if (lastDay.isBefore(firstDay)) {
+      throw new IllegalArgumentException(
+          "lastDay must not be before firstDay, but was firstDay="
+              + firstDay
+              + " lastDay="
+              + lastDay);
+    }
+  }
+}
