@@ -1,0 +1,123 @@
+package dev.inventory.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.inventory.jdbc.TestDatabase;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Runs {@code report} and {@code stock-bench} on tiny sizes against the test database, so they
+ * cannot rot. Checks what they write, never how fast.
+ */
+@DisplayName("The report and stock-bench commands")
+class StockOpsCommandsTest {
+  private record Run(int exit, String out) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(out, true));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString());
+  }
+
+  @Test
+  @DisplayName("report simulates days, prints a clean audit and a finished bar, and writes the CSV")
+  void report(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("movements.csv");
+    String schema = "report_cmd_" + ProcessHandle.current().pid();
+
+    Run run =
+        run(
+            "report",
+            "--url",
+            url(),
+            "--schema",
+            schema,
+            "--days",
+            "3",
+            "--skus",
+            "5",
+            "--carts",
+            "8",
+            "--workers",
+            "2",
+            "--out",
+            csv.toString());
+
+    try {
+      assertThat(run.exit()).as(run.out()).isZero();
+      assertThat(run.out())
+          .contains("the books balance", "[##############################] 3/3 days", "SUCCEEDED");
+      List<String> lines = Files.readAllLines(csv);
+      assertThat(lines.get(0))
+          .isEqualTo("day,sku,location,kind,on_hand_delta,reserved_delta,entries");
+      assertThat(lines).anyMatch(l -> l.startsWith("2026-01-03,") && l.contains(",received,"));
+    } finally {
+      dropSchema(schema);
+    }
+  }
+
+  @Test
+  @DisplayName("stock-bench measures the bulk import and the report on tiny sizes")
+  void stockBench() {
+    Run run =
+        run(
+            "stock-bench",
+            "--url",
+            url(),
+            "--schema",
+            "stock_bench_cmd_" + ProcessHandle.current().pid(),
+            "--keys",
+            "1500",
+            "--log-rows",
+            "5000",
+            "--days",
+            "3",
+            "--report-skus",
+            "50");
+
+    assertThat(run.exit()).as(run.out()).isZero();
+    assertThat(run.out())
+        .contains("receiveAll, new keys", "setOnHandAll, ATOMIC", "keys/s")
+        .contains("report, first run", "rows/s", "CSV export (COPY)");
+  }
+
+  @Test
+  @DisplayName("bad options are usage errors")
+  void badOptions() {
+    assertThat(run("report", "--days", "0").exit()).isEqualTo(2);
+    assertThat(run("report", "--schema", "Bad-Name").exit()).isEqualTo(2);
+    assertThat(run("stock-bench", "--keys", "0").exit()).isEqualTo(2);
+    assertThat(run("stock-bench", "--workers", "65").exit()).isEqualTo(2);
+  }
+
+  private static void dropSchema(String schema) {
+    try (var pool = TestDatabase.pool(1)) {
+      TestDatabase.dropSchema(pool, schema);
+    }
+  }
+
+  /** The test database, as a URL the examples' database resolution takes as it is. */
+  private static String url() {
+    TestDatabase.Server server = TestDatabase.server();
+    String url = server.jdbcUrl();
+    if (url.contains("user=")) {
+      return url;
+    }
+    String sep = url.contains("?") ? "&" : "?";
+    String withUser = url + sep + "user=" + server.user();
+    return server.password() == null || server.password().isEmpty()
+        ? withUser
+        : withUser + "&password=" + server.password();
+  }
+}
