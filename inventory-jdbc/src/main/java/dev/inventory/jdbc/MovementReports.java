@@ -51,7 +51,11 @@ public interface MovementReports {
    */
   ReportJob start(LocalDate firstDay, LocalDate lastDay, int workers);
 
-  /** A job started by this object (running or ended), by its id. */
+  /**
+   * A job started by this object, running or ended, by its id. Jobs are kept in memory for the life
+   * of this object (a few hundred bytes each), not in the database: after a restart, look at {@code
+   * daily_movement} itself.
+   */
   Optional<ReportJob> findJob(UUID jobId);
 
   /**

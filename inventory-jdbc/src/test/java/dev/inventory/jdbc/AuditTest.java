@@ -262,8 +262,13 @@ class AuditTest {
   }
 
   @Test
-  @DisplayName("an empty key list is refused")
+  @DisplayName("an empty key list, or a null key, is refused")
   void emptyKeysAreRefused() {
     assertThatThrownBy(() -> ledger.audit(List.of())).isInstanceOf(IllegalArgumentException.class);
+    List<StockKey> withNull = new java.util.ArrayList<>();
+    withNull.add(null);
+    assertThatThrownBy(() -> ledger.audit(withNull))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("keys must not contain null");
   }
 }

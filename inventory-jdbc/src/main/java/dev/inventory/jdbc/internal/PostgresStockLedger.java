@@ -462,7 +462,11 @@ public final class PostgresStockLedger implements StockLedger {
       throw new IllegalArgumentException(
           "keys must hold 1 to " + MAX_BULK_ENTRIES + " keys, but held " + keys.size());
     }
-    List<StockKey> sorted = new ArrayList<>(new TreeSet<>(keys));
+    TreeSet<StockKey> unique = new TreeSet<>();
+    for (StockKey key : keys) {
+      unique.add(Objects.requireNonNull(key, "keys must not contain null"));
+    }
+    List<StockKey> sorted = new ArrayList<>(unique);
     List<String> skus = sorted.stream().map(StockKey::sku).toList();
     List<String> locations = sorted.stream().map(StockKey::location).toList();
     return audit(
