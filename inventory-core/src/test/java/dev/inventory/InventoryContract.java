@@ -1596,6 +1596,22 @@ public abstract class InventoryContract {
     }
 
     @Test
+    @DisplayName(
+        "receive, adjust and setOnHand return the level as levels() reads it: due holds free")
+    void movementsReturnTheEffectiveLevel() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("due"), Duration.ofSeconds(10), line(a, 2)));
+      inventory.reserve(cart(id("fresh"), Duration.ofHours(1), line(a, 1)));
+      clock.advance(Duration.ofSeconds(10));
+
+      assertThat(inventory.receive(a, 1, null)).isEqualTo(new StockLevel(a, 6, 1));
+      assertThat(inventory.adjust(a, 1, null)).isEqualTo(new StockLevel(a, 7, 1));
+      assertThat(inventory.setOnHand(a, 8, null)).isEqualTo(new StockLevel(a, 8, 1));
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 8, 1));
+    }
+
+    @Test
     @DisplayName("receive creates a key never stocked")
     void receiveCreatesKey() {
       StockKey a = key("a");

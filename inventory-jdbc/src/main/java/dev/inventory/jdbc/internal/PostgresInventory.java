@@ -584,7 +584,7 @@ public final class PostgresInventory implements Inventory {
                       .map((rs, ctx) -> new StockLevel(key, rs.getLong(1), rs.getLong(2)))
                       .findOne());
       if (level.isPresent()) {
-        return level.get();
+        return effectiveLevel(key);
       }
       Free free = probe(null, List.of(key), now).free(key);
       if (free.effectivelyAvailable() < -delta || attempt == PLACE_ATTEMPTS) {
@@ -599,7 +599,7 @@ public final class PostgresInventory implements Inventory {
 
   private StockLevel addOnHand(StockKey key, long delta, String kind, String reason) {
     Instant now = now();
-    return db.statement(
+    db.statement(
         false,
         h ->
             h.createQuery(addOnHand)
@@ -611,6 +611,16 @@ public final class PostgresInventory implements Inventory {
                 .bind("now", timestamp(now))
                 .map((rs, ctx) -> new StockLevel(key, rs.getLong(1), rs.getLong(2)))
                 .one());
+    return effectiveLevel(key);
+  }
+
+  /**
+   * The level after a stock movement, read as {@link #levels} reads it (due holds count as
+   * available). A read of its own: the write's statement cannot tell which due holds a concurrent
+   * expiry gave back while it waited for the row lock.
+   */
+  private StockLevel effectiveLevel(StockKey key) {
+    return levels(List.of(key)).get(key);
   }
 
   @Override
@@ -633,7 +643,7 @@ public final class PostgresInventory implements Inventory {
                       .map((rs, ctx) -> new StockLevel(key, rs.getLong(1), rs.getLong(2)))
                       .findOne());
       if (level.isPresent()) {
-        return level.get();
+        return effectiveLevel(key);
       }
       Free free = probe(null, List.of(key), now).free(key);
       if (free.onHand() - free.effectivelyAvailable() > onHand) {
