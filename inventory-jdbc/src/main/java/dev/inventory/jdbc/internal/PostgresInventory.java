@@ -77,8 +77,9 @@ public final class PostgresInventory implements Inventory {
   private final String levels;
   private final String shortageProbe;
 
-  public PostgresInventory(Jdbi jdbi, String schema, Clock clock, Duration defaultTtl) {
-    this.db = new Db(jdbi);
+  public PostgresInventory(
+      Jdbi jdbi, String schema, Clock clock, Duration defaultTtl, Tuning tuning) {
+    this.db = new Db(jdbi, tuning.attempts(), tuning.lockTimeout(), tuning.statementTimeout());
     this.clock = Objects.requireNonNull(clock, "clock must not be null");
     this.defaultTtl = Checks.ttl(defaultTtl);
     Sql sql = new Sql(schema);
@@ -100,6 +101,15 @@ public final class PostgresInventory implements Inventory {
     this.levels = sql.levels();
     this.shortageProbe = sql.shortageProbe();
   }
+
+  /**
+   * How calls behave under trouble.
+   *
+   * @param attempts tries of a call whose failure is safe to retry, the first included
+   * @param lockTimeout PostgreSQL lock_timeout per transaction; zero: the connection's own
+   * @param statementTimeout PostgreSQL statement_timeout per transaction; zero: the connection's
+   */
+  public record Tuning(int attempts, Duration lockTimeout, Duration statementTimeout) {}
 
   // ---------------------------------------------------------------- reserve and purchase
 
