@@ -52,6 +52,10 @@ public final class JdbcInventory {
     private int attempts = 5;
     private Duration lockTimeout = Duration.ZERO;
     private Duration statementTimeout = Duration.ZERO;
+    private boolean combining = true;
+    private int maxBatch = 64;
+    private int maxQueue = 10_000;
+    private Duration maxWait = Duration.ofSeconds(5);
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
@@ -132,6 +136,51 @@ public final class JdbcInventory {
       return this;
     }
 
+    /**
+     * Flash-sale mode, on by default: one-line reserves (and purchases) of the same key that arrive
+     * while a statement for that key is in flight wait and go together in the next statement, so a
+     * hot SKU is no longer limited to one commit per request. A request that finds nothing in
+     * flight goes at once. Each request is still granted or refused on its own, in arrival order
+     * within this instance, with the same exceptions as without combining; carts of several lines
+     * are never combined.
+     */
+    public Builder combining(boolean combining) {
+      this.combining = combining;
+      return this;
+    }
+
+    /** The most requests one combined statement carries. Default 64; 2 to 10,000. */
+    public Builder maxBatch(int maxBatch) {
+      if (maxBatch < 2 || maxBatch > 10_000) {
+        throw new IllegalArgumentException(
+            "maxBatch must be between 2 and 10000, but was " + maxBatch);
+      }
+      this.maxBatch = maxBatch;
+      return this;
+    }
+
+    /**
+     * The most requests that may wait for one key; past it a request fails at once with {@link
+     * dev.inventory.InventoryUnavailableException}. Default 10,000; at least 1.
+     */
+    public Builder maxQueue(int maxQueue) {
+      this.maxQueue = Checks.positive("maxQueue", maxQueue);
+      return this;
+    }
+
+    /**
+     * How long a combined request may wait for its turn; past it, it leaves the queue unsent with
+     * {@link dev.inventory.InventoryTimeoutException}. Default 5 seconds; 1 ms to 1 hour.
+     */
+    public Builder maxWait(Duration maxWait) {
+      Duration checked = timeout("maxWait", maxWait);
+      if (checked.isZero()) {
+        throw new IllegalArgumentException("maxWait must be at least 1 millisecond, but was 0");
+      }
+      this.maxWait = checked;
+      return this;
+    }
+
     private static Duration timeout(String name, Duration value) {
       Objects.requireNonNull(value, name + " must not be null");
       if (value.isNegative() || value.compareTo(Duration.ofHours(1)) > 0) {
@@ -171,7 +220,8 @@ public final class JdbcInventory {
           schema,
           clock,
           defaultTtl,
-          new PostgresInventory.Tuning(attempts, lockTimeout, statementTimeout));
+          new PostgresInventory.Tuning(
+              attempts, lockTimeout, statementTimeout, combining, maxBatch, maxQueue, maxWait));
     }
   }
 }

@@ -216,6 +216,12 @@ final class Db {
     LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(ceilingMicros) * 1_000L);
   }
 
+  /** True if the failure says a reservation id (or a line of it) already exists. */
+  static boolean isReservationIdTaken(RuntimeException e) {
+    SQLException sql = sqlCause(e);
+    return sql != null && isReservationIdTaken(sql);
+  }
+
   /** True if the failure is the unique violation of a reservation id. */
   static boolean isDuplicateReservationId(RuntimeException e) {
     SQLException sql = sqlCause(e);
@@ -233,8 +239,8 @@ final class Db {
     if (state == null) {
       return new InventoryException("database call failed: " + cause.getMessage(), cause);
     }
-    if (isDuplicateReservationIdState(sql) && cause instanceof RuntimeException runtime) {
-      return runtime; // the caller resolves it as an idempotent replay
+    if (isReservationIdTaken(sql) && cause instanceof RuntimeException runtime) {
+      return runtime; // a reservation id taken: the caller resolves it as an idempotent replay
     }
     if (isSerializationOrDeadlock(state)) {
       return new InventoryUnavailableException(
@@ -274,6 +280,18 @@ final class Db {
         return new InventoryException(
             "database call failed (SQLSTATE " + state + "): " + sql.getMessage(), sql);
     }
+  }
+
+  /** A unique violation on a reservation's id or its lines: the id was taken meanwhile. */
+  private static boolean isReservationIdTaken(SQLException sql) {
+    if (!"23505".equals(sql.getSQLState())) {
+      return false;
+    }
+    if (sql instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+      String constraint = psql.getServerErrorMessage().getConstraint();
+      return "reservation_pkey".equals(constraint) || "reservation_line_pkey".equals(constraint);
+    }
+    return false;
   }
 
   private static boolean isDuplicateReservationIdState(SQLException sql) {

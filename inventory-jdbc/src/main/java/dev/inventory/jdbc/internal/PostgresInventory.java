@@ -57,9 +57,12 @@ public final class PostgresInventory implements Inventory {
   private static final int SET_ATTEMPTS = 50;
 
   private final Db db;
+  private final Combiner heldLane;
+  private final Combiner soldLane;
   private final Clock clock;
   private final Duration defaultTtl;
   private final String reserveOneLine;
+  private final String placeBatch;
   private final String insertReservation;
   private final String changeStock;
   private final String changeStockReturningLevel;
@@ -80,10 +83,27 @@ public final class PostgresInventory implements Inventory {
   public PostgresInventory(
       Jdbi jdbi, String schema, Clock clock, Duration defaultTtl, Tuning tuning) {
     this.db = new Db(jdbi, tuning.attempts(), tuning.lockTimeout(), tuning.statementTimeout());
+    this.heldLane =
+        tuning.combining()
+            ? new Combiner(
+                tuning.maxBatch(),
+                tuning.maxQueue(),
+                tuning.maxWait(),
+                batch -> placeBatch(batch, Status.HELD))
+            : null;
+    this.soldLane =
+        tuning.combining()
+            ? new Combiner(
+                tuning.maxBatch(),
+                tuning.maxQueue(),
+                tuning.maxWait(),
+                batch -> placeBatch(batch, Status.CONFIRMED))
+            : null;
     this.clock = Objects.requireNonNull(clock, "clock must not be null");
     this.defaultTtl = Checks.ttl(defaultTtl);
     Sql sql = new Sql(schema);
     this.reserveOneLine = sql.reserveOneLine();
+    this.placeBatch = sql.placeBatch();
     this.insertReservation = sql.insertReservation();
     this.changeStock = sql.changeStock();
     this.changeStockReturningLevel = sql.changeStockReturningLevel();
@@ -108,8 +128,19 @@ public final class PostgresInventory implements Inventory {
    * @param attempts tries of a call whose failure is safe to retry, the first included
    * @param lockTimeout PostgreSQL lock_timeout per transaction; zero: the connection's own
    * @param statementTimeout PostgreSQL statement_timeout per transaction; zero: the connection's
+   * @param combining whether one-line requests for one key are combined (see {@link Combiner})
+   * @param maxBatch the most requests one combined statement carries
+   * @param maxQueue the most requests that may wait for one key
+   * @param maxWait how long a request may wait for its turn before it gives up unsent
    */
-  public record Tuning(int attempts, Duration lockTimeout, Duration statementTimeout) {}
+  public record Tuning(
+      int attempts,
+      Duration lockTimeout,
+      Duration statementTimeout,
+      boolean combining,
+      int maxBatch,
+      int maxQueue,
+      Duration maxWait) {}
 
   // ---------------------------------------------------------------- reserve and purchase
 
@@ -123,12 +154,110 @@ public final class PostgresInventory implements Inventory {
     return place(request, Status.CONFIRMED);
   }
 
-  /** Reserve ({@code HELD}) or purchase ({@code CONFIRMED}) a request, all lines or none. */
+  /**
+   * Reserve ({@code HELD}) or purchase ({@code CONFIRMED}) a request, all lines or none. One-line
+   * requests go through the combiner when it is on; carts of several lines go on their own: their
+   * all-or-nothing spans several rows, which a batch on one row cannot promise.
+   */
   private Reservation place(ReservationRequest request, Status status) {
     Objects.requireNonNull(request, "request must not be null");
+    Combiner lane = status == Status.HELD ? heldLane : soldLane;
+    if (lane != null && request.lines().size() == 1) {
+      return lane.submit(request, status);
+    }
+    return placeAlone(request, status);
+  }
+
+  /**
+   * Runs a batch of one-line requests for one key: one statement for all when the total fits, else
+   * each on its own in arrival order (which gives each exactly the answer it would get without
+   * combining: shortages, lazy expiry, replays).
+   */
+  private void placeBatch(List<Combiner.Ticket> batch, Status status) {
+    boolean distinctIds =
+        batch.stream().map(t -> t.request.id()).distinct().count() == batch.size();
+    if (batch.size() > 1 && distinctIds) {
+      Instant now = now();
+      List<Instant> expiresAt =
+          batch.stream()
+              .map(t -> status == Status.HELD ? now.plus(ttlOf(t.request)) : now)
+              .toList();
+      boolean granted;
+      try {
+        granted = db.statement(true, h -> placeTogether(h, batch, status, now, expiresAt));
+      } catch (RuntimeException e) {
+        if (!Db.isReservationIdTaken(e)) {
+          batch.forEach(t -> t.fail(e));
+          return;
+        }
+        granted = false; // an id already taken: serve each on its own, as replays
+      }
+      if (granted) {
+        for (int i = 0; i < batch.size(); i++) {
+          ReservationRequest r = batch.get(i).request;
+          batch.get(i).succeed(new Reservation(r.id(), status, r.lines(), now, expiresAt.get(i)));
+        }
+        return;
+      }
+    }
+    for (Combiner.Ticket ticket : batch) {
+      try {
+        ticket.succeed(placeAlone(ticket.request, status));
+      } catch (RuntimeException e) {
+        ticket.fail(e);
+      }
+    }
+  }
+
+  private boolean placeTogether(
+      Handle h, List<Combiner.Ticket> batch, Status status, Instant now, List<Instant> expiresAt) {
+    Line first = batch.get(0).request.lines().get(0);
+    long total = 0;
+    for (Combiner.Ticket t : batch) {
+      total = Math.addExact(total, t.request.lines().get(0).quantity());
+    }
+    boolean held = status == Status.HELD;
+    return h.createQuery(placeBatch)
+        .bind("sku", first.key().sku())
+        .bind("location", first.key().location())
+        .bind("total", total)
+        .bind("held", held ? 1L : 0L)
+        .bind("sold", held ? 0L : 1L)
+        .bind("status", status.name())
+        .bind("kind", held ? "RESERVE" : "CONFIRM")
+        .bind("now", timestamp(now))
+        .bindArray("ids", String.class, batch.stream().map(t -> t.request.id()).toList())
+        .bindArray(
+            "quantities",
+            Long.class,
+            batch.stream().map(t -> t.request.lines().get(0).quantity()).toList())
+        .bindArray(
+            "hashes",
+            String.class,
+            batch.stream().map(t -> Lines.fingerprint(t.request.lines())).toList())
+        .bindArray(
+            "expiresMicros",
+            Long.class,
+            expiresAt.stream().map(PostgresInventory::epochMicros).toList())
+        .mapToMap()
+        .findOne()
+        .isPresent();
+  }
+
+  private Duration ttlOf(ReservationRequest request) {
+    return request.ttl() != null ? request.ttl() : defaultTtl;
+  }
+
+  private static long epochMicros(Instant instant) {
+    return Math.addExact(
+        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000L);
+  }
+
+  /** One request on its own: the path every request takes when combining is off. */
+  private Reservation placeAlone(ReservationRequest request, Status status) {
     List<Line> lines = request.lines();
     String hash = Lines.fingerprint(lines);
-    Duration ttl = request.ttl() != null ? request.ttl() : defaultTtl;
+    Duration ttl = ttlOf(request);
     boolean expiredOnce = false;
     for (int attempt = 1; attempt <= PLACE_ATTEMPTS; attempt++) {
       Instant now = now();

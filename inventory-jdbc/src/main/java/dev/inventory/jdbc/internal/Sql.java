@@ -70,6 +70,57 @@ final class Sql {
         """);
   }
 
+  /**
+   * Grants a batch of one-line requests for the same key in one statement (flash-sale mode, see
+   * {@link Combiner}): one conditional UPDATE of the batch's total, and every request's
+   * reservation, line and log row. All of the batch or none: if the total does not fit (or an id is
+   * taken, which fails the whole statement), nothing is written and the caller serves the requests
+   * one by one, in arrival order. Log rows follow arrival order, each with the level as it stood
+   * after it. Purchase: {@code :sold} 1, {@code :held} 0; reserve: the other way round.
+   */
+  String placeBatch() {
+    return render(
+        """
+        WITH req AS (
+            SELECT *
+              FROM unnest(:ids, :quantities, :hashes, :expiresMicros)
+                   WITH ORDINALITY AS r(id, quantity, hash, expires_micros, ord)
+        ), taken AS (
+            UPDATE ${schema}.stock_level
+               SET on_hand = on_hand - :sold * :total,
+                   reserved = reserved + :held * :total,
+                   updated_at = :now
+             WHERE sku = :sku AND location = :location
+               -- The whole safety argument again, for the batch's total: see the class comment.
+               AND on_hand - reserved >= :total
+            RETURNING on_hand, reserved
+        ), held AS (
+            INSERT INTO ${schema}.reservation
+                   (id, status, created_at, expires_at, updated_at, request_hash)
+            SELECT r.id, :status, :now,
+                   timestamptz 'epoch' + r.expires_micros * interval '1 microsecond',
+                   :now, r.hash
+              FROM req r, taken
+        ), line AS (
+            INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
+            SELECT r.id, :sku, :location, r.quantity
+              FROM req r, taken
+        ), logged AS (
+            INSERT INTO ${schema}.inventory_log
+                   (at, sku, location, kind, on_hand_delta, reserved_delta,
+                    on_hand_after, reserved_after, reservation_id)
+            SELECT :now, :sku, :location, :kind, -:sold * r.quantity, :held * r.quantity,
+                   t.on_hand + :sold * (:total - sum(r.quantity) OVER arrival),
+                   t.reserved - :held * (:total - sum(r.quantity) OVER arrival),
+                   r.id
+              FROM req r, taken t
+            WINDOW arrival AS (ORDER BY r.ord)
+             ORDER BY r.ord
+        )
+        SELECT on_hand, reserved FROM taken
+        """);
+  }
+
   /** Inserts a reservation and its lines; the first step of a multi-line reserve or purchase. */
   String insertReservation() {
     return render(
