@@ -23,10 +23,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
       ""
     },
     commandListHeading = "%nCommands:%n",
-    subcommands = {FlashSaleCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {FlashSaleCommand.class, CheckoutCommand.class, CommandLine.HelpCommand.class},
     footer = {
       "",
       "Try: java -jar examples/target/inventory-examples.jar flash-sale",
+      "     java -jar examples/target/inventory-examples.jar checkout",
       "     java -jar examples/target/inventory-examples.jar flash-sale --help"
     })
 public final class Main implements Runnable {
@@ -87,7 +88,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing command: flash-sale (see --help)");
+    throw new ParameterException(
+        spec.commandLine(), "Missing command: flash-sale or checkout (see --help)");
   }
 
   /** Bad options: the problem in one line, suggestions if any, and where to find help. */

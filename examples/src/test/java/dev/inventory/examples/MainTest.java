@@ -16,6 +16,7 @@ class MainTest {
     assertThat(run.out())
         .contains("Usage: inventory-examples")
         .contains("flash-sale")
+        .contains("checkout")
         .contains("INVENTORY_JDBC_URL");
   }
 
@@ -23,11 +24,14 @@ class MainTest {
   @DisplayName("each command's --help lists its options")
   void commandHelpListsTheOptions() {
     Run flashSale = Cli.run("flash-sale", "--help");
+    Run checkout = Cli.run("checkout", "--help");
 
     assertThat(flashSale.exitCode()).isZero();
     assertThat(flashSale.out())
         .contains("--units=N", "--buyers=M", "--threads=T", "--quantity=Q", "--url=JDBC_URL")
         .contains("--json", "--naive=WRITE", "Exit codes:");
+    assertThat(checkout.exitCode()).isZero();
+    assertThat(checkout.out()).contains("--url=JDBC_URL", "--keep");
   }
 
   @Test
@@ -37,7 +41,7 @@ class MainTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
-        .contains("error: Unknown command 'flashsale'; the commands are flash-sale, help")
+        .contains("error: Unknown command 'flashsale'; the commands are flash-sale, checkout, help")
         .contains("Did you mean: inventory-examples flash-sale?")
         .contains("Try 'inventory-examples --help'");
     assertThat(run.out()).isEmpty();
@@ -49,7 +53,7 @@ class MainTest {
     Run run = Cli.run();
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("Missing command: flash-sale");
+    assertThat(run.err()).contains("Missing command: flash-sale or checkout");
   }
 
   @Test
