@@ -219,7 +219,8 @@ final class FlashSale {
     min.observe(end.available());
     return new Result(
         "library",
-        "inventory.purchase: reserve and confirm in one conditional UPDATE",
+        "inventory.purchase: one conditional UPDATE that also writes the order and its log"
+            + " entry; a refusal then reads which line was short",
         settings,
         crowd.served(),
         crowd.served() * settings.quantity(),
