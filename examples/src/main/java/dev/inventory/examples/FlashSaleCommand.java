@@ -268,9 +268,9 @@ final class FlashSaleCommand implements Callable<Integer> {
               + " that were not there, "
               + (naive.minStock() < 0
                   ? "and its stock fell to " + count(naive.minStock())
-                  : "while its table still shows "
-                      + count(naive.endStock())
-                      + " in stock (the buyers' writes overwrote each other)")
+                  : "while its table says it sold "
+                      + count(units - naive.endStock())
+                      + " (the buyers' writes overwrote each other)")
               + ".";
     } else if ((long) naive.settings().buyers() * naive.settings().quantity() <= units) {
       naiveSays =
