@@ -2,6 +2,7 @@ package dev.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,12 +10,14 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
@@ -57,7 +60,7 @@ class ExpirySweeperTest {
   @BeforeEach
   void captureLog() {
     JUL.setUseParentHandlers(false);
-    JUL.setLevel(java.util.logging.Level.ALL);
+    JUL.setLevel(Level.ALL);
     JUL.addHandler(capture);
   }
 
@@ -93,8 +96,8 @@ class ExpirySweeperTest {
           ExpirySweeper.builder(inventory).batchLimit(10).initialDelay(NEVER_AGAIN).start()) {
         sweeper.sweepNow();
       }
-      assertThat(messages(java.util.logging.Level.INFO))
-          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+      assertThat(messages(Level.INFO))
+          .singleElement(STRING)
           .contains("expired 3 due reservation(s)");
     }
 
@@ -106,7 +109,7 @@ class ExpirySweeperTest {
           ExpirySweeper.builder(inventory).initialDelay(NEVER_AGAIN).start()) {
         assertThat(sweeper.sweepNow()).isZero();
       }
-      assertThat(messages(java.util.logging.Level.INFO)).isEmpty();
+      assertThat(messages(Level.INFO)).isEmpty();
     }
 
     @Test
@@ -159,6 +162,7 @@ class ExpirySweeperTest {
               });
       try (ExpirySweeper sweeper = ExpirySweeper.start(inventory, Duration.ofMillis(1), 10)) {
         assertThat(threeRuns.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(sweeper.runCount()).isGreaterThanOrEqualTo(2);
       }
     }
 
@@ -186,7 +190,7 @@ class ExpirySweeperTest {
       }
       assertThat(sweeper.failedRunCount()).isEqualTo(2);
       assertThat(sweeper.runCount()).isGreaterThanOrEqualTo(3);
-      assertThat(messages(java.util.logging.Level.WARNING))
+      assertThat(messages(Level.WARNING))
           .hasSize(2)
           .anySatisfy(m -> assertThat(m).contains("database is down"))
           .anySatisfy(m -> assertThat(m).contains("a bug in the inventory"));
@@ -279,7 +283,7 @@ class ExpirySweeperTest {
       assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
       sweeper.close();
       assertThat(interrupted.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-      assertThat(messages(java.util.logging.Level.WARNING))
+      assertThat(messages(Level.WARNING))
           .anySatisfy(m -> assertThat(m).contains("interrupting it"));
     }
 
@@ -348,7 +352,7 @@ class ExpirySweeperTest {
     }
   }
 
-  private List<String> messages(java.util.logging.Level level) {
+  private List<String> messages(Level level) {
     SimpleFormatter formatter = new SimpleFormatter();
     synchronized (logged) {
       return logged.stream()
@@ -394,7 +398,7 @@ class ExpirySweeperTest {
   static final class ScriptedInventory implements Inventory {
     private final Script script;
     private final AtomicInteger calls = new AtomicInteger();
-    final List<Integer> limits = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<Integer> limits = new CopyOnWriteArrayList<>();
 
     ScriptedInventory(Script script) {
       this.script = script;

@@ -7,6 +7,7 @@ import dev.inventory.examples.FlashSale.Result;
 import dev.inventory.examples.FlashSale.Settings;
 import dev.inventory.examples.TextTable.Right;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -320,7 +321,7 @@ final class FlashSaleCommand implements Callable<Integer> {
   /** What the library got wrong, if anything: every entry is a broken promise. */
   static List<String> libraryFailures(Result library) {
     long units = library.settings().units();
-    List<String> failures = new java.util.ArrayList<>();
+    List<String> failures = new ArrayList<>();
     if (library.sold() > units) {
       failures.add("sold " + count(library.sold()) + " units of " + count(units));
     }
