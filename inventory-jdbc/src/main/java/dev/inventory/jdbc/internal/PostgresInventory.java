@@ -174,33 +174,52 @@ public final class PostgresInventory implements Inventory {
    * combining: shortages, lazy expiry, replays).
    */
   private void placeBatch(List<Combiner.Ticket> batch, Status status) {
+    List<Combiner.Ticket> pending = batch;
     boolean distinctIds =
         batch.stream().map(t -> t.request.id()).distinct().count() == batch.size();
-    if (batch.size() > 1 && distinctIds) {
+    // At most two combined statements: the batch, then the part of it that fits what was free.
+    for (int round = 1; round <= 2 && pending.size() > 1 && distinctIds; round++) {
       Instant now = now();
+      List<Combiner.Ticket> sent = pending;
       List<Instant> expiresAt =
-          batch.stream()
-              .map(t -> status == Status.HELD ? now.plus(ttlOf(t.request)) : now)
-              .toList();
-      boolean granted;
+          sent.stream().map(t -> status == Status.HELD ? now.plus(ttlOf(t.request)) : now).toList();
+      BatchRefusal refusal;
       try {
-        granted = db.statement(true, h -> placeTogether(h, batch, status, now, expiresAt));
+        refusal = db.statement(true, h -> placeTogether(h, sent, status, now, expiresAt));
       } catch (RuntimeException e) {
         if (!Db.isReservationIdTaken(e)) {
-          batch.forEach(t -> t.fail(e));
+          sent.forEach(t -> t.fail(e));
           return;
         }
-        granted = false; // an id already taken: serve each on its own, as replays
+        break; // an id already taken: serve each on its own, as a replay
       }
-      if (granted) {
-        for (int i = 0; i < batch.size(); i++) {
-          ReservationRequest r = batch.get(i).request;
-          batch.get(i).succeed(new Reservation(r.id(), status, r.lines(), now, expiresAt.get(i)));
+      if (refusal == null) {
+        for (int i = 0; i < sent.size(); i++) {
+          ReservationRequest r = sent.get(i).request;
+          sent.get(i).succeed(new Reservation(r.id(), status, r.lines(), now, expiresAt.get(i)));
         }
         return;
       }
+      if (refusal.anyIdTaken() || refusal.due() > 0) {
+        break; // replays or due holds to expire: the path for one request handles both
+      }
+      // First fit in arrival order, as one request after the other would have gone.
+      long free = refusal.available();
+      List<Combiner.Ticket> fitting = new ArrayList<>();
+      for (Combiner.Ticket t : sent) {
+        Line line = t.request.lines().get(0);
+        if (line.quantity() <= free) {
+          free -= line.quantity();
+          fitting.add(t);
+        } else {
+          t.fail(
+              new InsufficientStockException(
+                  List.of(new Shortage(line.key(), line.quantity(), free))));
+        }
+      }
+      pending = fitting;
     }
-    for (Combiner.Ticket ticket : batch) {
+    for (Combiner.Ticket ticket : pending) {
       try {
         ticket.succeed(placeAlone(ticket.request, status));
       } catch (RuntimeException e) {
@@ -209,7 +228,10 @@ public final class PostgresInventory implements Inventory {
     }
   }
 
-  private boolean placeTogether(
+  /** What a refused batch saw: units free and kept by due holds on the key, and taken ids. */
+  private record BatchRefusal(long available, long due, boolean anyIdTaken) {}
+
+  private BatchRefusal placeTogether(
       Handle h, List<Combiner.Ticket> batch, Status status, Instant now, List<Instant> expiresAt) {
     Line first = batch.get(0).request.lines().get(0);
     long total = 0;
@@ -239,9 +261,15 @@ public final class PostgresInventory implements Inventory {
             "expiresMicros",
             Long.class,
             expiresAt.stream().map(PostgresInventory::epochMicros).toList())
-        .mapToMap()
-        .findOne()
-        .isPresent();
+        .map(
+            (rs, ctx) ->
+                rs.getBoolean("placed")
+                    ? null
+                    : new BatchRefusal(
+                        rs.getLong("available"),
+                        rs.getLong("due"),
+                        ((String[]) rs.getArray("taken_ids").getArray()).length > 0))
+        .one();
   }
 
   private Duration ttlOf(ReservationRequest request) {
@@ -262,9 +290,10 @@ public final class PostgresInventory implements Inventory {
     for (int attempt = 1; attempt <= PLACE_ATTEMPTS; attempt++) {
       Instant now = now();
       Instant expiresAt = status == Status.HELD ? now.plus(ttl) : now;
-      boolean placed;
+      // A one-line attempt answers its own refusal; a cart's refusal is probed afterwards.
+      Probe refusal;
       try {
-        placed =
+        refusal =
             lines.size() == 1
                 ? db.statement(
                     true,
@@ -272,7 +301,7 @@ public final class PostgresInventory implements Inventory {
                 : db.transaction(
                     true, h -> placeLines(h, request.id(), status, lines, hash, now, expiresAt));
       } catch (ShortSignal e) {
-        placed = false;
+        refusal = probe(request.id(), keysOfLines(lines), now);
       } catch (RuntimeException e) {
         if (Db.isDuplicateReservationId(e)) {
           Optional<Reservation> replayed = replay(request, hash);
@@ -283,11 +312,11 @@ public final class PostgresInventory implements Inventory {
         }
         throw e;
       }
-      if (placed) {
+      if (refusal == null) {
         return new Reservation(request.id(), status, lines, now, expiresAt);
       }
 
-      Probe probe = probe(request.id(), keysOfLines(lines), now);
+      Probe probe = refusal;
       if (probe.idTaken()) {
         Optional<Reservation> replayed = replay(request, hash);
         if (replayed.isPresent()) {
@@ -313,7 +342,8 @@ public final class PostgresInventory implements Inventory {
         "reservation '" + request.id() + "' kept racing with another request of the same id", null);
   }
 
-  private boolean placeOneLine(
+  /** Places a one-line request in one statement; null if placed, else what the refusal saw. */
+  private Probe placeOneLine(
       Handle h, String id, Status status, Line line, String hash, Instant now, Instant expiresAt) {
     long q = line.quantity();
     return h.createQuery(reserveOneLine)
@@ -328,12 +358,18 @@ public final class PostgresInventory implements Inventory {
         .bind("kind", status == Status.HELD ? "RESERVE" : "CONFIRM")
         .bind("now", timestamp(now))
         .bind("expiresAt", timestamp(expiresAt))
-        .mapToMap()
-        .findOne()
-        .isPresent();
+        .map(
+            (rs, ctx) ->
+                rs.getBoolean("placed")
+                    ? null
+                    : new Probe(
+                        Map.of(
+                            line.key(), new Free(-1, rs.getLong("available"), rs.getLong("due"))),
+                        rs.getBoolean("id_taken")))
+        .one();
   }
 
-  private boolean placeLines(
+  private Probe placeLines(
       Handle h,
       String id,
       Status status,
@@ -365,7 +401,7 @@ public final class PostgresInventory implements Inventory {
         throw ShortSignal.INSTANCE; // rolls the whole transaction back
       }
     }
-    return true;
+    return null;
   }
 
   /** The reservation with this id if the request is a replay of it; conflict if not. */
