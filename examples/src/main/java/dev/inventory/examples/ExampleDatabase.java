@@ -54,7 +54,9 @@ public final class ExampleDatabase implements AutoCloseable {
     }
     EmbeddedPostgres embedded;
     try {
-      embedded = EmbeddedPostgres.builder().start();
+      // The embedded server skips fsync (it is a demo database); commits still wait for their WAL
+      // write, as synchronous_commit=on does on a real server.
+      embedded = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").start();
     } catch (IOException | RuntimeException e) {
       throw new UnreachableException(
           "could not start the embedded PostgreSQL: "
@@ -83,6 +85,13 @@ public final class ExampleDatabase implements AutoCloseable {
     }
     config.setMaximumPoolSize(poolSize);
     config.setPoolName("inventory-examples");
+    // What the library advises every host: no checkout thread can hang on the database.
+    if (!url.contains("socketTimeout=")) {
+      config.addDataSourceProperty("socketTimeout", "60");
+    }
+    if (!url.contains("options=")) {
+      config.addDataSourceProperty("options", "-c lock_timeout=5s -c statement_timeout=30s");
+    }
     // Fail fast with a clear message when the URL points nowhere.
     config.setInitializationFailTimeout(1);
     config.setConnectionTimeout(10_000);

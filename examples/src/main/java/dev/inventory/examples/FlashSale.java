@@ -220,7 +220,8 @@ final class FlashSale {
     return new Result(
         "library",
         "inventory.purchase: one conditional UPDATE that also writes the order and its log"
-            + " entry; a refusal then reads which line was short",
+            + " entry (a refusal learns what was left from the same statement); buyers of the"
+            + " same SKU that arrive together share one statement",
         settings,
         crowd.served(),
         crowd.served() * settings.quantity(),
