@@ -16,8 +16,17 @@ import java.util.Optional;
  *
  * <p>Invalid arguments throw {@link IllegalArgumentException} or {@link NullPointerException}
  * before anything is read or written. Every other failure is an {@link InventoryException}; on any
- * exception nothing has changed, except that an {@link InventoryUnavailableException} leaves it
- * unknown whether a write took effect (repeat it with the same reservation id to find out).
+ * exception nothing has changed, with two exceptions: a {@link ReservationExpiredException} from
+ * {@link #confirm}, {@link #release}, {@link #amend} or {@link #extend} on a hold that had run out
+ * but was not yet written as expired comes after writing that expiry (freeing its units); and an
+ * {@link InventoryUnavailableException} leaves it unknown whether a write took effect (repeat it
+ * with the same reservation id to find out).
+ *
+ * <p>Expired holds never block stock: whenever a change is short of unreserved units on some keys
+ * ({@link #reserve}, {@link #purchase}, the growth of {@link #amend}, a decrease by {@link #adjust}
+ * or {@link #setOnHand}), every due hold with a line on a short key is expired (the whole
+ * reservation) and the change is tried once more. If it is still short, it throws {@link
+ * InsufficientStockException} and nothing at all is written, not even those expiries.
  *
  * <p>Implementations are thread-safe.
  */
@@ -31,7 +40,7 @@ public interface Inventory {
    * compared), it is returned as it is now, whatever its status, and nothing changes.
    *
    * <p>If a key is short, holds that have expired on the short keys are expired first and the
-   * request is tried once more, so abandoned carts never block a sale.
+   * request is tried once more, so abandoned carts never block a sale (see above).
    *
    * @return the new (or replayed) reservation, {@link Reservation.Status#HELD} if new
    * @throws InsufficientStockException if any line is short; names every short line. Nothing is
@@ -50,7 +59,8 @@ public interface Inventory {
    * @throws InsufficientStockException if a key that grows is short; {@code requested} is the new
    *     total, {@code available} includes what the reservation already holds on that key
    * @throws ReservationNotFoundException if no reservation has this id
-   * @throws ReservationExpiredException if its hold has run out
+   * @throws ReservationExpiredException if its hold has run out; the held units are freed by this
+   *     call if nothing freed them yet
    * @throws ReservationStateException if it is confirmed or released
    */
   Reservation amend(String reservationId, List<Line> lines);
@@ -60,7 +70,8 @@ public interface Inventory {
    *
    * @param ttl 1 second to 30 days
    * @throws ReservationNotFoundException if no reservation has this id
-   * @throws ReservationExpiredException if its hold has already run out
+   * @throws ReservationExpiredException if its hold has already run out; the held units are freed
+   *     by this call if nothing freed them yet
    * @throws ReservationStateException if it is confirmed or released
    */
   Reservation extend(String reservationId, Duration ttl);
@@ -84,13 +95,16 @@ public interface Inventory {
    * reservation returns it unchanged.
    *
    * @throws ReservationNotFoundException if no reservation has this id
-   * @throws ReservationStateException if it is confirmed or expired
+   * @throws ReservationExpiredException if its hold has run out; the held units are freed by this
+   *     call if nothing freed them yet
+   * @throws ReservationStateException if it is confirmed
    */
   Reservation release(String reservationId);
 
   /**
    * Reserves and confirms in one atomic step: a direct order without a cart. Idempotent on the id
-   * like {@link #reserve}, in the same namespace of ids.
+   * like {@link #reserve}, in the same namespace of ids: replaying the id of a held reservation
+   * returns it held. Expired holds on short keys are expired first, as for {@link #reserve}.
    *
    * @return the reservation, {@link Reservation.Status#CONFIRMED} if new
    * @throws InsufficientStockException if any line is short; nothing is sold
@@ -118,18 +132,23 @@ public interface Inventory {
    *
    * @param delta non-zero, -1,000,000,000 to 1,000,000,000
    * @return the level after the change
-   * @throws InsufficientStockException if a decrease would take on-hand below what is reserved;
-   *     {@code requested} is the decrease, {@code available} the unreserved stock
+   * @throws InsufficientStockException if a decrease would take on-hand below what is reserved
+   *     (expired holds on the key are expired first to make room); {@code requested} is the
+   *     decrease, {@code available} the unreserved stock; a key never stocked has 0 available
    */
   StockLevel adjust(StockKey key, long delta, String reason);
 
   /**
    * Sets on-hand to a counted figure; the log records the difference.
    *
-   * @param onHand 0 or more
+   * <p>Creates the key if it was never stocked, and logs a {@code SET} entry even when the figure
+   * is unchanged (its delta is then 0).
+   *
+   * @param onHand 0 to 10^18
    * @return the level after the change
-   * @throws InsufficientStockException if the figure is below what is reserved; {@code requested}
-   *     is the decrease, {@code available} the unreserved stock
+   * @throws InsufficientStockException if the figure is below what is reserved (expired holds on
+   *     the key are expired first to make room); {@code requested} is the decrease, {@code
+   *     available} the unreserved stock
    */
   StockLevel setOnHand(StockKey key, long onHand, String reason);
 
@@ -146,8 +165,9 @@ public interface Inventory {
   }
 
   /**
-   * Expires up to {@code limit} held reservations whose time has come, freeing their units. Safe to
-   * run from several application instances at once: each reservation is expired by one of them.
+   * Expires up to {@code limit} held reservations whose time has come ({@code expiresAt <= now}),
+   * earliest {@code expiresAt} first, freeing their units. Safe to run from several application
+   * instances at once: each reservation is expired by one of them.
    *
    * @param limit at least 1
    * @return how many reservations this call expired

@@ -48,14 +48,30 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The behaviour every {@link Inventory} must have, as executable sentences. Each implementation's
- * tests extend this class and say how to build the inventory and how to read its log.
+ * tests extend this class and say how to build the inventory and how to read its log:
+ *
+ * <pre>{@code
+ * class JdbcInventoryContractTest extends InventoryContract {
+ *   protected Inventory createInventory(Clock clock) {
+ *     return JdbcInventory.builder(dataSource).schema(schemaOfThisClass).clock(clock).build();
+ *   }
+ *   protected List<LogEntry> logEntries(Collection<StockKey> keys) { ... ORDER BY id ... }
+ * }
+ * }</pre>
  *
  * <p>Storage may be shared between the tests of one class (the PostgreSQL tests use one schema per
  * class), so every test works on its own keys and reservation ids ({@link #key}, {@link #id}) and
  * never asserts on global counts: other tests' holds may fall due and be expired by this test's
  * {@code expireDue}. Time comes from {@link #clock}, which starts on a whole second in every test
- * and only moves by whole seconds (PostgreSQL keeps microseconds). The few tests that need to know
- * every due hold in the store move the clock to an era no other test uses (see {@link ExpireDue}).
+ * and only moves by whole seconds (PostgreSQL keeps microseconds), forward within a test but back
+ * to the start between tests. The few tests that need to know every due hold in the store move the
+ * clock to an era no other test uses (see {@link ExpireDue}). Tests run one at a time within a
+ * class; racing tests start their own threads.
+ *
+ * <p>Beyond the design's semantics, the suite pins these choices (see the {@link Inventory}
+ * Javadoc): lazy expiry also serves {@code purchase} and decreases by {@code adjust}/{@code
+ * setOnHand}; a change still short after counting due holds writes nothing, not even their expiry;
+ * every order is {@link StockKey#compareTo} (UTF-16 code units, never a database collation).
  *
  * <p>Relies on JUnit's default lifecycle: one instance of the class per test.
  */
@@ -1577,6 +1593,22 @@ public abstract class InventoryContract {
 
       assertThat(inventory.receive(a, 7, "delivery")).isEqualTo(new StockLevel(a, 12, 2));
       assertThat(level(a)).isEqualTo(new StockLevel(a, 12, 2));
+    }
+
+    @Test
+    @DisplayName(
+        "receive, adjust and setOnHand return the level as levels() reads it: due holds free")
+    void movementsReturnTheEffectiveLevel() {
+      StockKey a = key("a");
+      stock(a, 5);
+      inventory.reserve(cart(id("due"), Duration.ofSeconds(10), line(a, 2)));
+      inventory.reserve(cart(id("fresh"), Duration.ofHours(1), line(a, 1)));
+      clock.advance(Duration.ofSeconds(10));
+
+      assertThat(inventory.receive(a, 1, null)).isEqualTo(new StockLevel(a, 6, 1));
+      assertThat(inventory.adjust(a, 1, null)).isEqualTo(new StockLevel(a, 7, 1));
+      assertThat(inventory.setOnHand(a, 8, null)).isEqualTo(new StockLevel(a, 8, 1));
+      assertThat(level(a)).isEqualTo(new StockLevel(a, 8, 1));
     }
 
     @Test

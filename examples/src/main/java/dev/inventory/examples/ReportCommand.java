@@ -40,6 +40,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code report}: a shop's back office closing its days. Simulates some days of trading (unless
@@ -64,6 +65,8 @@ public final class ReportCommand implements Callable<Integer> {
   private static final int BAR_WIDTH = 30;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @ParentCommand Main main;
 
   @Option(
       names = "--url",
@@ -153,7 +156,9 @@ public final class ReportCommand implements Callable<Integer> {
 
       console.printf("%nSummarizing %s to %s on %d workers%n", first, last, workers);
       ReportJob job = store.reports().start(first, last, workers);
-      ReportStatus status = progress(job, console);
+      // A bar that redraws itself on a terminal; on a pipe or in a file, just the final line.
+      boolean redraw = main == null || main.terminal().interactive();
+      ReportStatus status = progress(job, console, redraw);
       console.printf(
           "%nJob %s: %s, %d of %d days, %,d log rows read%n",
           status.jobId(), status.state(), status.daysDone(), status.daysTotal(), status.rowsRead());
@@ -199,25 +204,22 @@ public final class ReportCommand implements Callable<Integer> {
   }
 
   /** Polls the job's status and draws a progress bar until it ends. */
-  private static ReportStatus progress(ReportJob job, PrintWriter console) throws Exception {
+  private static ReportStatus progress(ReportJob job, PrintWriter console, boolean redraw)
+      throws Exception {
     while (true) {
       ReportStatus status = job.status();
-      console.print("\r" + bar(status));
-      console.flush();
-      if (status.isFinished()) {
-        return status;
+      if (redraw) {
+        console.print("\r" + bar(status));
+        console.flush();
       }
       try {
-        return finished(job.completion().get(100, TimeUnit.MILLISECONDS), console);
+        ReportStatus done = job.completion().get(100, TimeUnit.MILLISECONDS);
+        console.print((redraw ? "\r" : "") + bar(done));
+        return done;
       } catch (TimeoutException stillRunning) {
         // draw again
       }
     }
-  }
-
-  private static ReportStatus finished(ReportStatus status, PrintWriter console) {
-    console.print("\r" + bar(status));
-    return status;
   }
 
   static String bar(ReportStatus status) {

@@ -243,23 +243,36 @@ public final class StockBenchCommand implements Callable<Integer> {
             + "               'EXPIRE'])[g % 8 + 1],"
             + "        g % 5 - 2, g % 3 - 1, 100, 10, NULL"
             + "   FROM generate_series(1::bigint, ?) AS g";
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      s.setObject(1, first.atStartOfDay(ZoneOffset.UTC).toOffsetDateTime());
-      s.setLong(2, days * 86_400L);
-      s.setLong(3, logRows);
-      s.setInt(4, reportSkus);
-      s.setLong(5, logRows);
-      s.executeUpdate();
-      if (!c.getAutoCommit()) {
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try (Statement local = c.createStatement();
+          PreparedStatement s = c.prepareStatement(sql)) {
+        // Setup, not measured: not bound by the demo pool's statement timeout.
+        local.execute("SET LOCAL statement_timeout = 0");
+        s.setObject(1, first.atStartOfDay(ZoneOffset.UTC).toOffsetDateTime());
+        s.setLong(2, days * 86_400L);
+        s.setLong(3, logRows);
+        s.setInt(4, reportSkus);
+        s.setLong(5, logRows);
+        s.executeUpdate();
         c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
       }
       // What autovacuum does to a log written over days: summarizes the BRIN ranges on `at`
       // (autosummarize) and gathers statistics. A log filled in one statement has had neither.
       c.setAutoCommit(true);
       try (Statement vacuum = c.createStatement()) {
-        vacuum.execute("VACUUM (ANALYZE) " + schema + ".inventory_log");
+        vacuum.execute("SET statement_timeout = 0");
+        try {
+          vacuum.execute("VACUUM (ANALYZE) " + schema + ".inventory_log");
+        } finally {
+          vacuum.execute("RESET statement_timeout");
+        }
       }
+      c.setAutoCommit(autoCommit);
     }
   }
 

@@ -3,15 +3,12 @@ package dev.inventory.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.inventory.jdbc.TestDatabase;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Runs {@code report} and {@code stock-bench} on tiny sizes against the test database, so they
@@ -19,28 +16,17 @@ import picocli.CommandLine;
  */
 @DisplayName("The report and stock-bench commands")
 class StockOpsCommandsTest {
-  private record Run(int exit, String out) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    CommandLine cl = new CommandLine(new Main());
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(out, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString());
-  }
-
   @Test
   @DisplayName("report simulates days, prints a clean audit and a finished bar, and writes the CSV")
   void report(@TempDir Path dir) throws Exception {
     Path csv = dir.resolve("movements.csv");
     String schema = "report_cmd_" + ProcessHandle.current().pid();
 
-    Run run =
-        run(
+    Cli.Run run =
+        Cli.run(
             "report",
             "--url",
-            url(),
+            Cli.testDatabaseUrl(),
             "--schema",
             schema,
             "--days",
@@ -55,7 +41,7 @@ class StockOpsCommandsTest {
             csv.toString());
 
     try {
-      assertThat(run.exit()).as(run.out()).isZero();
+      assertThat(run.exitCode()).as(run.toString()).isZero();
       assertThat(run.out())
           .contains("the books balance", "[##############################] 3/3 days", "SUCCEEDED");
       List<String> lines = Files.readAllLines(csv);
@@ -70,11 +56,11 @@ class StockOpsCommandsTest {
   @Test
   @DisplayName("stock-bench measures the bulk import and the report on tiny sizes")
   void stockBench() {
-    Run run =
-        run(
+    Cli.Run run =
+        Cli.run(
             "stock-bench",
             "--url",
-            url(),
+            Cli.testDatabaseUrl(),
             "--schema",
             "stock_bench_cmd_" + ProcessHandle.current().pid(),
             "--keys",
@@ -86,7 +72,7 @@ class StockOpsCommandsTest {
             "--report-skus",
             "50");
 
-    assertThat(run.exit()).as(run.out()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.out())
         .contains("receiveAll, new keys", "setOnHandAll, ATOMIC", "keys/s")
         .contains("report, first run", "rows/s", "CSV export (COPY)");
@@ -95,29 +81,15 @@ class StockOpsCommandsTest {
   @Test
   @DisplayName("bad options are usage errors")
   void badOptions() {
-    assertThat(run("report", "--days", "0").exit()).isEqualTo(2);
-    assertThat(run("report", "--schema", "Bad-Name").exit()).isEqualTo(2);
-    assertThat(run("stock-bench", "--keys", "0").exit()).isEqualTo(2);
-    assertThat(run("stock-bench", "--workers", "65").exit()).isEqualTo(2);
+    assertThat(Cli.run("report", "--days", "0").exitCode()).isEqualTo(2);
+    assertThat(Cli.run("report", "--schema", "Bad-Name").exitCode()).isEqualTo(2);
+    assertThat(Cli.run("stock-bench", "--keys", "0").exitCode()).isEqualTo(2);
+    assertThat(Cli.run("stock-bench", "--workers", "65").exitCode()).isEqualTo(2);
   }
 
   private static void dropSchema(String schema) {
     try (var pool = TestDatabase.pool(1)) {
       TestDatabase.dropSchema(pool, schema);
     }
-  }
-
-  /** The test database, as a URL the examples' database resolution takes as it is. */
-  private static String url() {
-    TestDatabase.Server server = TestDatabase.server();
-    String url = server.jdbcUrl();
-    if (url.contains("user=")) {
-      return url;
-    }
-    String sep = url.contains("?") ? "&" : "?";
-    String withUser = url + sep + "user=" + server.user();
-    return server.password() == null || server.password().isEmpty()
-        ? withUser
-        : withUser + "&password=" + server.password();
   }
 }

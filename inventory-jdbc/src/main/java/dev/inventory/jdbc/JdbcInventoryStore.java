@@ -3,6 +3,7 @@ package dev.inventory.jdbc;
 import dev.inventory.Inventory;
 import dev.inventory.StockLedger;
 import dev.inventory.jdbc.internal.BoundInventory;
+import dev.inventory.jdbc.internal.PostgresInventory;
 import dev.inventory.jdbc.internal.PostgresMovementReports;
 import dev.inventory.jdbc.internal.PostgresStockLedger;
 import java.sql.Connection;
@@ -36,13 +37,18 @@ public final class JdbcInventoryStore {
   private final MovementReports reports;
 
   JdbcInventoryStore(
-      Jdbi jdbi, String schema, Clock clock, Duration defaultTtl, Inventory inventory) {
+      Jdbi jdbi,
+      String schema,
+      Clock clock,
+      Duration defaultTtl,
+      PostgresInventory.Tuning tuning,
+      Inventory inventory) {
     this.schema = schema;
     this.clock = clock;
     this.defaultTtl = defaultTtl;
     this.inventory = inventory;
-    this.ledger = new PostgresStockLedger(jdbi, schema, clock);
-    this.reports = new PostgresMovementReports(jdbi, schema, clock);
+    this.ledger = new PostgresStockLedger(jdbi, schema, clock, tuning);
+    this.reports = new PostgresMovementReports(jdbi, schema, clock, tuning);
   }
 
   /** The inventory, as {@link JdbcInventory.Builder#build()} returns it. */

@@ -169,9 +169,9 @@ public final class BoundInventory implements TransactionalInventory {
           .bind("kind", held ? "RESERVE" : "CONFIRM")
           .bind("now", timestamp(now))
           .bind("expiresAt", timestamp(expiresAt))
-          .mapToMap()
-          .findOne()
-          .isPresent();
+          // One row either way: placed, or what the refusal saw (the probe below reads it again).
+          .map((rs, ctx) -> rs.getBoolean("placed"))
+          .one();
     }
     h.createUpdate(ops.insertReservation)
         .bind("id", id)
@@ -327,16 +327,19 @@ public final class BoundInventory implements TransactionalInventory {
         () -> {
           Instant now = now();
           return atomically(
-              h ->
-                  h.createQuery(ops.addOnHand)
-                      .bind("sku", key.sku())
-                      .bind("location", key.location())
-                      .bind("delta", quantity)
-                      .bind("kind", "RECEIVE")
-                      .bind("reason", reason)
-                      .bind("now", timestamp(now))
-                      .map((rs, ctx) -> new StockLevel(key, rs.getLong(1), rs.getLong(2)))
-                      .one());
+              h -> {
+                h.createQuery(ops.addOnHand)
+                    .bind("sku", key.sku())
+                    .bind("location", key.location())
+                    .bind("delta", quantity)
+                    .bind("kind", "RECEIVE")
+                    .bind("reason", reason)
+                    .bind("now", timestamp(now))
+                    .mapToMap()
+                    .one();
+                // The level as levels() reads it (holds past their expiry free), as receive does.
+                return ops.levels(h, List.of(key), now).get(key);
+              });
         });
   }
 
@@ -385,7 +388,7 @@ public final class BoundInventory implements TransactionalInventory {
     try {
       savepoint = connection.setSavepoint();
     } catch (SQLException e) {
-      throw new Db.JdbiSqlFailure(e);
+      throw HandleOps.sqlFailure("could not set a savepoint", e);
     }
     T result;
     try (Handle handle = jdbi.open()) {
@@ -402,7 +405,7 @@ public final class BoundInventory implements TransactionalInventory {
     try {
       connection.releaseSavepoint(savepoint);
     } catch (SQLException e) {
-      throw new Db.JdbiSqlFailure(e);
+      throw HandleOps.sqlFailure("could not release a savepoint", e);
     }
     return result;
   }
@@ -412,7 +415,7 @@ public final class BoundInventory implements TransactionalInventory {
     try {
       autoCommit = connection.getAutoCommit();
     } catch (SQLException e) {
-      throw new Db.JdbiSqlFailure(e);
+      throw HandleOps.sqlFailure("could not read the connection's autocommit mode", e);
     }
     if (autoCommit) {
       throw new IllegalStateException(
@@ -427,7 +430,7 @@ public final class BoundInventory implements TransactionalInventory {
   private static <T> T translated(Supplier<T> call) {
     try {
       return call.get();
-    } catch (JdbiException | Db.JdbiSqlFailure e) {
+    } catch (JdbiException e) {
       throw Db.translateWithoutRetry(e);
     }
   }

@@ -24,8 +24,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * Steps of the reservation lifecycle on a handle whose transaction someone else runs: the same SQL
@@ -229,6 +231,14 @@ final class HandleOps {
         throw new IllegalStateException("stock row missing while giving back units of " + what);
       }
     }
+  }
+
+  /**
+   * An SQLException of a direct JDBC call (savepoints, COPY) as the Jdbi exception every other
+   * failure arrives as, so that {@link Db} translates it in the same place.
+   */
+  static JdbiException sqlFailure(String what, SQLException e) {
+    return new UnableToExecuteStatementException(what + ": " + e.getMessage(), e, null);
   }
 
   // ---------------------------------------------------------------- values

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.postgresql.PGConnection;
 
@@ -33,8 +35,11 @@ public final class PostgresMovementReports implements MovementReports {
   private final String summarizeDay;
   private final Map<UUID, ReportJob> jobs = new ConcurrentHashMap<>();
 
-  public PostgresMovementReports(Jdbi jdbi, String schema, Clock clock) {
-    this.db = new Db(jdbi);
+  public PostgresMovementReports(
+      Jdbi jdbi, String schema, Clock clock, PostgresInventory.Tuning tuning) {
+    // The builder's lock timeout applies; its statement timeout, sized for a checkout, does not:
+    // a day of a large log, or a CSV of a month, takes longer (see liftStatementTimeout).
+    this.db = new Db(jdbi, tuning.attempts(), tuning.lockTimeout(), Duration.ZERO);
     this.clock = Objects.requireNonNull(clock, "clock must not be null");
     this.sql = new StockOpsSql(schema);
     this.summarizeDay = sql.summarizeDay();
@@ -57,13 +62,23 @@ public final class PostgresMovementReports implements MovementReports {
   long summarize(LocalDate day) {
     return db.transaction(
         true, // recomputed from the log: repeating it after an unknown outcome changes nothing
-        h ->
-            h.createQuery(summarizeDay)
-                .bind("day", day)
-                .bind("dayStart", timestamp(day.atStartOfDay(ZoneOffset.UTC).toInstant()))
-                .bind("dayEnd", timestamp(day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()))
-                .map((rs, ctx) -> rs.getLong("rows_read"))
-                .one());
+        h -> {
+          liftStatementTimeout(h);
+          return h.createQuery(summarizeDay)
+              .bind("day", day)
+              .bind("dayStart", timestamp(day.atStartOfDay(ZoneOffset.UTC).toInstant()))
+              .bind("dayEnd", timestamp(day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()))
+              .map((rs, ctx) -> rs.getLong("rows_read"))
+              .one();
+        });
+  }
+
+  /**
+   * Lifts statement_timeout for the rest of this transaction only ({@code set_config(..., true)} is
+   * SET LOCAL): a pool's timeout sized for checkouts would cancel a long back-office statement.
+   */
+  private static void liftStatementTimeout(Handle h) {
+    h.createQuery("SELECT set_config('statement_timeout', '0', true)").mapToMap().one();
   }
 
   @Override
@@ -78,16 +93,17 @@ public final class PostgresMovementReports implements MovementReports {
     Objects.requireNonNull(out, "out must not be null");
     String copy = sql.exportCsv(firstDay, lastDay);
     // Not repeated on a lost connection: part of the CSV may already be written.
-    return db.statement(
+    return db.transaction(
         false,
         h -> {
+          liftStatementTimeout(h);
           try {
             long rows =
                 h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyOut(copy, out);
             out.flush();
             return rows;
           } catch (SQLException e) {
-            throw new Db.JdbiSqlFailure(e);
+            throw HandleOps.sqlFailure("COPY of daily_movement failed", e);
           } catch (IOException e) {
             throw new UncheckedIOException("could not write the movement CSV", e);
           }

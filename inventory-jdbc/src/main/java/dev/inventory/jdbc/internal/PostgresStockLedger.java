@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ public final class PostgresStockLedger implements StockLedger {
   private static final String CURSOR_PREFIX = "log:";
 
   private final Db db;
+  private final Db auditDb;
   private final Clock clock;
   private final HandleOps ops;
   private final String receiveBatch;
@@ -72,8 +74,12 @@ public final class PostgresStockLedger implements StockLedger {
   private final String overdueHoldsOnKeys;
   private final String overdueHolds;
 
-  public PostgresStockLedger(Jdbi jdbi, String schema, Clock clock) {
-    this.db = new Db(jdbi);
+  public PostgresStockLedger(
+      Jdbi jdbi, String schema, Clock clock, PostgresInventory.Tuning tuning) {
+    this.db = new Db(jdbi, tuning.attempts(), tuning.lockTimeout(), tuning.statementTimeout());
+    // The audit sets its own isolation first thing, and reads the whole log when asked to:
+    // no timeouts of the builder here (see audit).
+    this.auditDb = new Db(jdbi, tuning.attempts(), Duration.ZERO, Duration.ZERO);
     this.clock = Objects.requireNonNull(clock, "clock must not be null");
     this.ops = new HandleOps(schema);
     StockOpsSql sql = new StockOpsSql(schema);
@@ -487,12 +493,15 @@ public final class PostgresStockLedger implements StockLedger {
 
   private AuditReport audit(Function<Handle, Query> books, Function<Handle, Query> holds) {
     Instant now = now();
-    return db.transaction(
+    return auditDb.transaction(
         true,
         h -> {
           // One snapshot for every statement: the books are compared as of one instant, however
           // busy the store is meanwhile. Read only: the audit cannot change what it audits.
           h.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+          // A back-office read of the whole log may take longer than a checkout's statement
+          // timeout (set on the pool or the builder): lift it for this transaction only.
+          h.createQuery("SELECT set_config('statement_timeout', '0', true)").mapToMap().one();
           long[] totals = new long[2];
           List<Discrepancy> discrepancies = new ArrayList<>();
           books

@@ -11,6 +11,7 @@ import dev.inventory.jdbc.JdbcInventoryStore;
 import dev.inventory.jdbc.ReportStatus;
 import dev.inventory.jdbc.ReportStatus.State;
 import dev.inventory.jdbc.TestDatabase;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -65,7 +66,13 @@ class ReportJobTest {
     JdbcInventoryStore store =
         JdbcInventory.builder(pool).schema(schema).clock(clock).migrate(false).buildStore();
     Inventory inventory = store.inventory();
-    reports = new PostgresMovementReports(jdbi, schema, clock);
+    reports =
+        new PostgresMovementReports(
+            jdbi,
+            schema,
+            clock,
+            new PostgresInventory.Tuning(
+                5, Duration.ZERO, Duration.ZERO, true, 64, 10_000, Duration.ofSeconds(5)));
     first = LocalDate.of(2031, 1, 1).plusDays(10L * TESTS.incrementAndGet());
     // One receive at noon of each of five days.
     for (int d = 0; d < 5; d++) {
