@@ -216,6 +216,22 @@ class CallerTransactionTest {
     }
 
     @Test
+    @DisplayName("a one-line reserve that is short throws, names the shortage and holds nothing")
+    void shortOneLineReserveIsRefused() throws SQLException {
+      TransactionalInventory bound = store.inTransaction(connection);
+
+      assertThatThrownBy(
+              () -> bound.reserve(ReservationRequest.builder(id("cart")).line(key, 11).build()))
+          .isInstanceOf(InsufficientStockException.class)
+          .hasMessageContaining("requested 11, available 10");
+      assertThat(bound.findReservation(id("cart"))).isEmpty();
+      connection.commit();
+
+      assertThat(inventory.level(key)).isEqualTo(new StockLevel(key, 10, 0));
+      assertThat(inventory.findReservation(id("cart"))).isEmpty();
+    }
+
+    @Test
     @DisplayName("a replayed reserve returns the reservation; other lines conflict; both usable")
     void idempotencyInsideTheTransaction() throws SQLException {
       inventory.reserve(ReservationRequest.builder(id("cart")).line(key, 2).build());
