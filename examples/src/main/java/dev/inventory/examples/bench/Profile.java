@@ -110,9 +110,7 @@ final class Profile {
       }
       borrows = timed.borrows() - borrowsBefore;
     }
-    // Backends flush their statistics when they exit: give the closed pool's a moment.
-    Thread.sleep(700);
-    long[] after = serverRows(schema);
+    long[] after = settledServerRows(schema, before);
     int all = WARMUP_OPS + ops;
     return new Row(
         workload.label,
@@ -126,6 +124,25 @@ final class Profile {
         (double) (after[0] - before[0]) / all,
         (double) (after[1] - before[1]) / all,
         totalNanos / ops / 1e6);
+  }
+
+  /**
+   * The row counters once the closed pool's backends have flushed their statistics (they do as they
+   * exit): polled until they moved and then held still, for at most two seconds.
+   */
+  private long[] settledServerRows(String schema, long[] before)
+      throws SQLException, InterruptedException {
+    long[] last = serverRows(schema);
+    for (int i = 0; i < 40; i++) {
+      Thread.sleep(50);
+      long[] now = serverRows(schema);
+      boolean moved = now[0] != before[0] || now[1] != before[1];
+      if (moved && now[0] == last[0] && now[1] == last[1]) {
+        return now;
+      }
+      last = now;
+    }
+    return last;
   }
 
   /** {inserted, updated} rows of the schema's tables, as the server counts them. */
