@@ -271,10 +271,11 @@ public final class BenchCommand implements Callable<Integer> {
           plan.approaches());
 
       correctness(report, pools, admin, schemas, plan, runTag);
+      matrix(report, pools, admin, schemas, runner, plan, runTag);
       if (profileOps > 0) {
+        // After the matrix, so that the JIT has compiled every approach's path.
         profile(report, admin, schemas, keys, plan, runTag);
       }
-      matrix(report, pools, admin, schemas, runner, plan, runTag);
       report.printCorrectness();
       report.printProfile();
       report.printMatrix(plan.workloads(), plan.ops(), plan.threads(), plan.approaches());

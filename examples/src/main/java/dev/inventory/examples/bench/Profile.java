@@ -2,10 +2,15 @@ package dev.inventory.examples.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,7 +33,9 @@ final class Profile {
   /**
    * Per operation: pool borrows, statements executed (batch entries counted one by one), round
    * trips (executes, batches, commits, rollbacks, validations), commits, rows inserted and updated
-   * on the server, and the mean latency at one thread.
+   * on the server, the mean latency at one thread, and the CPU time of one operation in the calling
+   * Java thread and in its PostgreSQL backend ({@code /proc/<pid>/schedstat}; NaN when the server
+   * is not on this machine).
    */
   record Row(
       String workload,
@@ -41,9 +48,12 @@ final class Profile {
       double commits,
       double rowsInserted,
       double rowsUpdated,
-      double meanMillis) {}
+      double meanMillis,
+      double clientCpuMicros,
+      double serverCpuMicros) {}
 
-  private static final int WARMUP_OPS = 20;
+  private static final int WARMUP_OPS = 50;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private final HikariDataSource admin;
   private final String synchronousCommit;
@@ -82,15 +92,23 @@ final class Profile {
     long[] before = serverRows(schema);
     double totalNanos = 0;
     long borrows;
+    long clientCpu;
+    long serverCpu;
     try (HikariDataSource pool = countingPool(counters)) {
       TimedDataSource timed = new TimedDataSource(pool);
       Approach approach = factory.apply(timed);
       SplittableRandom random = new SplittableRandom(7);
+      int backendPid = backendPid(pool);
+      counters.reset();
       long borrowsBefore = 0;
+      long clientCpuBefore = 0;
+      long serverCpuBefore = 0;
       for (int i = 0; i < WARMUP_OPS + ops; i++) {
         if (i == WARMUP_OPS) {
           counters.reset();
           borrowsBefore = timed.borrows();
+          clientCpuBefore = THREADS.getCurrentThreadCpuTime();
+          serverCpuBefore = backendCpuNanos(backendPid);
         }
         String[] skus = keys.next(workload, random);
         boolean confirm = random.nextBoolean();
@@ -109,6 +127,9 @@ final class Profile {
         }
       }
       borrows = timed.borrows() - borrowsBefore;
+      clientCpu = THREADS.getCurrentThreadCpuTime() - clientCpuBefore;
+      long serverAfter = backendCpuNanos(backendPid);
+      serverCpu = serverAfter < 0 || serverCpuBefore < 0 ? -1 : serverAfter - serverCpuBefore;
     }
     long[] after = settledServerRows(schema, before);
     int all = WARMUP_OPS + ops;
@@ -123,7 +144,28 @@ final class Profile {
         (double) counters.commits.get() / ops,
         (double) (after[0] - before[0]) / all,
         (double) (after[1] - before[1]) / all,
-        totalNanos / ops / 1e6);
+        totalNanos / ops / 1e6,
+        clientCpu / 1e3 / ops,
+        serverCpu < 0 ? Double.NaN : serverCpu / 1e3 / ops);
+  }
+
+  private static int backendPid(DataSource pool) throws SQLException {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  /** CPU time of a local PostgreSQL backend so far, in ns; -1 if it is not on this machine. */
+  private static long backendCpuNanos(int pid) {
+    try {
+      String schedstat = Files.readString(Path.of("/proc", Integer.toString(pid), "schedstat"));
+      return Long.parseLong(schedstat.trim().split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /**

@@ -223,7 +223,7 @@ final class Report {
         "Per operation at 1 thread (driver calls counted under the pool; rows from"
             + " pg_stat_user_tables)");
     line(
-        "%-8s %-7s %-18s %8s %11s %12s %8s %9s %9s %8s",
+        "%-8s %-7s %-18s %8s %11s %12s %8s %9s %9s %8s %10s %10s",
         "workload",
         "op",
         "approach",
@@ -233,10 +233,12 @@ final class Report {
         "commits",
         "rows ins",
         "rows upd",
-        "mean ms");
+        "mean ms",
+        "java µs",
+        "pg µs");
     for (Profile.Row r : profile) {
       line(
-          "%-8s %-7s %-18s %8.2f %11.2f %12.2f %8.2f %9.2f %9.2f %8.2f",
+          "%-8s %-7s %-18s %8.2f %11.2f %12.2f %8.2f %9.2f %9.2f %8.2f %10.0f %10.0f",
           r.workload(),
           r.op(),
           r.approach(),
@@ -246,8 +248,13 @@ final class Report {
           r.commits(),
           r.rowsInserted(),
           r.rowsUpdated(),
-          r.meanMillis());
+          r.meanMillis(),
+          r.clientCpuMicros(),
+          r.serverCpuMicros());
     }
+    line(
+        "java µs: CPU of the calling thread per op; pg µs: CPU of its backend per op"
+            + " (/proc/<pid>/schedstat, local servers only).");
   }
 
   void printGrowth(List<Workload> workloads, int threads) {
@@ -419,12 +426,13 @@ final class Report {
     StringBuilder csv =
         new StringBuilder(
             "workload,op,approach,ops,borrows_per_op,statements_per_op,round_trips_per_op,"
-                + "commits_per_op,rows_inserted_per_op,rows_updated_per_op,mean_ms\n");
+                + "commits_per_op,rows_inserted_per_op,rows_updated_per_op,mean_ms,"
+                + "client_cpu_us_per_op,server_cpu_us_per_op\n");
     for (Profile.Row r : profile) {
       csv.append(
           String.format(
               Locale.ROOT,
-              "%s,%s,%s,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f%n",
+              "%s,%s,%s,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,%.1f%n",
               r.workload(),
               r.op(),
               r.approach(),
@@ -435,7 +443,9 @@ final class Report {
               r.commits(),
               r.rowsInserted(),
               r.rowsUpdated(),
-              r.meanMillis()));
+              r.meanMillis(),
+              r.clientCpuMicros(),
+              r.serverCpuMicros()));
     }
     return csv.toString();
   }
