@@ -350,6 +350,23 @@ public final class BenchCommand implements Callable<Integer> {
                   profileOps,
                   runTag + "-p" + (n++) + "-"));
         }
+        if (op == Op.RESERVE
+            && w != Workload.CART
+            && plan.approaches().contains(Approach.LIBRARY)) {
+          // The library's own statement through plain JDBC, in the library's schema: Java layers
+          // versus SQL.
+          report.progress("Profile: %s %s %s ...", w, op, LibrarySqlApproach.NAME);
+          String schema = schemas.of(Approach.LIBRARY);
+          report.addProfile(
+              profile.run(
+                  LibrarySqlApproach.NAME,
+                  schema,
+                  ds -> new LibrarySqlApproach(ds, schema),
+                  w,
+                  op,
+                  profileOps,
+                  runTag + "-p" + (n++) + "-"));
+        }
       }
     }
   }

@@ -60,6 +60,12 @@ record Environment(
             + sharedBuffers
             + ", max_connections="
             + maxConnections);
+    if ("off".equals(fsync)) {
+      lines.add(
+          "note:               fsync=off: commits are never flushed to disk, so"
+              + " synchronous_commit changes nothing; numbers are not those of a durable server"
+              + " (the embedded PostgreSQL runs so; pass --url for a real one)");
+    }
     lines.add("client:             " + cores + " cores, " + jvm + ", " + os);
     lines.add("started:            " + startedAt);
     return lines;
