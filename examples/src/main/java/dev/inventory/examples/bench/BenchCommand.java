@@ -236,13 +236,28 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Plan plan = plan();
+    // The pools, Flyway and the embedded server log every start at INFO; the tables matter here.
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     Report report = new Report(System.out);
     Workload.Keys keys = new Workload.Keys(uniformSkus, cartSkus, cartLines);
     BenchSchemas schemas = new BenchSchemas(schemaPrefix);
     CellRunner runner = new CellRunner(keys, plan.warmup(), plan.duration());
     String runTag = Long.toString(System.currentTimeMillis(), 36);
 
-    try (ExampleDatabase db = ExampleDatabase.open(url, 4)) {
+    ExampleDatabase opened;
+    try {
+      opened = ExampleDatabase.open(url, 4);
+    } catch (RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      System.err.println("bench: cannot open the database: " + root.getMessage());
+      return 1;
+    }
+    try (ExampleDatabase db = opened) {
       HikariDataSource admin = db.pool();
       BenchPools pools = new BenchPools(admin, synchronousCommit);
       report.progress("Setting up schemas %s_* on %s ...", schemaPrefix, db.description());

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -42,7 +43,7 @@ record Environment(
           Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
           System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-          Instant.now());
+          Instant.now().truncatedTo(ChronoUnit.SECONDS));
     }
   }
 
