@@ -41,7 +41,8 @@ class MainTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
-        .contains("error: Unknown command 'flashsale'; the commands are flash-sale, checkout, help")
+        .contains(
+            "error: Unknown command 'flashsale'; the commands are flash-sale, checkout, bench, help")
         .contains("Did you mean: inventory-examples flash-sale?")
         .contains("Try 'inventory-examples --help'");
     assertThat(run.out()).isEmpty();
