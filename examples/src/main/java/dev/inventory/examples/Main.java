@@ -1,6 +1,7 @@
 package dev.inventory.examples;
 
 import dev.inventory.InventoryUnavailableException;
+import dev.inventory.examples.bench.BenchCommand;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -17,7 +18,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     version = "inventory-examples 0.1.0-SNAPSHOT",
     description = {
-      "Demos of the inventory reservation library: stock that is never oversold.",
+      "Demos and benchmark of the inventory reservation library: stock that is never oversold.",
       "",
       "Runs on an embedded PostgreSQL unless --url or INVENTORY_JDBC_URL names a server.",
       ""
@@ -26,6 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     subcommands = {
       FlashSaleCommand.class,
       CheckoutCommand.class,
+      BenchCommand.class,
       ReportCommand.class,
       StockBenchCommand.class,
       CommandLine.HelpCommand.class
@@ -34,6 +36,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "",
       "Try: java -jar examples/target/inventory-examples.jar flash-sale",
       "     java -jar examples/target/inventory-examples.jar checkout",
+      "     java -jar examples/target/inventory-examples.jar bench --help",
       "     java -jar examples/target/inventory-examples.jar report",
       "     java -jar examples/target/inventory-examples.jar flash-sale --help"
     })

@@ -42,8 +42,8 @@ class MainTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
         .contains(
-            "error: Unknown command 'flashsale'; the commands are flash-sale, checkout, report,"
-                + " stock-bench, help")
+            "error: Unknown command 'flashsale'; the commands are flash-sale, checkout, bench,"
+                + " report, stock-bench, help")
         .contains("Did you mean: inventory-examples flash-sale?")
         .contains("Try 'inventory-examples --help'");
     assertThat(run.out()).isEmpty();

@@ -69,6 +69,7 @@ public final class PostgresInventory implements Inventory {
   private final String addOnHand;
   private final String setOnHand;
   private final String moveHeld;
+  private final String moveOneLine;
   private final String expireIfDue;
   private final String expireDue;
   private final String expireDueOnKeys;
@@ -110,6 +111,7 @@ public final class PostgresInventory implements Inventory {
     this.addOnHand = sql.addOnHand();
     this.setOnHand = sql.setOnHand();
     this.moveHeld = sql.moveHeld();
+    this.moveOneLine = sql.moveOneLine();
     this.expireIfDue = sql.expireIfDue();
     this.expireDue = sql.expireDue();
     this.expireDueOnKeys = sql.expireDueOnKeys();
@@ -432,7 +434,11 @@ public final class PostgresInventory implements Inventory {
   private Reservation move(String reservationId, Action action) {
     Checks.name("reservationId", reservationId);
     Instant now = now();
-    Reservation moved =
+    Reservation moved = db.statement(true, h -> moveOneLine(h, reservationId, action, now));
+    if (moved != null) {
+      return moved;
+    }
+    moved =
         db.transaction(
             true,
             h -> {
@@ -463,6 +469,35 @@ public final class PostgresInventory implements Inventory {
                   times.get().expiresAt());
             });
     return moved != null ? moved : refuseOrRepeat(reservationId, action, now);
+  }
+
+  /** The one-statement move of a one-line reservation; null if it did not apply. */
+  private Reservation moveOneLine(Handle h, String reservationId, Action action, Instant now) {
+    return h.createQuery(moveOneLine)
+        .bind("id", reservationId)
+        .bind("target", action.target().name())
+        .bind("kind", action.name())
+        .bind("sold", action == Action.CONFIRM ? 1L : 0L)
+        .bind("now", timestamp(now))
+        .map(
+            (rs, ctx) -> {
+              if (rs.getString("sku") == null) {
+                // Moved, but no stock row changed: impossible while the CHECK constraint holds.
+                throw new IllegalStateException(
+                    "stock row missing while giving back units of " + reservationId);
+              }
+              return new Reservation(
+                  reservationId,
+                  action.target(),
+                  List.of(
+                      new Line(
+                          new StockKey(rs.getString("sku"), rs.getString("location")),
+                          rs.getLong("quantity"))),
+                  instant(rs, "created_at"),
+                  instant(rs, "expires_at"));
+            })
+        .findOne()
+        .orElse(null);
   }
 
   /**

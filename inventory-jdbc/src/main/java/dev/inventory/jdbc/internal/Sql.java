@@ -289,6 +289,50 @@ final class Sql {
   }
 
   /**
+   * Confirms or releases a held reservation of one line in one statement: the move, the stock and
+   * the log row. Its line is read from this statement's snapshot, which could predate an amend that
+   * committed while the UPDATE waited for the reservation's row lock; so the move applies only if
+   * the row is still the version the snapshot saw (same xmin, re-checked under the lock) and has
+   * exactly one line, which also keeps it to one stock row (no lock-order question). No row back:
+   * the caller takes the general path. Confirm: {@code :sold} 1; release: 0.
+   */
+  String moveOneLine() {
+    return render(
+        """
+        WITH moved AS (
+            UPDATE ${schema}.reservation r
+               SET status = :target, updated_at = :now
+             WHERE r.id = :id AND r.status = 'HELD' AND r.expires_at > :now
+               AND r.xmin = (SELECT s.xmin FROM ${schema}.reservation s WHERE s.id = :id)
+               AND (SELECT count(*) FROM ${schema}.reservation_line WHERE reservation_id = :id) = 1
+            RETURNING r.id, r.created_at, r.expires_at
+        ), line AS (
+            SELECT l.sku, l.location, l.quantity
+              FROM ${schema}.reservation_line l
+              JOIN moved ON l.reservation_id = moved.id
+        ), changed AS (
+            UPDATE ${schema}.stock_level s
+               SET on_hand = s.on_hand - :sold * line.quantity,
+                   reserved = s.reserved - line.quantity,
+                   updated_at = :now
+              FROM line
+             WHERE s.sku = line.sku AND s.location = line.location
+            RETURNING s.sku, s.location, s.on_hand, s.reserved, line.quantity
+        ), logged AS (
+            INSERT INTO ${schema}.inventory_log
+                   (at, sku, location, kind, on_hand_delta, reserved_delta,
+                    on_hand_after, reserved_after, reservation_id)
+            SELECT :now, sku, location, :kind, -:sold * quantity, -quantity,
+                   on_hand, reserved, :id
+              FROM changed
+        )
+        SELECT moved.created_at, moved.expires_at, changed.sku, changed.location, changed.quantity
+          FROM moved
+          LEFT JOIN changed ON true
+        """);
+  }
+
+  /**
    * Locks a held, not yet due reservation by touching it; the first step of amend. No row back: it
    * is not held, or due, or unknown.
    */
