@@ -63,15 +63,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * class), so every test works on its own keys and reservation ids ({@link #key}, {@link #id}) and
  * never asserts on global counts: other tests' holds may fall due and be expired by this test's
  * {@code expireDue}. Time comes from {@link #clock}, which starts on a whole second in every test
- * and only moves by whole seconds (PostgreSQL keeps microseconds), forward within a test but back
- * to the start between tests. The few tests that need to know every due hold in the store move the
- * clock to an era no other test uses (see {@link ExpireDue}). Tests run one at a time within a
- * class; racing tests start their own threads.
+ * and only moves by whole seconds (PostgreSQL keeps microseconds; only {@link Precision} moves it
+ * between microseconds, to pin how finer times are cut), forward within a test but back to the
+ * start between tests. The few tests that need to know every due hold in the store move the clock
+ * to an era no other test uses (see {@link ExpireDue}). Tests run one at a time within a class;
+ * racing tests start their own threads.
  *
  * <p>Beyond the design's semantics, the suite pins these choices (see the {@link Inventory}
  * Javadoc): lazy expiry also serves {@code purchase} and decreases by {@code adjust}/{@code
  * setOnHand}; a change still short after counting due holds writes nothing, not even their expiry;
- * every order is {@link StockKey#compareTo} (UTF-16 code units, never a database collation).
+ * every order is {@link StockKey#compareTo} (UTF-16 code units, never a database collation); times
+ * (the clock's now, and now plus a TTL) are truncated to the microsecond.
  *
  * <p>Relies on JUnit's default lifecycle: one instance of the class per test.
  */
@@ -1578,6 +1580,58 @@ public abstract class InventoryContract {
       expireAllDue();
 
       assertThat(kinds(entriesOf(id("cart"), a))).containsExactly(Kind.RESERVE, Kind.EXPIRE);
+    }
+  }
+
+  @Nested
+  @DisplayName("time is kept to the microsecond, as PostgreSQL keeps it")
+  class Precision {
+    private StockKey a;
+    private Instant micro;
+
+    /** The clock 1.999 µs past a whole second: the times kept are 1 µs past it. */
+    @BeforeEach
+    void clockBetweenMicroseconds() {
+      a = key("a");
+      stock(a, 10);
+      Instant second = clock.instant();
+      clock.set(second.plusNanos(1_999));
+      micro = second.plusNanos(1_000);
+    }
+
+    @Test
+    @DisplayName(
+        "times are the clock's now cut to the microsecond: returned, found and logged alike")
+    void nowIsTruncated() {
+      Reservation reservation = inventory.reserve(cart(id("cart"), line(a, 2)));
+
+      assertThat(reservation.createdAt()).isEqualTo(micro);
+      assertThat(reservation.expiresAt()).isEqualTo(micro.plus(TTL));
+      assertThat(inventory.findReservation(id("cart"))).contains(reservation);
+      assertThat(entriesOf(id("cart"), a)).extracting(LogEntry::at).containsExactly(micro);
+    }
+
+    @Test
+    @DisplayName("a ttl finer than a microsecond: expiresAt is cut to the microsecond, found alike")
+    void ttlIsTruncated() {
+      Duration ttl = Duration.ofSeconds(5).plusNanos(1_999);
+
+      Reservation reservation = inventory.reserve(cart(id("cart"), ttl, line(a, 2)));
+
+      assertThat(reservation.expiresAt()).isEqualTo(micro.plusSeconds(5).plusNanos(1_000));
+      assertThat(inventory.findReservation(id("cart"))).contains(reservation);
+    }
+
+    @Test
+    @DisplayName("extend by a ttl finer than a microsecond: expiresAt is cut the same way")
+    void extendTtlIsTruncated() {
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+      Duration ttl = Duration.ofSeconds(5).plusNanos(1_999);
+
+      Reservation extended = inventory.extend(id("cart"), ttl);
+
+      assertThat(extended.expiresAt()).isEqualTo(micro.plusSeconds(5).plusNanos(1_000));
+      assertThat(inventory.findReservation(id("cart"))).contains(extended);
     }
   }
 

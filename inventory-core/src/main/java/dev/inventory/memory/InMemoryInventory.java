@@ -22,6 +22,7 @@ import dev.inventory.internal.Lines;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -61,6 +62,8 @@ import java.util.TreeSet;
  *   <li>Every change appends one {@link LogEntry} per key it touched, in key order, carrying the
  *       level it left behind; on any exception the log and the stock are as before (apart from the
  *       expiry written by an operation that met an expired hold, as said above).
+ *   <li>Times are the clock's now truncated to the microsecond, as PostgreSQL keeps them, so a
+ *       clock with nanoseconds gives the same instants as on the database.
  * </ul>
  *
  * <p>Thread-safe: every operation runs under one lock, so operations are atomic and totally ordered
@@ -112,7 +115,7 @@ public final class InMemoryInventory implements Inventory {
     String fingerprint = Lines.fingerprint(lines);
     Duration ttl = request.ttl() != null ? request.ttl() : defaultTtl;
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       Held existing = reservations.get(request.id());
       if (existing != null) {
         if (existing.fingerprint.equals(fingerprint)) {
@@ -134,7 +137,7 @@ public final class InMemoryInventory implements Inventory {
               sell ? Status.CONFIRMED : Status.HELD,
               lines,
               now,
-              sell ? now : now.plus(ttl),
+              sell ? now : expiry(now, ttl),
               fingerprint);
       for (Line line : lines) {
         if (sell) {
@@ -156,7 +159,7 @@ public final class InMemoryInventory implements Inventory {
     Checks.name("reservationId", reservationId);
     List<Line> merged = Lines.merge(lines);
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       Held held = find(reservationId);
       if (!admit(held, Action.AMEND, now)) {
         return held.at(now);
@@ -201,10 +204,10 @@ public final class InMemoryInventory implements Inventory {
     Checks.name("reservationId", reservationId);
     Checks.ttl(ttl);
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       Held held = find(reservationId);
       if (admit(held, Action.EXTEND, now)) {
-        held.expiresAt = now.plus(ttl);
+        held.expiresAt = expiry(now, ttl);
       }
       return held.at(now);
     }
@@ -214,7 +217,7 @@ public final class InMemoryInventory implements Inventory {
   public Reservation confirm(String reservationId) {
     Checks.name("reservationId", reservationId);
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       Held held = find(reservationId);
       if (admit(held, Action.CONFIRM, now)) {
         for (Line line : held.lines) {
@@ -230,7 +233,7 @@ public final class InMemoryInventory implements Inventory {
   public Reservation release(String reservationId) {
     Checks.name("reservationId", reservationId);
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       Held held = find(reservationId);
       if (admit(held, Action.RELEASE, now)) {
         for (Line line : held.lines) {
@@ -247,7 +250,7 @@ public final class InMemoryInventory implements Inventory {
     Checks.name("reservationId", reservationId);
     synchronized (lock) {
       Held held = reservations.get(reservationId);
-      return held == null ? Optional.empty() : Optional.of(held.at(clock.instant()));
+      return held == null ? Optional.empty() : Optional.of(held.at(now()));
     }
   }
 
@@ -257,7 +260,7 @@ public final class InMemoryInventory implements Inventory {
     Checks.quantity("quantity", quantity);
     Checks.reason(reason);
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       write(now, key, Kind.RECEIVE, quantity, 0, null, reason);
       return levelAt(key, now);
     }
@@ -269,7 +272,7 @@ public final class InMemoryInventory implements Inventory {
     Checks.delta(delta);
     Checks.reason(reason);
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       if (delta < 0) {
         lowerOnHand(key, -delta, now);
       }
@@ -284,7 +287,7 @@ public final class InMemoryInventory implements Inventory {
     Checks.onHand(onHand);
     Checks.reason(reason);
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       Stock current = stock.get(key);
       long change = onHand - (current == null ? 0 : current.onHand);
       if (change < 0) {
@@ -313,7 +316,7 @@ public final class InMemoryInventory implements Inventory {
       asked.add(Objects.requireNonNull(key, "keys must not contain null"));
     }
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       Map<StockKey, Long> due = dueReserved(now);
       Map<StockKey, StockLevel> levels = new TreeMap<>();
       for (StockKey key : asked) {
@@ -327,7 +330,7 @@ public final class InMemoryInventory implements Inventory {
   public int expireDue(int limit) {
     Checks.positive("limit", limit);
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       List<Held> due = new ArrayList<>();
       for (Held held : holding.values()) {
         if (held.isDue(now)) {
@@ -378,6 +381,19 @@ public final class InMemoryInventory implements Inventory {
           + log.size()
           + "]";
     }
+  }
+
+  /**
+   * The clock's now at the precision PostgreSQL keeps (microseconds), so that every time this
+   * inventory reports is one the PostgreSQL implementation would report for the same clock.
+   */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** When a hold of {@code ttl} from now runs out, at the same precision (a TTL may be finer). */
+  private static Instant expiry(Instant now, Duration ttl) {
+    return now.plus(ttl).truncatedTo(ChronoUnit.MICROS);
   }
 
   // ---- Everything below runs under the lock. ----

@@ -122,7 +122,9 @@ public final class PostgresInventory implements Inventory {
     boolean expiredOnce = false;
     for (int attempt = 1; attempt <= PLACE_ATTEMPTS; attempt++) {
       Instant now = now();
-      Instant expiresAt = status == Status.HELD ? now.plus(ttl) : now;
+      // At PostgreSQL's precision too: a TTL may be finer than a microsecond.
+      Instant expiresAt =
+          status == Status.HELD ? now.plus(ttl).truncatedTo(ChronoUnit.MICROS) : now;
       boolean placed;
       try {
         placed =
@@ -323,7 +325,7 @@ public final class PostgresInventory implements Inventory {
     Checks.name("reservationId", reservationId);
     Checks.ttl(ttl);
     Instant now = now();
-    Instant expiresAt = now.plus(ttl);
+    Instant expiresAt = now.plus(ttl).truncatedTo(ChronoUnit.MICROS);
     Reservation extended =
         db.transaction(
             true,
