@@ -72,8 +72,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Beyond the design's semantics, the suite pins these choices (see the {@link Inventory}
  * Javadoc): lazy expiry also serves {@code purchase} and decreases by {@code adjust}/{@code
  * setOnHand}; a change still short after counting due holds writes nothing, not even their expiry;
- * every order is {@link StockKey#compareTo} (UTF-16 code units, never a database collation); times
- * (the clock's now, and now plus a TTL) are truncated to the microsecond.
+ * every order is {@link StockKey#compareTo} (UTF-16 code units, never a database collation); one
+ * change that expires several holds writes their entries in key order, on one key by reservation
+ * id; times (the clock's now, and now plus a TTL) are truncated to the microsecond.
  *
  * <p>Relies on JUnit's default lifecycle: one instance of the class per test.
  */
@@ -725,6 +726,31 @@ public abstract class InventoryContract {
       inventory.reserve(cart(id("buyer"), line(a, 5)));
 
       assertThat(kinds(entriesOf(id("abandoned"), b))).containsExactly(Kind.RESERVE, Kind.EXPIRE);
+    }
+
+    @Test
+    @DisplayName(
+        "a lazy expiry of several holds writes its EXPIRE entries in key order, on a key by id")
+    void lazyExpiryOfSeveralHoldsInKeyOrder() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      stock(a, 6);
+      stock(b, 6);
+      // "y" falls due first, yet "x" comes first on each key: entries follow the keys, not holds.
+      inventory.reserve(cart(id("y"), Duration.ofSeconds(10), line(a, 1), line(b, 1)));
+      inventory.reserve(cart(id("x"), Duration.ofSeconds(20), line(a, 2), line(b, 2)));
+      clock.advance(Duration.ofSeconds(20));
+
+      inventory.reserve(cart(id("buyer"), line(a, 6)));
+
+      assertThat(entries(a, b))
+          .filteredOn(entry -> entry.kind() == Kind.EXPIRE)
+          .extracting(LogEntry::key, LogEntry::reservationId, LogEntry::reservedAfter)
+          .containsExactly(
+              tuple(a, id("x"), 1L),
+              tuple(a, id("y"), 0L),
+              tuple(b, id("x"), 1L),
+              tuple(b, id("y"), 0L));
     }
 
     @Test
@@ -1552,6 +1578,32 @@ public abstract class InventoryContract {
           .filteredOn(entry -> entry.kind() == Kind.EXPIRE)
           .extracting(LogEntry::reservationId)
           .containsExactly(id("first"), id("second"));
+    }
+
+    @Test
+    @DisplayName("one sweep writes its EXPIRE entries in key order, on a key by reservation id")
+    void sweepWritesInKeyOrder() {
+      clock.set(ERA.plus(Duration.ofDays(2)));
+      expireAllDue(); // whatever an earlier era left behind
+      StockKey a = key("a");
+      StockKey b = key("b");
+      stock(a, 6);
+      stock(b, 6);
+      // "y" falls due first, yet "x" comes first on each key: entries follow the keys, not holds.
+      inventory.reserve(cart(id("y"), Duration.ofSeconds(10), line(a, 1), line(b, 1)));
+      inventory.reserve(cart(id("x"), Duration.ofSeconds(20), line(a, 2), line(b, 2)));
+      clock.advance(Duration.ofSeconds(20));
+
+      assertThat(inventory.expireDue(100)).isEqualTo(2);
+
+      assertThat(entries(a, b))
+          .filteredOn(entry -> entry.kind() == Kind.EXPIRE)
+          .extracting(LogEntry::key, LogEntry::reservationId, LogEntry::reservedAfter)
+          .containsExactly(
+              tuple(a, id("x"), 1L),
+              tuple(a, id("y"), 0L),
+              tuple(b, id("x"), 1L),
+              tuple(b, id("y"), 0L));
     }
 
     @Test

@@ -60,8 +60,9 @@ import java.util.TreeSet;
  *       expired hold on a short key is expired (whole reservations) and the change is tried once
  *       more. If it is still short, nothing is written at all, not even those expiries.
  *   <li>Every change appends one {@link LogEntry} per key it touched, in key order, carrying the
- *       level it left behind; on any exception the log and the stock are as before (apart from the
- *       expiry written by an operation that met an expired hold, as said above).
+ *       level it left behind (a change that expires several holds: one per key and hold, on one key
+ *       in reservation id order); on any exception the log and the stock are as before (apart from
+ *       the expiry written by an operation that met an expired hold, as said above).
  *   <li>Times are the clock's now truncated to the microsecond, as PostgreSQL keeps them, so a
  *       clock with nanoseconds gives the same instants as on the database.
  * </ul>
@@ -339,9 +340,7 @@ public final class InMemoryInventory implements Inventory {
       }
       due.sort(EXPIRY_ORDER);
       int expired = Math.min(limit, due.size());
-      for (Held held : due.subList(0, expired)) {
-        expire(held, now);
-      }
+      expire(due.subList(0, expired), now);
       return expired;
     }
   }
@@ -415,7 +414,7 @@ public final class InMemoryInventory implements Inventory {
    */
   private boolean admit(Held held, Action action, Instant now) {
     if (held.isDue(now)) {
-      expire(held, now);
+      expire(List.of(held), now);
       throw new ReservationExpiredException(held.id, held.expiresAt, action.verb());
     }
     return switch (Lifecycle.decide(held.status, action)) {
@@ -464,10 +463,7 @@ public final class InMemoryInventory implements Inventory {
       }
     }
     if (stillShort.isEmpty()) {
-      expirable.sort(EXPIRY_ORDER);
-      for (Held held : expirable) {
-        expire(held, now);
-      }
+      expire(expirable, now);
     }
     return stillShort;
   }
@@ -477,11 +473,28 @@ public final class InMemoryInventory implements Inventory {
     return current == null ? 0 : current.onHand - current.reserved;
   }
 
-  private void expire(Held held, Instant now) {
-    for (Line line : held.lines) {
-      write(now, line.key(), Kind.EXPIRE, 0, -line.quantity(), held.id, null);
+  /**
+   * Expires these holds as one change. Its entries come in key order, and for one key in
+   * reservation id order, as the PostgreSQL implementation writes them (it must touch rows in key
+   * order), not hold by hold.
+   */
+  private void expire(List<Held> holds, Instant now) {
+    List<Map.Entry<Held, Line>> lines = new ArrayList<>();
+    for (Held held : holds) {
+      for (Line line : held.lines) {
+        lines.add(Map.entry(held, line));
+      }
     }
-    settle(held, Status.EXPIRED);
+    lines.sort(
+        Comparator.comparing((Map.Entry<Held, Line> e) -> e.getValue().key())
+            .thenComparing(e -> e.getKey().id));
+    for (Map.Entry<Held, Line> e : lines) {
+      Line line = e.getValue();
+      write(now, line.key(), Kind.EXPIRE, 0, -line.quantity(), e.getKey().id, null);
+    }
+    for (Held held : holds) {
+      settle(held, Status.EXPIRED);
+    }
   }
 
   private void settle(Held held, Status status) {
