@@ -169,7 +169,8 @@ public interface Inventory {
 
   /**
    * Expires up to {@code limit} held reservations whose time has come ({@code expiresAt <= now}),
-   * earliest {@code expiresAt} first, freeing their units. Safe to run from several application
+   * earliest {@code expiresAt} first (at one instant, in reservation id order as {@link
+   * String#compareTo} orders ids), freeing their units. Safe to run from several application
    * instances at once: each reservation is expired by one of them.
    *
    * @param limit at least 1

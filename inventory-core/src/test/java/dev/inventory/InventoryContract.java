@@ -74,7 +74,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * setOnHand}; a change still short after counting due holds writes nothing, not even their expiry;
  * every order is {@link StockKey#compareTo} (UTF-16 code units, never a database collation); one
  * change that expires several holds writes their entries in key order, on one key by reservation
- * id; times (the clock's now, and now plus a TTL) are truncated to the microsecond.
+ * id; {@code expireDue} takes holds due at one instant in reservation id order ({@link
+ * String#compareTo}, again never a collation); times (the clock's now, and now plus a TTL) are
+ * truncated to the microsecond.
  *
  * <p>Relies on JUnit's default lifecycle: one instance of the class per test.
  */
@@ -1604,6 +1606,30 @@ public abstract class InventoryContract {
               tuple(a, id("y"), 0L),
               tuple(b, id("x"), 1L),
               tuple(b, id("y"), 0L));
+    }
+
+    @Test
+    @DisplayName(
+        "holds due at one instant go in reservation id order: Java's, never a database collation's")
+    void tiesInIdOrder() {
+      clock.set(ERA.plus(Duration.ofDays(3)));
+      expireAllDue(); // whatever an earlier era left behind
+      StockKey a = key("a");
+      stock(a, 10);
+      // By UTF-16 code units "B" < "_" < "a"; a collation such as en-US says "_" < "a" < "B".
+      for (String name : List.of("a-tie", "_-tie", "B-tie")) {
+        inventory.reserve(cart(id(name), Duration.ofSeconds(5), line(a, 1)));
+      }
+      clock.advance(Duration.ofSeconds(5));
+
+      for (int i = 0; i < 3; i++) {
+        assertThat(inventory.expireDue(1)).isEqualTo(1);
+      }
+
+      assertThat(entries(a))
+          .filteredOn(entry -> entry.kind() == Kind.EXPIRE)
+          .extracting(LogEntry::reservationId)
+          .containsExactly(id("B-tie"), id("_-tie"), id("a-tie"));
     }
 
     @Test
