@@ -11,8 +11,11 @@ import java.util.Optional;
  * let abandoned carts expire.
  *
  * <p>Every change is atomic (all of it or none of it) and leaves one entry per key in the
- * append-only inventory log. Reads and writes use the implementation's clock: a hold whose {@code
- * expiresAt} is at or before now is expired, even before anything has written that down.
+ * append-only inventory log, in key order (a change that expires several holds: one per key and
+ * hold, on one key in reservation id order). Reads and writes use the implementation's clock: a
+ * hold whose {@code expiresAt} is at or before now is expired, even before anything has written
+ * that down. Times are kept to the microsecond, as PostgreSQL keeps them: the clock's now, and now
+ * plus a TTL, are truncated to it.
  *
  * <p>Invalid arguments throw {@link IllegalArgumentException} or {@link NullPointerException}
  * before anything is read or written. Every other failure is an {@link InventoryException}; on any
@@ -166,7 +169,8 @@ public interface Inventory {
 
   /**
    * Expires up to {@code limit} held reservations whose time has come ({@code expiresAt <= now}),
-   * earliest {@code expiresAt} first, freeing their units. Safe to run from several application
+   * earliest {@code expiresAt} first (at one instant, in reservation id order as {@link
+   * String#compareTo} orders ids), freeing their units. Safe to run from several application
    * instances at once: each reservation is expired by one of them.
    *
    * @param limit at least 1

@@ -63,15 +63,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * class), so every test works on its own keys and reservation ids ({@link #key}, {@link #id}) and
  * never asserts on global counts: other tests' holds may fall due and be expired by this test's
  * {@code expireDue}. Time comes from {@link #clock}, which starts on a whole second in every test
- * and only moves by whole seconds (PostgreSQL keeps microseconds), forward within a test but back
- * to the start between tests. The few tests that need to know every due hold in the store move the
- * clock to an era no other test uses (see {@link ExpireDue}). Tests run one at a time within a
- * class; racing tests start their own threads.
+ * and only moves by whole seconds (PostgreSQL keeps microseconds; only {@link Precision} moves it
+ * between microseconds, to pin how finer times are cut), forward within a test but back to the
+ * start between tests. The few tests that need to know every due hold in the store move the clock
+ * to an era no other test uses (see {@link ExpireDue}). Tests run one at a time within a class;
+ * racing tests start their own threads.
  *
  * <p>Beyond the design's semantics, the suite pins these choices (see the {@link Inventory}
  * Javadoc): lazy expiry also serves {@code purchase} and decreases by {@code adjust}/{@code
  * setOnHand}; a change still short after counting due holds writes nothing, not even their expiry;
- * every order is {@link StockKey#compareTo} (UTF-16 code units, never a database collation).
+ * every order is {@link StockKey#compareTo} (UTF-16 code units, never a database collation); one
+ * change that expires several holds writes their entries in key order, on one key by reservation
+ * id; {@code expireDue} takes holds due at one instant in reservation id order ({@link
+ * String#compareTo}, again never a collation); times (the clock's now, and now plus a TTL) are
+ * truncated to the microsecond.
  *
  * <p>Relies on JUnit's default lifecycle: one instance of the class per test.
  */
@@ -723,6 +728,31 @@ public abstract class InventoryContract {
       inventory.reserve(cart(id("buyer"), line(a, 5)));
 
       assertThat(kinds(entriesOf(id("abandoned"), b))).containsExactly(Kind.RESERVE, Kind.EXPIRE);
+    }
+
+    @Test
+    @DisplayName(
+        "a lazy expiry of several holds writes its EXPIRE entries in key order, on a key by id")
+    void lazyExpiryOfSeveralHoldsInKeyOrder() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      stock(a, 6);
+      stock(b, 6);
+      // "y" falls due first, yet "x" comes first on each key: entries follow the keys, not holds.
+      inventory.reserve(cart(id("y"), Duration.ofSeconds(10), line(a, 1), line(b, 1)));
+      inventory.reserve(cart(id("x"), Duration.ofSeconds(20), line(a, 2), line(b, 2)));
+      clock.advance(Duration.ofSeconds(20));
+
+      inventory.reserve(cart(id("buyer"), line(a, 6)));
+
+      assertThat(entries(a, b))
+          .filteredOn(entry -> entry.kind() == Kind.EXPIRE)
+          .extracting(LogEntry::key, LogEntry::reservationId, LogEntry::reservedAfter)
+          .containsExactly(
+              tuple(a, id("x"), 1L),
+              tuple(a, id("y"), 0L),
+              tuple(b, id("x"), 1L),
+              tuple(b, id("y"), 0L));
     }
 
     @Test
@@ -1553,6 +1583,56 @@ public abstract class InventoryContract {
     }
 
     @Test
+    @DisplayName("one sweep writes its EXPIRE entries in key order, on a key by reservation id")
+    void sweepWritesInKeyOrder() {
+      clock.set(ERA.plus(Duration.ofDays(2)));
+      expireAllDue(); // whatever an earlier era left behind
+      StockKey a = key("a");
+      StockKey b = key("b");
+      stock(a, 6);
+      stock(b, 6);
+      // "y" falls due first, yet "x" comes first on each key: entries follow the keys, not holds.
+      inventory.reserve(cart(id("y"), Duration.ofSeconds(10), line(a, 1), line(b, 1)));
+      inventory.reserve(cart(id("x"), Duration.ofSeconds(20), line(a, 2), line(b, 2)));
+      clock.advance(Duration.ofSeconds(20));
+
+      assertThat(inventory.expireDue(100)).isEqualTo(2);
+
+      assertThat(entries(a, b))
+          .filteredOn(entry -> entry.kind() == Kind.EXPIRE)
+          .extracting(LogEntry::key, LogEntry::reservationId, LogEntry::reservedAfter)
+          .containsExactly(
+              tuple(a, id("x"), 1L),
+              tuple(a, id("y"), 0L),
+              tuple(b, id("x"), 1L),
+              tuple(b, id("y"), 0L));
+    }
+
+    @Test
+    @DisplayName(
+        "holds due at one instant go in reservation id order: Java's, never a database collation's")
+    void tiesInIdOrder() {
+      clock.set(ERA.plus(Duration.ofDays(3)));
+      expireAllDue(); // whatever an earlier era left behind
+      StockKey a = key("a");
+      stock(a, 10);
+      // By UTF-16 code units "B" < "_" < "a"; a collation such as en-US says "_" < "a" < "B".
+      for (String name : List.of("a-tie", "_-tie", "B-tie")) {
+        inventory.reserve(cart(id(name), Duration.ofSeconds(5), line(a, 1)));
+      }
+      clock.advance(Duration.ofSeconds(5));
+
+      for (int i = 0; i < 3; i++) {
+        assertThat(inventory.expireDue(1)).isEqualTo(1);
+      }
+
+      assertThat(entries(a))
+          .filteredOn(entry -> entry.kind() == Kind.EXPIRE)
+          .extracting(LogEntry::reservationId)
+          .containsExactly(id("B-tie"), id("_-tie"), id("a-tie"));
+    }
+
+    @Test
     @DisplayName("a hold is due exactly at its expiresAt")
     void dueAtExpiresAt() {
       StockKey a = key("a");
@@ -1578,6 +1658,58 @@ public abstract class InventoryContract {
       expireAllDue();
 
       assertThat(kinds(entriesOf(id("cart"), a))).containsExactly(Kind.RESERVE, Kind.EXPIRE);
+    }
+  }
+
+  @Nested
+  @DisplayName("time is kept to the microsecond, as PostgreSQL keeps it")
+  class Precision {
+    private StockKey a;
+    private Instant micro;
+
+    /** The clock 1.999 µs past a whole second: the times kept are 1 µs past it. */
+    @BeforeEach
+    void clockBetweenMicroseconds() {
+      a = key("a");
+      stock(a, 10);
+      Instant second = clock.instant();
+      clock.set(second.plusNanos(1_999));
+      micro = second.plusNanos(1_000);
+    }
+
+    @Test
+    @DisplayName(
+        "times are the clock's now cut to the microsecond: returned, found and logged alike")
+    void nowIsTruncated() {
+      Reservation reservation = inventory.reserve(cart(id("cart"), line(a, 2)));
+
+      assertThat(reservation.createdAt()).isEqualTo(micro);
+      assertThat(reservation.expiresAt()).isEqualTo(micro.plus(TTL));
+      assertThat(inventory.findReservation(id("cart"))).contains(reservation);
+      assertThat(entriesOf(id("cart"), a)).extracting(LogEntry::at).containsExactly(micro);
+    }
+
+    @Test
+    @DisplayName("a ttl finer than a microsecond: expiresAt is cut to the microsecond, found alike")
+    void ttlIsTruncated() {
+      Duration ttl = Duration.ofSeconds(5).plusNanos(1_999);
+
+      Reservation reservation = inventory.reserve(cart(id("cart"), ttl, line(a, 2)));
+
+      assertThat(reservation.expiresAt()).isEqualTo(micro.plusSeconds(5).plusNanos(1_000));
+      assertThat(inventory.findReservation(id("cart"))).contains(reservation);
+    }
+
+    @Test
+    @DisplayName("extend by a ttl finer than a microsecond: expiresAt is cut the same way")
+    void extendTtlIsTruncated() {
+      inventory.reserve(cart(id("cart"), line(a, 2)));
+      Duration ttl = Duration.ofSeconds(5).plusNanos(1_999);
+
+      Reservation extended = inventory.extend(id("cart"), ttl);
+
+      assertThat(extended.expiresAt()).isEqualTo(micro.plusSeconds(5).plusNanos(1_000));
+      assertThat(inventory.findReservation(id("cart"))).contains(extended);
     }
   }
 

@@ -22,6 +22,7 @@ import dev.inventory.internal.Lines;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -59,8 +60,11 @@ import java.util.TreeSet;
  *       expired hold on a short key is expired (whole reservations) and the change is tried once
  *       more. If it is still short, nothing is written at all, not even those expiries.
  *   <li>Every change appends one {@link LogEntry} per key it touched, in key order, carrying the
- *       level it left behind; on any exception the log and the stock are as before (apart from the
- *       expiry written by an operation that met an expired hold, as said above).
+ *       level it left behind (a change that expires several holds: one per key and hold, on one key
+ *       in reservation id order); on any exception the log and the stock are as before (apart from
+ *       the expiry written by an operation that met an expired hold, as said above).
+ *   <li>Times are the clock's now truncated to the microsecond, as PostgreSQL keeps them, so a
+ *       clock with nanoseconds gives the same instants as on the database.
  * </ul>
  *
  * <p>Thread-safe: every operation runs under one lock, so operations are atomic and totally ordered
@@ -112,7 +116,7 @@ public final class InMemoryInventory implements Inventory {
     String fingerprint = Lines.fingerprint(lines);
     Duration ttl = request.ttl() != null ? request.ttl() : defaultTtl;
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       Held existing = reservations.get(request.id());
       if (existing != null) {
         if (existing.fingerprint.equals(fingerprint)) {
@@ -134,7 +138,7 @@ public final class InMemoryInventory implements Inventory {
               sell ? Status.CONFIRMED : Status.HELD,
               lines,
               now,
-              sell ? now : now.plus(ttl),
+              sell ? now : expiry(now, ttl),
               fingerprint);
       for (Line line : lines) {
         if (sell) {
@@ -156,7 +160,7 @@ public final class InMemoryInventory implements Inventory {
     Checks.name("reservationId", reservationId);
     List<Line> merged = Lines.merge(lines);
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       Held held = find(reservationId);
       if (!admit(held, Action.AMEND, now)) {
         return held.at(now);
@@ -201,10 +205,10 @@ public final class InMemoryInventory implements Inventory {
     Checks.name("reservationId", reservationId);
     Checks.ttl(ttl);
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       Held held = find(reservationId);
       if (admit(held, Action.EXTEND, now)) {
-        held.expiresAt = now.plus(ttl);
+        held.expiresAt = expiry(now, ttl);
       }
       return held.at(now);
     }
@@ -214,7 +218,7 @@ public final class InMemoryInventory implements Inventory {
   public Reservation confirm(String reservationId) {
     Checks.name("reservationId", reservationId);
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       Held held = find(reservationId);
       if (admit(held, Action.CONFIRM, now)) {
         for (Line line : held.lines) {
@@ -230,7 +234,7 @@ public final class InMemoryInventory implements Inventory {
   public Reservation release(String reservationId) {
     Checks.name("reservationId", reservationId);
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       Held held = find(reservationId);
       if (admit(held, Action.RELEASE, now)) {
         for (Line line : held.lines) {
@@ -247,7 +251,7 @@ public final class InMemoryInventory implements Inventory {
     Checks.name("reservationId", reservationId);
     synchronized (lock) {
       Held held = reservations.get(reservationId);
-      return held == null ? Optional.empty() : Optional.of(held.at(clock.instant()));
+      return held == null ? Optional.empty() : Optional.of(held.at(now()));
     }
   }
 
@@ -257,7 +261,7 @@ public final class InMemoryInventory implements Inventory {
     Checks.quantity("quantity", quantity);
     Checks.reason(reason);
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       write(now, key, Kind.RECEIVE, quantity, 0, null, reason);
       return levelAt(key, now);
     }
@@ -269,7 +273,7 @@ public final class InMemoryInventory implements Inventory {
     Checks.delta(delta);
     Checks.reason(reason);
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       if (delta < 0) {
         lowerOnHand(key, -delta, now);
       }
@@ -284,7 +288,7 @@ public final class InMemoryInventory implements Inventory {
     Checks.onHand(onHand);
     Checks.reason(reason);
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       Stock current = stock.get(key);
       long change = onHand - (current == null ? 0 : current.onHand);
       if (change < 0) {
@@ -313,7 +317,7 @@ public final class InMemoryInventory implements Inventory {
       asked.add(Objects.requireNonNull(key, "keys must not contain null"));
     }
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       Map<StockKey, Long> due = dueReserved(now);
       Map<StockKey, StockLevel> levels = new TreeMap<>();
       for (StockKey key : asked) {
@@ -327,7 +331,7 @@ public final class InMemoryInventory implements Inventory {
   public int expireDue(int limit) {
     Checks.positive("limit", limit);
     synchronized (lock) {
-      Instant now = clock.instant();
+      Instant now = now();
       List<Held> due = new ArrayList<>();
       for (Held held : holding.values()) {
         if (held.isDue(now)) {
@@ -336,9 +340,7 @@ public final class InMemoryInventory implements Inventory {
       }
       due.sort(EXPIRY_ORDER);
       int expired = Math.min(limit, due.size());
-      for (Held held : due.subList(0, expired)) {
-        expire(held, now);
-      }
+      expire(due.subList(0, expired), now);
       return expired;
     }
   }
@@ -380,6 +382,19 @@ public final class InMemoryInventory implements Inventory {
     }
   }
 
+  /**
+   * The clock's now at the precision PostgreSQL keeps (microseconds), so that every time this
+   * inventory reports is one the PostgreSQL implementation would report for the same clock.
+   */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** When a hold of {@code ttl} from now runs out, at the same precision (a TTL may be finer). */
+  private static Instant expiry(Instant now, Duration ttl) {
+    return now.plus(ttl).truncatedTo(ChronoUnit.MICROS);
+  }
+
   // ---- Everything below runs under the lock. ----
 
   private Held find(String reservationId) {
@@ -399,7 +414,7 @@ public final class InMemoryInventory implements Inventory {
    */
   private boolean admit(Held held, Action action, Instant now) {
     if (held.isDue(now)) {
-      expire(held, now);
+      expire(List.of(held), now);
       throw new ReservationExpiredException(held.id, held.expiresAt, action.verb());
     }
     return switch (Lifecycle.decide(held.status, action)) {
@@ -448,10 +463,7 @@ public final class InMemoryInventory implements Inventory {
       }
     }
     if (stillShort.isEmpty()) {
-      expirable.sort(EXPIRY_ORDER);
-      for (Held held : expirable) {
-        expire(held, now);
-      }
+      expire(expirable, now);
     }
     return stillShort;
   }
@@ -461,11 +473,28 @@ public final class InMemoryInventory implements Inventory {
     return current == null ? 0 : current.onHand - current.reserved;
   }
 
-  private void expire(Held held, Instant now) {
-    for (Line line : held.lines) {
-      write(now, line.key(), Kind.EXPIRE, 0, -line.quantity(), held.id, null);
+  /**
+   * Expires these holds as one change. Its entries come in key order, and for one key in
+   * reservation id order, as the PostgreSQL implementation writes them (it must touch rows in key
+   * order), not hold by hold.
+   */
+  private void expire(List<Held> holds, Instant now) {
+    List<Map.Entry<Held, Line>> lines = new ArrayList<>();
+    for (Held held : holds) {
+      for (Line line : held.lines) {
+        lines.add(Map.entry(held, line));
+      }
     }
-    settle(held, Status.EXPIRED);
+    lines.sort(
+        Comparator.comparing((Map.Entry<Held, Line> e) -> e.getValue().key())
+            .thenComparing(e -> e.getKey().id));
+    for (Map.Entry<Held, Line> e : lines) {
+      Line line = e.getValue();
+      write(now, line.key(), Kind.EXPIRE, 0, -line.quantity(), e.getKey().id, null);
+    }
+    for (Held held : holds) {
+      settle(held, Status.EXPIRED);
+    }
   }
 
   private void settle(Held held, Status status) {

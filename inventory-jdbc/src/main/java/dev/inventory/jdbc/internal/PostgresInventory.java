@@ -184,7 +184,13 @@ public final class PostgresInventory implements Inventory {
       Instant now = now();
       List<Combiner.Ticket> sent = pending;
       List<Instant> expiresAt =
-          sent.stream().map(t -> status == Status.HELD ? now.plus(ttlOf(t.request)) : now).toList();
+          sent.stream()
+              .map(
+                  t ->
+                      status == Status.HELD
+                          ? now.plus(ttlOf(t.request)).truncatedTo(ChronoUnit.MICROS)
+                          : now)
+              .toList();
       BatchRefusal refusal;
       try {
         refusal = db.statement(true, h -> placeTogether(h, sent, status, now, expiresAt));
@@ -291,7 +297,9 @@ public final class PostgresInventory implements Inventory {
     boolean expiredOnce = false;
     for (int attempt = 1; attempt <= PLACE_ATTEMPTS; attempt++) {
       Instant now = now();
-      Instant expiresAt = status == Status.HELD ? now.plus(ttl) : now;
+      // At PostgreSQL's precision too: a TTL may be finer than a microsecond.
+      Instant expiresAt =
+          status == Status.HELD ? now.plus(ttl).truncatedTo(ChronoUnit.MICROS) : now;
       // A one-line attempt answers its own refusal; a cart's refusal is probed afterwards.
       Probe refusal;
       try {
@@ -533,7 +541,7 @@ public final class PostgresInventory implements Inventory {
     Checks.name("reservationId", reservationId);
     Checks.ttl(ttl);
     Instant now = now();
-    Instant expiresAt = now.plus(ttl);
+    Instant expiresAt = now.plus(ttl).truncatedTo(ChronoUnit.MICROS);
     Reservation extended =
         db.transaction(
             true,

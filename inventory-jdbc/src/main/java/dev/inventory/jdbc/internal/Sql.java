@@ -395,7 +395,11 @@ final class Sql {
             SELECT id
               FROM ${schema}.reservation
              WHERE status = 'HELD' AND expires_at <= :now
-             ORDER BY expires_at, id
+             -- Ties in id order as Java orders ids, never by the database's collation (which
+             -- may say "a" < "B"): with a limit, that decides which holds expire, and every
+             -- implementation must pick the same ones. "C" compares code points, which is
+             -- String.compareTo's order but for surrogate pairs against U+E000..U+FFFF.
+             ORDER BY expires_at, id COLLATE "C"
              LIMIT :limit
                FOR UPDATE SKIP LOCKED
         )
