@@ -110,9 +110,9 @@ final class FaultInjector implements AutoCloseable {
           nextRandom = now + intervalNanos;
           kill(RANDOM_BACKEND, false);
         } else if (huntCommits && now >= nextCommitHunt && kill(COMMITTING_BACKEND, true)) {
-          nextCommitHunt = now + intervalNanos / 2;
+          nextCommitHunt = now + intervalNanos;
         }
-        Thread.sleep(huntCommits ? 1 : Math.max(1, interval.toMillis() / 10));
+        Thread.sleep(huntCommits ? 4 : Math.max(1, interval.toMillis() / 10));
       } catch (SQLException e) {
         // The server is down or was replaced: try again on a new connection.
         failedProbes.incrementAndGet();

@@ -74,7 +74,8 @@ final class FaultRun {
       Duration elapsed,
       long maxLatencyMillis,
       long resent,
-      Map<Outcome, Long> outcomes) {
+      Map<Outcome, Long> outcomes,
+      Map<String, Long> ambiguousCauses) {
     /** Timings and outcomes, then the checker's report; its summary line comes last. */
     String report() {
       return "run: elapsed="
@@ -86,7 +87,16 @@ final class FaultRun {
           + " outcomes="
           + outcomes
           + "\n"
+          + causes()
           + verdict.report();
+    }
+
+    private String causes() {
+      StringBuilder text = new StringBuilder();
+      ambiguousCauses.forEach(
+          (cause, n) ->
+              text.append("  ambiguous ").append(n).append("x ").append(cause).append('\n'));
+      return text.toString();
     }
   }
 
@@ -171,8 +181,26 @@ final class FaultRun {
     for (Outcome o : Outcome.values()) {
       outcomes.put(o, ops.stream().filter(op -> op.outcome() == o).count());
     }
+    Map<String, Long> causes = new java.util.TreeMap<>();
+    ops.stream()
+        .filter(op -> op.outcome() == Outcome.AMBIGUOUS)
+        .forEach(
+            op ->
+                causes.merge(
+                    op.origin() + " " + op.kind() + " " + cause(op.detail()), 1L, Long::sum));
     return new Result(
-        verdict, Duration.ofNanos(System.nanoTime() - started), maxLatency, resent, outcomes);
+        verdict,
+        Duration.ofNanos(System.nanoTime() - started),
+        maxLatency,
+        resent,
+        outcomes,
+        causes);
+  }
+
+  /** An exception's type and the start of its message, without ids and numbers. */
+  private static String cause(String detail) {
+    String text = detail.replaceAll("'[^']*'", "'…'").replaceAll("[0-9]+", "N");
+    return text.length() > 160 ? text.substring(0, 160) : text;
   }
 
   /** Runs the disruptions when their share of the operations is done. */
