@@ -93,18 +93,33 @@ final class ScratchPostgres implements AutoCloseable {
    * the connection to the primary. Not started yet.
    */
   static ScratchPostgres standbyOf(ScratchPostgres primary, String name) {
+    return standbyOf(primary, name, freePort());
+  }
+
+  /** {@link #standbyOf(ScratchPostgres, String)} on a given port (a former primary's). */
+  static ScratchPostgres standbyOf(ScratchPostgres primary, String name, int port) {
     Path dataDir = freshDirectory(name);
-    ScratchPostgres standby = new ScratchPostgres(name, dataDir, freePort(), primary.binDir);
+    ScratchPostgres standby = new ScratchPostgres(name, dataDir, port, primary.binDir);
     try (Connection c = primary.superuser();
         Statement s = c.createStatement()) {
       s.execute("SELECT pg_backup_start('" + name + "', true)");
       copyTree(primary.dataDir, dataDir);
       String label;
-      try (ResultSet rs = s.executeQuery("SELECT labelfile FROM pg_backup_stop(true)")) {
+      try (ResultSet rs = s.executeQuery("SELECT labelfile FROM pg_backup_stop(false)")) {
         rs.next();
         label = rs.getString(1);
       }
       Files.writeString(dataDir.resolve("backup_label"), label);
+      // ALTER SYSTEM settings travel with the copy; a standby must not wait for a standby of its
+      // own once promoted, until it has one.
+      Path auto = dataDir.resolve("postgresql.auto.conf");
+      if (Files.exists(auto)) {
+        List<String> kept =
+            Files.readAllLines(auto).stream()
+                .filter(line -> !line.strip().startsWith("synchronous_standby_names"))
+                .toList();
+        Files.write(auto, kept);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("base backup of " + primary.name + " failed", e);
     } catch (IOException e) {
@@ -237,6 +252,18 @@ final class ScratchPostgres implements AutoCloseable {
     signal("STOP", serverProcesses());
   }
 
+  /**
+   * Stops (SIGSTOP) the server processes whose title contains {@code title}, such as {@code
+   * "walwriter"}; {@link #thaw()} or {@link #crash()} ends it.
+   */
+  void freezeProcess(String title) {
+    signal(
+        "STOP",
+        serverProcesses().stream()
+            .filter(p -> p.info().commandLine().orElse("").contains(title))
+            .toList());
+  }
+
   /** Lets a frozen server go on (SIGCONT). */
   void thaw() {
     signal("CONT", serverProcesses());
@@ -279,9 +306,21 @@ final class ScratchPostgres implements AutoCloseable {
 
   /** A JDBC URL of this server with the given application name (what the fault injector picks). */
   String jdbcUrl(String applicationName) {
-    return "jdbc:postgresql://127.0.0.1:"
-        + port
-        + "/postgres?ApplicationName="
+    return jdbcUrl(List.of(port), applicationName);
+  }
+
+  /**
+   * A JDBC URL over several servers on loopback that connects to whichever is the primary ({@code
+   * targetServerType=primary}); a socket timeout so that no call waits forever on a frozen server.
+   */
+  static String jdbcUrl(List<Integer> ports, String applicationName) {
+    StringBuilder hosts = new StringBuilder();
+    for (int p : ports) {
+      hosts.append(hosts.length() == 0 ? "" : ",").append("127.0.0.1:").append(p);
+    }
+    return "jdbc:postgresql://"
+        + hosts
+        + "/postgres?targetServerType=primary&ApplicationName="
         + applicationName
         + "&connectTimeout=2&socketTimeout=15&tcpKeepAlive=true";
   }
