@@ -75,7 +75,8 @@ final class FaultRun {
       long maxLatencyMillis,
       long resent,
       Map<Outcome, Long> outcomes,
-      Map<String, Long> ambiguousCauses) {
+      Map<String, Long> ambiguousCauses,
+      List<String> disruptions) {
     /** Timings and outcomes, then the checker's report; its summary line comes last. */
     String report() {
       return "run: elapsed="
@@ -87,6 +88,7 @@ final class FaultRun {
           + " outcomes="
           + outcomes
           + "\n"
+          + (disruptions.isEmpty() ? "" : "disruptions: " + String.join(" ", disruptions) + "\n")
           + causes()
           + verdict.report();
     }
@@ -109,6 +111,7 @@ final class FaultRun {
   private final AtomicInteger restarts = new AtomicInteger();
   private final AtomicInteger failovers = new AtomicInteger();
   private final ExecutorService duplicates = Executors.newCachedThreadPool();
+  private final List<String> disruptionLog = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   FaultRun(Supplier<ScratchPostgres> server, Inventory inventory, String schema, Config config) {
     this.server = server;
@@ -194,7 +197,8 @@ final class FaultRun {
         maxLatency,
         resent,
         outcomes,
-        causes);
+        causes,
+        List.copyOf(disruptionLog));
   }
 
   /** An exception's type and the start of its message, without ids and numbers. */
@@ -210,7 +214,10 @@ final class FaultRun {
       while (done.get() < d.atProgress() * total && clients.stream().anyMatch(Thread::isAlive)) {
         Thread.sleep(5);
       }
+      long t0 = System.nanoTime();
       d.action().run();
+      disruptionLog.add(
+          d.type() + "@" + done.get() + "ops:" + (System.nanoTime() - t0) / 1_000_000 + "ms");
       switch (d.type()) {
         case RESTART -> restarts.incrementAndGet();
         case FAILOVER -> failovers.incrementAndGet();

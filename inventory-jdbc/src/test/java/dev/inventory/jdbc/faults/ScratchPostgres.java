@@ -50,7 +50,9 @@ final class ScratchPostgres implements AutoCloseable {
   private final Path logFile;
   private final int port;
   private final Path binDir;
+  private final Thread shutdownHook;
   private boolean running;
+  private boolean closed;
 
   private ScratchPostgres(String name, Path dataDir, int port, Path binDir) {
     this.name = name;
@@ -58,6 +60,9 @@ final class ScratchPostgres implements AutoCloseable {
     this.logFile = dataDir.resolveSibling(dataDir.getFileName() + ".log");
     this.port = port;
     this.binDir = binDir;
+    // A server must not outlive the test JVM, even one that exits half-way.
+    this.shutdownHook = new Thread(this::close, "scratch-pg-" + name + "-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
@@ -354,7 +359,16 @@ final class ScratchPostgres implements AutoCloseable {
 
   /** Stops the server however it can, and deletes its data directory and log. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // we are the hook
+    }
     try {
       if (Files.exists(dataDir.resolve("postmaster.pid"))) {
         try {

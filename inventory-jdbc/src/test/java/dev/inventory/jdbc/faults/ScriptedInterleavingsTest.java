@@ -296,6 +296,50 @@ class ScriptedInterleavingsTest {
   }
 
   @Test
+  @DisplayName(
+      "a confirm killed in its COMMIT (nothing committed) is retried by the library: applied once")
+  void confirmKilledInItsCommitAppliesOnce() throws Exception {
+    StockKey k = key("K");
+    inventory.receive(k, 10, "delivery");
+    Reservation r = inventory.reserve(request("r", k, 2));
+    try (CommitGate gate = CommitGate.closed(hand)) {
+      CompletableFuture<Reservation> confirm = async(() -> inventory.confirm(r.id()));
+      awaitAtTheGate("COMMIT");
+
+      assertThat(killWaitingBackends()).isEqualTo(1);
+      awaitAtTheGate("COMMIT"); // the retry, at its own COMMIT
+      gate.open();
+
+      assertThat(confirm.get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.CONFIRMED);
+    }
+    assertThat(level(k)).containsExactly(8L, 0L);
+    assertThat(logCount(k, "CONFIRM")).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName(
+      "a receive killed in its commit is not repeated (it has no id): reported as unavailable,"
+          + " and here it was not applied")
+  void receiveKilledInItsCommitIsNotRepeated() throws Exception {
+    StockKey k = key("K");
+    inventory.receive(k, 10, "delivery");
+    CompletableFuture<?> receive;
+    try (CommitGate gate = CommitGate.closed(hand)) {
+      receive = async(() -> inventory.receive(k, 5, "delivery"));
+      awaitAtTheGate("WITH"); // autocommit: the statement is the transaction; it commits at its end
+
+      assertThat(killWaitingBackends()).isEqualTo(1);
+      Throwable failure = outcome(receive);
+
+      assertThat(failure).isInstanceOf(InventoryUnavailableException.class);
+      assertThat(waitingForLocks()).as("not sent again").isZero();
+      gate.open();
+    }
+    assertThat(level(k)).containsExactly(10L, 0L);
+    assertThat(logCount(k, "RECEIVE")).isEqualTo(1);
+  }
+
+  @Test
   @Disabled(
       "needs JdbcInventory.builder(..).lockTimeout(Duration), which the lead is adding; enable"
           + " after merging (the builder call is made by reflection so this compiles before)")
@@ -351,6 +395,89 @@ class ScriptedInterleavingsTest {
 
   private ReservationRequest request(String id, StockKey key, long quantity, Duration ttl) {
     return ReservationRequest.builder(prefix + "-" + id).line(key, quantity).ttl(ttl).build();
+  }
+
+  /**
+   * Holds every commit that wrote a log row at the moment of committing: a deferred constraint
+   * trigger (run by COMMIT itself) waits for an advisory lock that the hand holds. Killing a
+   * backend parked there kills it in its commit, before the commit record: nothing is committed,
+   * but the client cannot tell.
+   */
+  private static final class CommitGate implements AutoCloseable {
+    private static final long LOCK = 7_242_001L;
+    private final Connection hand;
+    private boolean open;
+
+    private CommitGate(Connection hand) {
+      this.hand = hand;
+    }
+
+    static CommitGate closed(Connection hand) throws SQLException {
+      TestDatabase.execute(
+          pool,
+          "CREATE FUNCTION "
+              + schema
+              + ".commit_gate() RETURNS trigger LANGUAGE plpgsql AS $$"
+              + " BEGIN PERFORM pg_advisory_xact_lock_shared("
+              + LOCK
+              + "); RETURN NULL; END $$",
+          "CREATE CONSTRAINT TRIGGER commit_gate AFTER INSERT ON "
+              + schema
+              + ".inventory_log DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "
+              + schema
+              + ".commit_gate()");
+      try (Statement s = hand.createStatement()) {
+        s.execute("SELECT pg_advisory_lock(" + LOCK + ")");
+      }
+      hand.commit();
+      return new CommitGate(hand);
+    }
+
+    void open() throws SQLException {
+      if (!open) {
+        open = true;
+        try (Statement s = hand.createStatement()) {
+          s.execute("SELECT pg_advisory_unlock(" + LOCK + ")");
+        }
+        hand.commit();
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      open();
+      TestDatabase.execute(
+          pool,
+          "DROP TRIGGER commit_gate ON " + schema + ".inventory_log",
+          "DROP FUNCTION " + schema + ".commit_gate()");
+    }
+  }
+
+  /** Waits until one of the library's backends waits at the commit gate, in this statement. */
+  private static void awaitAtTheGate(String statementStart) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try (Connection c = superuser();
+          PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?"
+                      + " AND wait_event = 'advisory' AND state = 'active'"
+                      + " AND query ILIKE ?")) {
+        s.setString(1, APPLICATION);
+        s.setString(2, statementStart + "%");
+        try (ResultSet rs = s.executeQuery()) {
+          rs.next();
+          if (rs.getInt(1) == 1) {
+            return;
+          }
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "no library backend waits at the commit gate in " + statementStart);
+      }
+      Thread.sleep(5);
+    }
   }
 
   /** The hand takes the row lock of a stock row, in its open transaction. */
