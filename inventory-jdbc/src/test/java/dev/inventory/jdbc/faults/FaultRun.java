@@ -203,7 +203,7 @@ final class FaultRun {
 
   /** An exception's type and the start of its message, without ids and numbers. */
   private static String cause(String detail) {
-    String text = detail.replaceAll("'[^']*'", "'…'").replaceAll("[0-9]+", "N");
+    String text = detail.replace('\n', ' ').replaceAll("'[^']*'", "'…'").replaceAll("[0-9]+", "N");
     return text.length() > 160 ? text.substring(0, 160) : text;
   }
 

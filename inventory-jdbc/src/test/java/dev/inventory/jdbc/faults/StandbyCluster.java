@@ -59,6 +59,10 @@ final class StandbyCluster implements AutoCloseable {
     return primary;
   }
 
+  ScratchPostgres standby() {
+    return standby;
+  }
+
   /** One URL for both servers: connects to the primary, wherever it is now. */
   String jdbcUrl(String applicationName) {
     return ScratchPostgres.jdbcUrl(ports, applicationName);
