@@ -207,17 +207,29 @@ final class FaultRun {
     return text.length() > 160 ? text.substring(0, 160) : text;
   }
 
-  /** Runs the disruptions when their share of the operations is done. */
+  /**
+   * Runs each disruption once its share of the operations is done and, since the previous one
+   * ended, the server has settled at least 2% of all operations (calls that fail fast during an
+   * outage must not bring the next disruption forward). Disruptions whose time does not come before
+   * the clients finish are not run, and the counts show it.
+   */
   private void control(List<Thread> clients) throws InterruptedException {
     long total = (long) config.clients() * config.opsPerClient();
+    long gap = Math.max(1, total / 50);
+    long settledAfterLast = 0;
     for (Disruption d : config.disruptions()) {
-      while (done.get() < d.atProgress() * total && clients.stream().anyMatch(Thread::isAlive)) {
+      while (done.get() < d.atProgress() * total || history.settled() < settledAfterLast + gap) {
+        if (clients.stream().noneMatch(Thread::isAlive)) {
+          return;
+        }
         Thread.sleep(5);
       }
+      long startedAt = done.get();
       long t0 = System.nanoTime();
       d.action().run();
       disruptionLog.add(
-          d.type() + "@" + done.get() + "ops:" + (System.nanoTime() - t0) / 1_000_000 + "ms");
+          d.type() + "@" + startedAt + "ops:" + (System.nanoTime() - t0) / 1_000_000 + "ms");
+      settledAfterLast = history.settled();
       switch (d.type()) {
         case RESTART -> restarts.incrementAndGet();
         case FAILOVER -> failovers.incrementAndGet();

@@ -73,6 +73,7 @@ final class History {
   }
 
   private final AtomicLong seq = new AtomicLong();
+  private final AtomicLong settled = new AtomicLong();
   private final ConcurrentLinkedQueue<Op> ops = new ConcurrentLinkedQueue<>();
 
   /** Runs a reservation call and records it. Returns the reservation, or null if it threw. */
@@ -116,6 +117,9 @@ final class History {
       List<Line> returned,
       String detail,
       long start) {
+    if (outcome != Outcome.AMBIGUOUS) {
+      settled.incrementAndGet();
+    }
     ops.add(
         new Op(
             seq.incrementAndGet(),
@@ -153,6 +157,11 @@ final class History {
       message = message.substring(0, 300) + "...";
     }
     return e.getClass().getSimpleName() + ": " + message;
+  }
+
+  /** How many operations so far reached a decision (ACK or REFUSED): the database was there. */
+  long settled() {
+    return settled.get();
   }
 
   /** Every operation so far, in the order they ended. */
