@@ -209,13 +209,13 @@ final class FaultRun {
 
   /**
    * Runs each disruption once its share of the operations is done and, since the previous one
-   * ended, the server has settled at least 2% of all operations (calls that fail fast during an
+   * ended, the server has settled at least 1% of all operations (calls that fail fast during an
    * outage must not bring the next disruption forward). Disruptions whose time does not come before
    * the clients finish are not run, and the counts show it.
    */
   private void control(List<Thread> clients) throws InterruptedException {
     long total = (long) config.clients() * config.opsPerClient();
-    long gap = Math.max(1, total / 50);
+    long gap = Math.max(1, total / 100);
     long settledAfterLast = 0;
     for (Disruption d : config.disruptions()) {
       while (done.get() < d.atProgress() * total || history.settled() < settledAfterLast + gap) {
