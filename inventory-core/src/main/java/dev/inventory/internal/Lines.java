@@ -74,14 +74,22 @@ public final class Lines {
           .append(line.quantity())
           .append(';');
     }
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of()
-          .formatHex(sha.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-    }
+    MessageDigest sha = SHA_256.get();
+    sha.reset();
+    return HexFormat.of()
+        .formatHex(sha.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
   }
+
+  /** A digest per thread: looking one up costs more than hashing a cart. */
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+            }
+          });
 
   /** The total quantity per key, for lines already merged. */
   public static Map<StockKey, Long> byKey(List<Line> mergedLines) {

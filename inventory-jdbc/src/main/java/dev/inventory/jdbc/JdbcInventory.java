@@ -4,6 +4,7 @@ import dev.inventory.Inventory;
 import dev.inventory.internal.Checks;
 import dev.inventory.jdbc.internal.Migrations;
 import dev.inventory.jdbc.internal.PostgresInventory;
+import dev.inventory.jdbc.internal.StartupChecks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -48,6 +49,13 @@ public final class JdbcInventory {
     private Clock clock = Clock.systemUTC();
     private Duration defaultTtl = DEFAULT_TTL;
     private boolean migrate = true;
+    private int attempts = 5;
+    private Duration lockTimeout = Duration.ZERO;
+    private Duration statementTimeout = Duration.ZERO;
+    private boolean combining = true;
+    private int maxBatch = 64;
+    private int maxQueue = 10_000;
+    private Duration maxWait = Duration.ofSeconds(5);
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
@@ -95,12 +103,109 @@ public final class JdbcInventory {
     }
 
     /**
+     * How often a call is tried in all when its failure is safe to retry (a deadlock, a connection
+     * that could not be had or broke before the commit, or one that broke during the commit of an
+     * idempotent call). Default 5; at least 1. Retries wait an exponentially growing, jittered
+     * pause of at most a second.
+     */
+    public Builder attempts(int attempts) {
+      this.attempts = Checks.positive("attempts", attempts);
+      return this;
+    }
+
+    /**
+     * PostgreSQL's {@code lock_timeout} for each of the library's transactions: how long a call
+     * waits for a row another transaction holds before it fails with {@link
+     * dev.inventory.InventoryTimeoutException}. Default zero: the connection's own setting. When
+     * set, it is applied with {@code SET LOCAL}, which costs every call a round trip and turns
+     * one-statement calls into transactions; setting it on the pool instead (e.g. {@code options=-c
+     * lock_timeout=2s} in the JDBC URL) is free.
+     */
+    public Builder lockTimeout(Duration lockTimeout) {
+      this.lockTimeout = timeout("lockTimeout", lockTimeout);
+      return this;
+    }
+
+    /**
+     * PostgreSQL's {@code statement_timeout} for each of the library's transactions; see {@link
+     * #lockTimeout} for the default and the cost. A commit waiting for a synchronous standby is
+     * never cancelled by it.
+     */
+    public Builder statementTimeout(Duration statementTimeout) {
+      this.statementTimeout = timeout("statementTimeout", statementTimeout);
+      return this;
+    }
+
+    /**
+     * Flash-sale mode, on by default: one-line reserves (and purchases) of the same key that arrive
+     * while a statement for that key is in flight wait and go together in the next statement, so a
+     * hot SKU is no longer limited to one commit per request. A request that finds nothing in
+     * flight goes at once. Each request is still granted or refused on its own, in arrival order
+     * within this instance, with the same exceptions as without combining; carts of several lines
+     * are never combined.
+     */
+    public Builder combining(boolean combining) {
+      this.combining = combining;
+      return this;
+    }
+
+    /** The most requests one combined statement carries. Default 64; 2 to 10,000. */
+    public Builder maxBatch(int maxBatch) {
+      if (maxBatch < 2 || maxBatch > 10_000) {
+        throw new IllegalArgumentException(
+            "maxBatch must be between 2 and 10000, but was " + maxBatch);
+      }
+      this.maxBatch = maxBatch;
+      return this;
+    }
+
+    /**
+     * The most requests that may wait for one key; past it a request fails at once with {@link
+     * dev.inventory.InventoryUnavailableException}. Default 10,000; at least 1.
+     */
+    public Builder maxQueue(int maxQueue) {
+      this.maxQueue = Checks.positive("maxQueue", maxQueue);
+      return this;
+    }
+
+    /**
+     * How long a combined request may wait for its turn; past it, it leaves the queue unsent with
+     * {@link dev.inventory.InventoryTimeoutException}. Default 5 seconds; 1 ms to 1 hour.
+     */
+    public Builder maxWait(Duration maxWait) {
+      Duration checked = timeout("maxWait", maxWait);
+      if (checked.isZero()) {
+        throw new IllegalArgumentException("maxWait must be at least 1 millisecond, but was 0");
+      }
+      this.maxWait = checked;
+      return this;
+    }
+
+    private static Duration timeout(String name, Duration value) {
+      Objects.requireNonNull(value, name + " must not be null");
+      if (value.isNegative() || value.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(
+            name + " must be between 0 and 1 hour, but was " + value);
+      }
+      if (!value.isZero() && value.toMillis() == 0) {
+        throw new IllegalArgumentException(
+            name + " must be zero or at least 1 millisecond, but was " + value);
+      }
+      return value;
+    }
+
+    /**
      * Migrates (or checks) the schema and returns the inventory.
      *
+     * <p>It also checks, on one connection, that the database is a primary (else it throws), and
+     * logs a warning ({@code System.Logger} "dev.inventory.jdbc") when {@code synchronous_commit}
+     * is off, when no lock or statement timeout is set, or when the JDBC socketTimeout is 0.
+     *
      * @throws dev.inventory.InventoryException if the schema cannot be migrated, or with {@code
-     *     migrate(false)} is missing or behind
+     *     migrate(false)} is missing or behind, or the database is a standby
      */
     public Inventory build() {
+      StartupChecks.run(dataSource, !lockTimeout.isZero() || !statementTimeout.isZero());
       if (migrate) {
         Migrations.migrate(dataSource, schema);
       } else {
@@ -110,7 +215,13 @@ public final class JdbcInventory {
       // The library begins and ends its transactions on the connection itself (see Db), so a
       // pool that hands out autocommit-off connections must not trip Jdbi's open-transaction check.
       jdbi.getConfig(Handles.class).setForceEndTransactions(false);
-      return new PostgresInventory(jdbi, schema, clock, defaultTtl);
+      return new PostgresInventory(
+          jdbi,
+          schema,
+          clock,
+          defaultTtl,
+          new PostgresInventory.Tuning(
+              attempts, lockTimeout, statementTimeout, combining, maxBatch, maxQueue, maxWait));
     }
   }
 }

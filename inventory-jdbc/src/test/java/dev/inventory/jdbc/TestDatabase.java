@@ -62,6 +62,9 @@ public final class TestDatabase {
     config.setMaximumPoolSize(size);
     config.setMinimumIdle(0);
     config.setPoolName("inventory-test-" + SCHEMAS.get());
+    // What the library advises a host to configure: no checkout thread can hang on the database.
+    config.addDataSourceProperty("socketTimeout", "120");
+    config.addDataSourceProperty("options", "-c lock_timeout=30s -c statement_timeout=60s");
     customizer.accept(config);
     return new HikariDataSource(config);
   }

@@ -1,11 +1,16 @@
 package dev.inventory.jdbc.internal;
 
 import dev.inventory.InventoryException;
+import dev.inventory.InventoryTimeoutException;
 import dev.inventory.InventoryUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -18,15 +23,28 @@ import org.postgresql.util.PSQLException;
  * <p>Transactions are begun and ended on the JDBC connection itself rather than through Jdbi's
  * transaction handler, so that a host pool that hands out connections with autocommit off works the
  * same as one with autocommit on: the library commits what it began and nothing else.
+ *
+ * <p>What is retried depends on where a failure struck:
+ *
+ * <ul>
+ *   <li>a serialization failure or deadlock (40001, 40P01): the database rolled back; always;
+ *   <li>no connection could be borrowed: nothing was sent; always;
+ *   <li>the connection broke before the commit was sent: nothing committed; always;
+ *   <li>the connection broke during the commit (or during an autocommit statement, which is its own
+ *       commit): the outcome is unknown, so only work that is idempotent is re-sent — a reservation
+ *       id turns the unknown into the right answer. Other work fails with an {@link
+ *       InventoryUnavailableException} that says the outcome is unknown.
+ * </ul>
  */
 final class Db {
-  /** Attempts for a retryable failure, the first included. */
-  private static final int MAX_ATTEMPTS = 5;
-
   private final Jdbi jdbi;
+  private final int maxAttempts;
+  private final String timeoutsSql;
 
-  Db(Jdbi jdbi) {
+  Db(Jdbi jdbi, int maxAttempts, Duration lockTimeout, Duration statementTimeout) {
     this.jdbi = jdbi;
+    this.maxAttempts = maxAttempts;
+    this.timeoutsSql = timeoutsSql(lockTimeout.toMillis(), statementTimeout.toMillis());
   }
 
   @FunctionalInterface
@@ -34,28 +52,58 @@ final class Db {
     T run(Handle handle);
   }
 
-  /**
-   * Work whose statements must commit together. {@code idempotent}: repeating it after an unknown
-   * outcome (a connection lost around the commit) cannot apply it twice.
-   */
-  <T> T transaction(boolean idempotent, Work<T> work) {
-    return withRetries(idempotent, () -> inTransaction(work));
+  /** Where an attempt failed, which decides whether it may be repeated. */
+  private enum Phase {
+    /** Borrowing a connection: nothing was sent. */
+    CONNECT,
+    /** Inside a transaction, before its commit was sent: nothing committed. */
+    BEFORE_COMMIT,
+    /** The commit itself, or an autocommit statement: it may or may not have committed. */
+    COMMIT
+  }
+
+  /** A failure tagged with the phase it struck in. */
+  private static final class Failure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient Phase phase;
+
+    Failure(Phase phase, Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+      this.phase = phase;
+    }
   }
 
   /**
-   * Work of a single statement, atomic on its own: it runs in autocommit when the connection is in
-   * autocommit (one round trip), else in a transaction of its own.
+   * Work whose statements must commit together. {@code idempotent}: repeating it after an unknown
+   * outcome (a connection lost during the commit) cannot apply it twice.
+   */
+  <T> T transaction(boolean idempotent, Work<T> work) {
+    return withRetries(
+        idempotent,
+        () -> {
+          try (Handle handle = open()) {
+            return inTransaction(handle, work);
+          }
+        });
+  }
+
+  /**
+   * Work of a single statement, atomic on its own: in autocommit when the connection is in
+   * autocommit and no timeouts are set (one round trip), else in a transaction of its own.
    */
   <T> T statement(boolean idempotent, Work<T> work) {
     return withRetries(
         idempotent,
         () -> {
-          try (Handle handle = jdbi.open()) {
-            return handle.getConnection().getAutoCommit()
-                ? work.run(handle)
-                : inTransaction(handle, work);
-          } catch (SQLException e) {
-            throw new JdbiSqlFailure(e);
+          try (Handle handle = open()) {
+            if (timeoutsSql == null && autoCommit(handle)) {
+              try {
+                return work.run(handle);
+              } catch (JdbiException e) {
+                throw new Failure(Phase.COMMIT, e);
+              }
+            }
+            return inTransaction(handle, work);
           }
         });
   }
@@ -65,99 +113,155 @@ final class Db {
     return statement(true, work);
   }
 
-  private <T> T inTransaction(Work<T> work) {
-    try (Handle handle = jdbi.open()) {
-      return inTransaction(handle, work);
+  private Handle open() {
+    try {
+      return jdbi.open();
+    } catch (ConnectionException e) {
+      throw new Failure(Phase.CONNECT, e);
     }
   }
 
-  private static <T> T inTransaction(Handle handle, Work<T> work) {
-    Connection connection = handle.getConnection();
+  private static boolean autoCommit(Handle handle) {
     try {
-      boolean autoCommit = connection.getAutoCommit();
+      return handle.getConnection().getAutoCommit();
+    } catch (SQLException e) {
+      throw new Failure(Phase.CONNECT, e);
+    }
+  }
+
+  private <T> T inTransaction(Handle handle, Work<T> work) {
+    Connection connection = handle.getConnection();
+    boolean autoCommit = autoCommit(handle);
+    try {
       if (autoCommit) {
         connection.setAutoCommit(false);
       }
+      T result;
       try {
-        T result = work.run(handle);
-        connection.commit();
-        return result;
+        applyTimeouts(handle);
+        result = work.run(handle);
+      } catch (JdbiException e) {
+        rollbackQuietly(connection, e);
+        throw new Failure(Phase.BEFORE_COMMIT, e);
       } catch (RuntimeException | Error e) {
         rollbackQuietly(connection, e);
         throw e;
-      } finally {
-        if (autoCommit) {
-          restoreAutoCommit(connection);
-        }
       }
+      try {
+        connection.commit();
+      } catch (SQLException e) {
+        throw new Failure(Phase.COMMIT, e);
+      }
+      return result;
     } catch (SQLException e) {
-      throw new JdbiSqlFailure(e);
+      throw new Failure(Phase.BEFORE_COMMIT, e);
+    } finally {
+      if (autoCommit) {
+        restoreAutoCommit(connection);
+      }
     }
+  }
+
+  /**
+   * Sets this transaction's timeouts. Server-side timeouts, never a client-side cancel: PostgreSQL
+   * lifts statement_timeout before it commits, so a commit waiting for a synchronous standby is
+   * never cancelled (a cancelled wait would leave a commit that the standby may not have).
+   */
+  private void applyTimeouts(Handle handle) {
+    if (timeoutsSql != null) {
+      handle.createQuery(timeoutsSql).mapToMap().one();
+    }
+  }
+
+  /** The statement that sets the configured timeouts (and leaves the others as they are). */
+  private static String timeoutsSql(long lockTimeoutMillis, long statementTimeoutMillis) {
+    List<String> settings = new ArrayList<>();
+    if (lockTimeoutMillis > 0) {
+      settings.add(
+          "set_config('lock_timeout', '" + lockTimeoutMillis + "ms', true) AS lock_timeout");
+    }
+    if (statementTimeoutMillis > 0) {
+      settings.add(
+          "set_config('statement_timeout', '"
+              + statementTimeoutMillis
+              + "ms', true) AS statement_timeout");
+    }
+    return settings.isEmpty() ? null : "SELECT " + String.join(", ", settings);
   }
 
   private <T> T withRetries(boolean idempotent, java.util.function.Supplier<T> attempt) {
     for (int attemptNo = 1; ; attemptNo++) {
       try {
         return attempt.get();
-      } catch (JdbiException | JdbiSqlFailure e) {
-        SQLException sql = sqlCause(e);
+      } catch (Failure f) {
+        SQLException sql = sqlCause(f);
         String state = sql == null ? null : sql.getSQLState();
         boolean retryable =
-            isSerializationOrDeadlock(state) || (idempotent && isConnectionLoss(state));
-        if (retryable && attemptNo < MAX_ATTEMPTS) {
+            isSerializationOrDeadlock(state)
+                || f.phase == Phase.CONNECT
+                || (isConnectionLoss(state) && (f.phase == Phase.BEFORE_COMMIT || idempotent));
+        if (retryable && attemptNo < maxAttempts) {
           backOff(attemptNo);
           continue;
         }
-        throw translate(e, sql, state, attemptNo);
+        throw translate(f, sql, state, attemptNo);
       }
     }
   }
 
   private static void backOff(int attemptNo) {
-    // Full jitter: colliding transactions must not collide again in lockstep.
-    long ceilingMicros = Math.min(50_000L, 1_000L << attemptNo);
+    // Exponential, capped at a second, with full jitter: colliding transactions must not collide
+    // again in lockstep, and a restarting server gets a moment to come back.
+    long ceilingMicros = Math.min(1_000_000L, 5_000L << Math.min(attemptNo, 20));
     LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(ceilingMicros) * 1_000L);
+  }
+
+  /** True if the failure says a reservation id (or a line of it) already exists. */
+  static boolean isReservationIdTaken(RuntimeException e) {
+    SQLException sql = sqlCause(e);
+    return sql != null && isReservationIdTaken(sql);
   }
 
   /** True if the failure is the unique violation of a reservation id. */
   static boolean isDuplicateReservationId(RuntimeException e) {
     SQLException sql = sqlCause(e);
-    if (sql == null || !"23505".equals(sql.getSQLState())) {
-      return false;
-    }
-    if (sql instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
-      return "reservation_pkey".equals(psql.getServerErrorMessage().getConstraint());
-    }
-    return true;
+    return sql != null && isDuplicateReservationIdState(sql);
   }
 
   private static RuntimeException translate(
-      RuntimeException e, SQLException sql, String state, int attempts) {
-    if (state == null) {
-      return new InventoryException("database call failed: " + e.getMessage(), e);
-    }
-    if (isDuplicateReservationIdState(sql)) {
-      return e; // the caller resolves it as an idempotent replay
-    }
+      Failure f, SQLException sql, String state, int attempts) {
+    Throwable cause = f.getCause();
     String after = attempts > 1 ? " (after " + attempts + " attempts)" : "";
+    if (f.phase == Phase.CONNECT) {
+      return new InventoryUnavailableException(
+          "could not get a database connection" + after + ": " + cause.getMessage(), cause);
+    }
+    if (state == null) {
+      return new InventoryException("database call failed: " + cause.getMessage(), cause);
+    }
+    if (isReservationIdTaken(sql) && cause instanceof RuntimeException runtime) {
+      return runtime; // a reservation id taken: the caller resolves it as an idempotent replay
+    }
     if (isSerializationOrDeadlock(state)) {
       return new InventoryUnavailableException(
           "database kept aborting the transaction (SQLSTATE " + state + ")" + after, sql);
     }
     if (isConnectionLoss(state)) {
+      String outcome =
+          f.phase == Phase.COMMIT
+              ? "; the outcome is unknown: repeat with the same reservation id to find out"
+              : "; nothing was changed";
       return new InventoryUnavailableException(
-          "database connection failed (SQLSTATE "
-              + state
-              + ")"
-              + after
-              + "; the outcome is unknown: repeat with the same reservation id to find out",
-          sql);
+          "database connection failed (SQLSTATE " + state + ")" + after + outcome, sql);
     }
     switch (state) {
-      case "57014":
       case "55P03":
-        return new InventoryUnavailableException(
-            "database timed out (SQLSTATE " + state + "): " + sql.getMessage(), sql);
+        return new InventoryTimeoutException(
+            "timed out waiting for a row lock (SQLSTATE 55P03, lock_timeout); nothing was changed",
+            sql);
+      case "57014":
+        return new InventoryTimeoutException(
+            "statement cancelled (SQLSTATE 57014, statement_timeout); nothing was changed", sql);
       case "25006":
         return new InventoryUnavailableException(
             "database is read-only (SQLSTATE 25006): connected to a standby, not the primary", sql);
@@ -176,6 +280,18 @@ final class Db {
         return new InventoryException(
             "database call failed (SQLSTATE " + state + "): " + sql.getMessage(), sql);
     }
+  }
+
+  /** A unique violation on a reservation's id or its lines: the id was taken meanwhile. */
+  private static boolean isReservationIdTaken(SQLException sql) {
+    if (!"23505".equals(sql.getSQLState())) {
+      return false;
+    }
+    if (sql instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+      String constraint = psql.getServerErrorMessage().getConstraint();
+      return "reservation_pkey".equals(constraint) || "reservation_line_pkey".equals(constraint);
+    }
+    return false;
   }
 
   private static boolean isDuplicateReservationIdState(SQLException sql) {
@@ -219,15 +335,6 @@ final class Db {
       connection.setAutoCommit(true);
     } catch (SQLException ignored) {
       // The connection is broken; the pool will find out and discard it.
-    }
-  }
-
-  /** An SQLException raised by JDBC calls made directly on the connection. */
-  static final class JdbiSqlFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    JdbiSqlFailure(SQLException cause) {
-      super(cause.getMessage(), cause);
     }
   }
 }

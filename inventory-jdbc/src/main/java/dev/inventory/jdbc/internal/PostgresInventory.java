@@ -57,15 +57,19 @@ public final class PostgresInventory implements Inventory {
   private static final int SET_ATTEMPTS = 50;
 
   private final Db db;
+  private final Combiner heldLane;
+  private final Combiner soldLane;
   private final Clock clock;
   private final Duration defaultTtl;
   private final String reserveOneLine;
+  private final String placeBatch;
   private final String insertReservation;
   private final String changeStock;
   private final String changeStockReturningLevel;
   private final String addOnHand;
   private final String setOnHand;
   private final String moveHeld;
+  private final String moveOneLine;
   private final String expireIfDue;
   private final String expireDue;
   private final String expireDueOnKeys;
@@ -77,18 +81,37 @@ public final class PostgresInventory implements Inventory {
   private final String levels;
   private final String shortageProbe;
 
-  public PostgresInventory(Jdbi jdbi, String schema, Clock clock, Duration defaultTtl) {
-    this.db = new Db(jdbi);
+  public PostgresInventory(
+      Jdbi jdbi, String schema, Clock clock, Duration defaultTtl, Tuning tuning) {
+    this.db = new Db(jdbi, tuning.attempts(), tuning.lockTimeout(), tuning.statementTimeout());
+    this.heldLane =
+        tuning.combining()
+            ? new Combiner(
+                tuning.maxBatch(),
+                tuning.maxQueue(),
+                tuning.maxWait(),
+                batch -> placeBatch(batch, Status.HELD))
+            : null;
+    this.soldLane =
+        tuning.combining()
+            ? new Combiner(
+                tuning.maxBatch(),
+                tuning.maxQueue(),
+                tuning.maxWait(),
+                batch -> placeBatch(batch, Status.CONFIRMED))
+            : null;
     this.clock = Objects.requireNonNull(clock, "clock must not be null");
     this.defaultTtl = Checks.ttl(defaultTtl);
     Sql sql = new Sql(schema);
     this.reserveOneLine = sql.reserveOneLine();
+    this.placeBatch = sql.placeBatch();
     this.insertReservation = sql.insertReservation();
     this.changeStock = sql.changeStock();
     this.changeStockReturningLevel = sql.changeStockReturningLevel();
     this.addOnHand = sql.addOnHand();
     this.setOnHand = sql.setOnHand();
     this.moveHeld = sql.moveHeld();
+    this.moveOneLine = sql.moveOneLine();
     this.expireIfDue = sql.expireIfDue();
     this.expireDue = sql.expireDue();
     this.expireDueOnKeys = sql.expireDueOnKeys();
@@ -100,6 +123,26 @@ public final class PostgresInventory implements Inventory {
     this.levels = sql.levels();
     this.shortageProbe = sql.shortageProbe();
   }
+
+  /**
+   * How calls behave under trouble.
+   *
+   * @param attempts tries of a call whose failure is safe to retry, the first included
+   * @param lockTimeout PostgreSQL lock_timeout per transaction; zero: the connection's own
+   * @param statementTimeout PostgreSQL statement_timeout per transaction; zero: the connection's
+   * @param combining whether one-line requests for one key are combined (see {@link Combiner})
+   * @param maxBatch the most requests one combined statement carries
+   * @param maxQueue the most requests that may wait for one key
+   * @param maxWait how long a request may wait for its turn before it gives up unsent
+   */
+  public record Tuning(
+      int attempts,
+      Duration lockTimeout,
+      Duration statementTimeout,
+      boolean combining,
+      int maxBatch,
+      int maxQueue,
+      Duration maxWait) {}
 
   // ---------------------------------------------------------------- reserve and purchase
 
@@ -113,19 +156,146 @@ public final class PostgresInventory implements Inventory {
     return place(request, Status.CONFIRMED);
   }
 
-  /** Reserve ({@code HELD}) or purchase ({@code CONFIRMED}) a request, all lines or none. */
+  /**
+   * Reserve ({@code HELD}) or purchase ({@code CONFIRMED}) a request, all lines or none. One-line
+   * requests go through the combiner when it is on; carts of several lines go on their own: their
+   * all-or-nothing spans several rows, which a batch on one row cannot promise.
+   */
   private Reservation place(ReservationRequest request, Status status) {
     Objects.requireNonNull(request, "request must not be null");
+    Combiner lane = status == Status.HELD ? heldLane : soldLane;
+    if (lane != null && request.lines().size() == 1) {
+      return lane.submit(request, status);
+    }
+    return placeAlone(request, status);
+  }
+
+  /**
+   * Runs a batch of one-line requests for one key: one statement for all when the total fits, else
+   * each on its own in arrival order (which gives each exactly the answer it would get without
+   * combining: shortages, lazy expiry, replays).
+   */
+  private void placeBatch(List<Combiner.Ticket> batch, Status status) {
+    List<Combiner.Ticket> pending = batch;
+    boolean distinctIds =
+        batch.stream().map(t -> t.request.id()).distinct().count() == batch.size();
+    // At most two combined statements: the batch, then the part of it that fits what was free.
+    for (int round = 1; round <= 2 && pending.size() > 1 && distinctIds; round++) {
+      Instant now = now();
+      List<Combiner.Ticket> sent = pending;
+      List<Instant> expiresAt =
+          sent.stream().map(t -> status == Status.HELD ? now.plus(ttlOf(t.request)) : now).toList();
+      BatchRefusal refusal;
+      try {
+        refusal = db.statement(true, h -> placeTogether(h, sent, status, now, expiresAt));
+      } catch (RuntimeException e) {
+        if (!Db.isReservationIdTaken(e)) {
+          sent.forEach(t -> t.fail(e));
+          return;
+        }
+        break; // an id already taken: serve each on its own, as a replay
+      }
+      if (refusal == null) {
+        for (int i = 0; i < sent.size(); i++) {
+          ReservationRequest r = sent.get(i).request;
+          sent.get(i).succeed(new Reservation(r.id(), status, r.lines(), now, expiresAt.get(i)));
+        }
+        return;
+      }
+      if (refusal.anyIdTaken() || refusal.due() > 0) {
+        break; // replays or due holds to expire: the path for one request handles both
+      }
+      // First fit in arrival order, as one request after the other would have gone.
+      long free = refusal.available();
+      List<Combiner.Ticket> fitting = new ArrayList<>();
+      for (Combiner.Ticket t : sent) {
+        Line line = t.request.lines().get(0);
+        if (line.quantity() <= free) {
+          free -= line.quantity();
+          fitting.add(t);
+        } else {
+          t.fail(
+              new InsufficientStockException(
+                  List.of(new Shortage(line.key(), line.quantity(), free))));
+        }
+      }
+      pending = fitting;
+    }
+    for (Combiner.Ticket ticket : pending) {
+      try {
+        ticket.succeed(placeAlone(ticket.request, status));
+      } catch (RuntimeException e) {
+        ticket.fail(e);
+      }
+    }
+  }
+
+  /** What a refused batch saw: units free and kept by due holds on the key, and taken ids. */
+  private record BatchRefusal(long available, long due, boolean anyIdTaken) {}
+
+  private BatchRefusal placeTogether(
+      Handle h, List<Combiner.Ticket> batch, Status status, Instant now, List<Instant> expiresAt) {
+    Line first = batch.get(0).request.lines().get(0);
+    long total = 0;
+    for (Combiner.Ticket t : batch) {
+      total = Math.addExact(total, t.request.lines().get(0).quantity());
+    }
+    boolean held = status == Status.HELD;
+    return h.createQuery(placeBatch)
+        .bind("sku", first.key().sku())
+        .bind("location", first.key().location())
+        .bind("total", total)
+        .bind("held", held ? 1L : 0L)
+        .bind("sold", held ? 0L : 1L)
+        .bind("status", status.name())
+        .bind("kind", held ? "RESERVE" : "CONFIRM")
+        .bind("now", timestamp(now))
+        .bindArray("ids", String.class, batch.stream().map(t -> t.request.id()).toList())
+        .bindArray(
+            "quantities",
+            Long.class,
+            batch.stream().map(t -> t.request.lines().get(0).quantity()).toList())
+        .bindArray(
+            "hashes",
+            String.class,
+            batch.stream().map(t -> Lines.fingerprint(t.request.lines())).toList())
+        .bindArray(
+            "expiresMicros",
+            Long.class,
+            expiresAt.stream().map(PostgresInventory::epochMicros).toList())
+        .map(
+            (rs, ctx) ->
+                rs.getBoolean("placed")
+                    ? null
+                    : new BatchRefusal(
+                        rs.getLong("available"),
+                        rs.getLong("due"),
+                        ((String[]) rs.getArray("taken_ids").getArray()).length > 0))
+        .one();
+  }
+
+  private Duration ttlOf(ReservationRequest request) {
+    return request.ttl() != null ? request.ttl() : defaultTtl;
+  }
+
+  private static long epochMicros(Instant instant) {
+    return Math.addExact(
+        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000L);
+  }
+
+  /** One request on its own: the path every request takes when combining is off. */
+  private Reservation placeAlone(ReservationRequest request, Status status) {
     List<Line> lines = request.lines();
     String hash = Lines.fingerprint(lines);
-    Duration ttl = request.ttl() != null ? request.ttl() : defaultTtl;
+    Duration ttl = ttlOf(request);
     boolean expiredOnce = false;
     for (int attempt = 1; attempt <= PLACE_ATTEMPTS; attempt++) {
       Instant now = now();
       Instant expiresAt = status == Status.HELD ? now.plus(ttl) : now;
-      boolean placed;
+      // A one-line attempt answers its own refusal; a cart's refusal is probed afterwards.
+      Probe refusal;
       try {
-        placed =
+        refusal =
             lines.size() == 1
                 ? db.statement(
                     true,
@@ -133,7 +303,7 @@ public final class PostgresInventory implements Inventory {
                 : db.transaction(
                     true, h -> placeLines(h, request.id(), status, lines, hash, now, expiresAt));
       } catch (ShortSignal e) {
-        placed = false;
+        refusal = probe(request.id(), keysOfLines(lines), now);
       } catch (RuntimeException e) {
         if (Db.isDuplicateReservationId(e)) {
           Optional<Reservation> replayed = replay(request, hash);
@@ -144,11 +314,11 @@ public final class PostgresInventory implements Inventory {
         }
         throw e;
       }
-      if (placed) {
+      if (refusal == null) {
         return new Reservation(request.id(), status, lines, now, expiresAt);
       }
 
-      Probe probe = probe(request.id(), keysOfLines(lines), now);
+      Probe probe = refusal;
       if (probe.idTaken()) {
         Optional<Reservation> replayed = replay(request, hash);
         if (replayed.isPresent()) {
@@ -174,7 +344,8 @@ public final class PostgresInventory implements Inventory {
         "reservation '" + request.id() + "' kept racing with another request of the same id", null);
   }
 
-  private boolean placeOneLine(
+  /** Places a one-line request in one statement; null if placed, else what the refusal saw. */
+  private Probe placeOneLine(
       Handle h, String id, Status status, Line line, String hash, Instant now, Instant expiresAt) {
     long q = line.quantity();
     return h.createQuery(reserveOneLine)
@@ -189,12 +360,18 @@ public final class PostgresInventory implements Inventory {
         .bind("kind", status == Status.HELD ? "RESERVE" : "CONFIRM")
         .bind("now", timestamp(now))
         .bind("expiresAt", timestamp(expiresAt))
-        .mapToMap()
-        .findOne()
-        .isPresent();
+        .map(
+            (rs, ctx) ->
+                rs.getBoolean("placed")
+                    ? null
+                    : new Probe(
+                        Map.of(
+                            line.key(), new Free(-1, rs.getLong("available"), rs.getLong("due"))),
+                        rs.getBoolean("id_taken")))
+        .one();
   }
 
-  private boolean placeLines(
+  private Probe placeLines(
       Handle h,
       String id,
       Status status,
@@ -226,7 +403,7 @@ public final class PostgresInventory implements Inventory {
         throw ShortSignal.INSTANCE; // rolls the whole transaction back
       }
     }
-    return true;
+    return null;
   }
 
   /** The reservation with this id if the request is a replay of it; conflict if not. */
@@ -257,7 +434,11 @@ public final class PostgresInventory implements Inventory {
   private Reservation move(String reservationId, Action action) {
     Checks.name("reservationId", reservationId);
     Instant now = now();
-    Reservation moved =
+    Reservation moved = db.statement(true, h -> moveOneLine(h, reservationId, action, now));
+    if (moved != null) {
+      return moved;
+    }
+    moved =
         db.transaction(
             true,
             h -> {
@@ -288,6 +469,35 @@ public final class PostgresInventory implements Inventory {
                   times.get().expiresAt());
             });
     return moved != null ? moved : refuseOrRepeat(reservationId, action, now);
+  }
+
+  /** The one-statement move of a one-line reservation; null if it did not apply. */
+  private Reservation moveOneLine(Handle h, String reservationId, Action action, Instant now) {
+    return h.createQuery(moveOneLine)
+        .bind("id", reservationId)
+        .bind("target", action.target().name())
+        .bind("kind", action.name())
+        .bind("sold", action == Action.CONFIRM ? 1L : 0L)
+        .bind("now", timestamp(now))
+        .map(
+            (rs, ctx) -> {
+              if (rs.getString("sku") == null) {
+                // Moved, but no stock row changed: impossible while the CHECK constraint holds.
+                throw new IllegalStateException(
+                    "stock row missing while giving back units of " + reservationId);
+              }
+              return new Reservation(
+                  reservationId,
+                  action.target(),
+                  List.of(
+                      new Line(
+                          new StockKey(rs.getString("sku"), rs.getString("location")),
+                          rs.getLong("quantity"))),
+                  instant(rs, "created_at"),
+                  instant(rs, "expires_at"));
+            })
+        .findOne()
+        .orElse(null);
   }
 
   /**

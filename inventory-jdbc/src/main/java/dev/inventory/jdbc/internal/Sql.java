@@ -27,8 +27,38 @@ final class Sql {
   }
 
   private String render(String sql) {
-    return sql.replace("${schema}", schema);
+    return sql.replace("${dueOnKey}", DUE_ON_KEY)
+        .replace("${dueByKey}", DUE_BY_KEY)
+        .replace("${schema}", schema);
   }
+
+  /*
+   * Units kept by holds already past their expiry (which count as available). Both fragments start
+   * from the due holds (the partial index on held reservations), fenced with MATERIALIZED: left to
+   * itself, the planner may start from the key instead and read every line ever sold on it, which
+   * on a hot SKU is millions of rows. Due holds are few while a sweeper runs.
+   */
+
+  /** Due units on {@code :sku}/{@code :location}. */
+  private static final String DUE_ON_KEY =
+      """
+      (WITH due_ids AS MATERIALIZED (
+               SELECT id FROM ${schema}.reservation WHERE status = 'HELD' AND expires_at <= :now)
+           SELECT coalesce(sum(l.quantity), 0)
+             FROM due_ids d
+             JOIN ${schema}.reservation_line l ON l.reservation_id = d.id
+            WHERE l.sku = :sku AND l.location = :location)""";
+
+  /** A CTE body: due units per key of the CTE {@code keys}. */
+  private static final String DUE_BY_KEY =
+      """
+      WITH due_ids AS MATERIALIZED (
+               SELECT id FROM ${schema}.reservation WHERE status = 'HELD' AND expires_at <= :now)
+           SELECT l.sku, l.location, sum(l.quantity) AS quantity
+             FROM due_ids d
+             JOIN ${schema}.reservation_line l ON l.reservation_id = d.id
+             JOIN keys k ON k.sku = l.sku AND k.location = l.location
+            GROUP BY l.sku, l.location""";
 
   /**
    * Reserves (or purchases) a one-line request in one statement: the stock, the reservation, its
@@ -66,7 +96,80 @@ final class Sql {
                    on_hand, reserved, :id
               FROM taken
         )
-        SELECT on_hand, reserved FROM taken
+        SELECT true AS placed, NULL::bigint AS available, NULL::bigint AS due,
+               NULL::boolean AS id_taken
+          FROM taken
+        UNION ALL
+        -- Refused (nothing above wrote a row): what was free, what due holds keep, whether the id
+        -- is taken, so that a refusal needs no second round trip. Evaluated only when refused.
+        SELECT false,
+               coalesce((SELECT on_hand - reserved FROM ${schema}.stock_level
+                          WHERE sku = :sku AND location = :location), 0),
+               ${dueOnKey},
+               EXISTS (SELECT 1 FROM ${schema}.reservation WHERE id = :id)
+         WHERE NOT EXISTS (SELECT 1 FROM taken)
+        """);
+  }
+
+  /**
+   * Grants a batch of one-line requests for the same key in one statement (flash-sale mode, see
+   * {@link Combiner}): one conditional UPDATE of the batch's total, and every request's
+   * reservation, line and log row. All of the batch or none: if the total does not fit (or an id is
+   * taken, which fails the whole statement), nothing is written and the caller serves the requests
+   * one by one, in arrival order. Log rows follow arrival order, each with the level as it stood
+   * after it. Purchase: {@code :sold} 1, {@code :held} 0; reserve: the other way round.
+   */
+  String placeBatch() {
+    return render(
+        """
+        WITH req AS (
+            SELECT *
+              FROM unnest(:ids, :quantities, :hashes, :expiresMicros)
+                   WITH ORDINALITY AS r(id, quantity, hash, expires_micros, ord)
+        ), taken AS (
+            UPDATE ${schema}.stock_level
+               SET on_hand = on_hand - :sold * :total,
+                   reserved = reserved + :held * :total,
+                   updated_at = :now
+             WHERE sku = :sku AND location = :location
+               -- The whole safety argument again, for the batch's total: see the class comment.
+               AND on_hand - reserved >= :total
+            RETURNING on_hand, reserved
+        ), held AS (
+            INSERT INTO ${schema}.reservation
+                   (id, status, created_at, expires_at, updated_at, request_hash)
+            SELECT r.id, :status, :now,
+                   timestamptz 'epoch' + r.expires_micros * interval '1 microsecond',
+                   :now, r.hash
+              FROM req r, taken
+        ), line AS (
+            INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
+            SELECT r.id, :sku, :location, r.quantity
+              FROM req r, taken
+        ), logged AS (
+            INSERT INTO ${schema}.inventory_log
+                   (at, sku, location, kind, on_hand_delta, reserved_delta,
+                    on_hand_after, reserved_after, reservation_id)
+            SELECT :now, :sku, :location, :kind, -:sold * r.quantity, :held * r.quantity,
+                   t.on_hand + :sold * (:total - sum(r.quantity) OVER arrival),
+                   t.reserved - :held * (:total - sum(r.quantity) OVER arrival),
+                   r.id
+              FROM req r, taken t
+            WINDOW arrival AS (ORDER BY r.ord)
+             ORDER BY r.ord
+        )
+        SELECT true AS placed, NULL::bigint AS available, NULL::bigint AS due,
+               NULL::text[] AS taken_ids
+          FROM taken
+        UNION ALL
+        -- Refused: what was free, what due holds keep, which ids are taken; evaluated only then.
+        SELECT false,
+               coalesce((SELECT on_hand - reserved FROM ${schema}.stock_level
+                          WHERE sku = :sku AND location = :location), 0),
+               ${dueOnKey},
+               ARRAY(SELECT r.id FROM req r
+                      WHERE EXISTS (SELECT 1 FROM ${schema}.reservation x WHERE x.id = r.id))
+         WHERE NOT EXISTS (SELECT 1 FROM taken)
         """);
   }
 
@@ -182,6 +285,50 @@ final class Sql {
            SET status = :target, updated_at = :now
          WHERE id = :id AND status = 'HELD' AND expires_at > :now
         RETURNING created_at, expires_at
+        """);
+  }
+
+  /**
+   * Confirms or releases a held reservation of one line in one statement: the move, the stock and
+   * the log row. Its line is read from this statement's snapshot, which could predate an amend that
+   * committed while the UPDATE waited for the reservation's row lock; so the move applies only if
+   * the row is still the version the snapshot saw (same xmin, re-checked under the lock) and has
+   * exactly one line, which also keeps it to one stock row (no lock-order question). No row back:
+   * the caller takes the general path. Confirm: {@code :sold} 1; release: 0.
+   */
+  String moveOneLine() {
+    return render(
+        """
+        WITH moved AS (
+            UPDATE ${schema}.reservation r
+               SET status = :target, updated_at = :now
+             WHERE r.id = :id AND r.status = 'HELD' AND r.expires_at > :now
+               AND r.xmin = (SELECT s.xmin FROM ${schema}.reservation s WHERE s.id = :id)
+               AND (SELECT count(*) FROM ${schema}.reservation_line WHERE reservation_id = :id) = 1
+            RETURNING r.id, r.created_at, r.expires_at
+        ), line AS (
+            SELECT l.sku, l.location, l.quantity
+              FROM ${schema}.reservation_line l
+              JOIN moved ON l.reservation_id = moved.id
+        ), changed AS (
+            UPDATE ${schema}.stock_level s
+               SET on_hand = s.on_hand - :sold * line.quantity,
+                   reserved = s.reserved - line.quantity,
+                   updated_at = :now
+              FROM line
+             WHERE s.sku = line.sku AND s.location = line.location
+            RETURNING s.sku, s.location, s.on_hand, s.reserved, line.quantity
+        ), logged AS (
+            INSERT INTO ${schema}.inventory_log
+                   (at, sku, location, kind, on_hand_delta, reserved_delta,
+                    on_hand_after, reserved_after, reservation_id)
+            SELECT :now, sku, location, :kind, -:sold * quantity, -quantity,
+                   on_hand, reserved, :id
+              FROM changed
+        )
+        SELECT moved.created_at, moved.expires_at, changed.sku, changed.location, changed.quantity
+          FROM moved
+          LEFT JOIN changed ON true
         """);
   }
 
@@ -326,12 +473,7 @@ final class Sql {
         WITH keys AS (
             SELECT DISTINCT sku, location FROM unnest(:skus, :locations) AS k(sku, location)
         ), due AS (
-            SELECT l.sku, l.location, sum(l.quantity) AS quantity
-              FROM ${schema}.reservation r
-              JOIN ${schema}.reservation_line l ON l.reservation_id = r.id
-              JOIN keys k ON k.sku = l.sku AND k.location = l.location
-             WHERE r.status = 'HELD' AND r.expires_at <= :now
-             GROUP BY l.sku, l.location
+            ${dueByKey}
         )
         SELECT k.sku, k.location,
                coalesce(s.on_hand, 0) AS on_hand,
@@ -352,12 +494,7 @@ final class Sql {
         WITH keys AS (
             SELECT * FROM unnest(:skus, :locations) AS k(sku, location)
         ), due AS (
-            SELECT l.sku, l.location, sum(l.quantity) AS quantity
-              FROM ${schema}.reservation r
-              JOIN ${schema}.reservation_line l ON l.reservation_id = r.id
-              JOIN keys k ON k.sku = l.sku AND k.location = l.location
-             WHERE r.status = 'HELD' AND r.expires_at <= :now
-             GROUP BY l.sku, l.location
+            ${dueByKey}
         )
         SELECT k.sku, k.location,
                coalesce(s.on_hand, 0) AS on_hand,

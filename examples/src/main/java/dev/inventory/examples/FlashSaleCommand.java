@@ -1,0 +1,418 @@
+package dev.inventory.examples;
+
+import static dev.inventory.examples.FlashSale.count;
+
+import dev.inventory.examples.FlashSale.NaiveWrite;
+import dev.inventory.examples.FlashSale.Result;
+import dev.inventory.examples.FlashSale.Settings;
+import dev.inventory.examples.TextTable.Right;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code flash-sale}: the naive checkout and the library's, against the same crowd. */
+@Command(
+    name = "flash-sale",
+    header = "A crowd of buyers against the naive checkout and against the library.",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "N units of one SKU, M buyers on T threads, all checking out at the same instant. The"
+          + " crowd runs twice against PostgreSQL: first the naive way (read the stock, check it"
+          + " in Java, write it back), then with the library (inventory.purchase, one conditional"
+          + " UPDATE). Prints what each sold, oversold and how fast.",
+      ""
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the library sold no more than the stock",
+      "1:an error (database unreachable, a checkout failed)",
+      "2:bad options",
+      "3:the library oversold (a bug: please report it)"
+    })
+final class FlashSaleCommand implements Callable<Integer> {
+  /** Exit code when the library oversold. */
+  static final int OVERSOLD = 3;
+
+  /** More connections than this only queue inside PostgreSQL; buyers wait for one instead. */
+  static final int MAX_POOL = 64;
+
+  @ParentCommand Main main;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--units",
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "Units of the SKU in stock (default: ${DEFAULT-VALUE}).")
+  long units;
+
+  @Option(
+      names = "--buyers",
+      paramLabel = "M",
+      defaultValue = "5000",
+      description = "Buyers in the crowd (default: ${DEFAULT-VALUE}).")
+  int buyers;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "T",
+      defaultValue = "64",
+      description =
+          "Threads the buyers run on, all released at once (default: ${DEFAULT-VALUE}). The"
+              + " connection pool has as many connections, up to "
+              + MAX_POOL
+              + ".")
+  int threads;
+
+  @Option(
+      names = "--quantity",
+      paramLabel = "Q",
+      defaultValue = "1",
+      description = "Units each buyer orders (default: ${DEFAULT-VALUE}).")
+  long quantity;
+
+  @Option(
+      names = "--naive",
+      paramLabel = "WRITE",
+      defaultValue = "decrement",
+      description =
+          "How the naive checkout writes the stock back (default: ${DEFAULT-VALUE}). decrement:"
+              + " UPDATE SET on_hand = on_hand - q, and the stock goes negative. overwrite:"
+              + " UPDATE SET on_hand = <value read - q>, and updates overwrite each other: more is"
+              + " sold than there is, while the table still shows stock.")
+  NaiveWrite naiveWrite;
+
+  @Option(
+      names = "--json",
+      description =
+          "Print only a JSON array, one object per approach (approach, units, buyers, sold,"
+              + " oversold, refused, min_stock, ops_per_s, p50_ms, p99_ms, ...).")
+  boolean json;
+
+  @Mixin DatabaseOptions database;
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    PrintWriter out = spec.commandLine().getOut();
+    Terminal terminal = main.terminal();
+    Settings settings = new Settings(units, buyers, threads, quantity, naiveWrite);
+    int poolSize = Math.min(threads, MAX_POOL) + 1; // +1: the stock observer's dashboard reads
+    if (!json) {
+      out.println(
+          terminal.bold(
+              "Flash sale: "
+                  + count(units)
+                  + " units of "
+                  + FlashSale.SKU.sku()
+                  + ", "
+                  + count(buyers)
+                  + " buyers ordering "
+                  + count(quantity)
+                  + " each, on "
+                  + count(threads)
+                  + " threads, all released at the same instant"));
+      out.flush();
+    }
+    try (ExampleDatabase db = database.open(poolSize)) {
+      if (!json) {
+        out.println(
+            "Database: "
+                + db.description()
+                + ", a pool of "
+                + (poolSize - 1)
+                + " connections for the buyers");
+        out.println();
+        out.flush();
+      }
+      List<String> schemas = DemoSchema.create(db.dataSource(), "flash_sale", "naive", "library");
+      Result naive;
+      Result library;
+      try {
+        boolean bar = terminal.interactive() && !json;
+        naive =
+            FlashSale.runNaive(
+                db.dataSource(),
+                schemas.get(0),
+                settings,
+                bar ? new ProgressBar(out, "naive") : null);
+        library =
+            FlashSale.runLibrary(
+                db.dataSource(),
+                schemas.get(1),
+                settings,
+                bar ? new ProgressBar(out, "library") : null);
+      } finally {
+        // With --json, stdout carries the JSON only.
+        database.cleanUp(db, schemas, json ? spec.commandLine().getErr() : out);
+      }
+      if (json) {
+        out.println(json(List.of(naive, library)));
+      } else {
+        printTable(out, naive, library);
+        out.println();
+      }
+      // With --json, stdout carries the JSON only; the verdict goes to stderr.
+      return json
+          ? verdict(spec.commandLine().getErr(), Terminal.PLAIN, naive, library)
+          : verdict(out, terminal, naive, library);
+    }
+  }
+
+  private void validate() {
+    check("--units", units, 1, 1_000_000_000L);
+    check("--buyers", buyers, 1, 1_000_000);
+    check("--threads", threads, 1, 1_000);
+    check("--quantity", quantity, 1, 1_000_000_000L);
+  }
+
+  private void check(String option, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new ParameterException(
+          spec.commandLine(),
+          option + " must be between " + count(min) + " and " + count(max) + ", but was " + value);
+    }
+  }
+
+  private static void printTable(PrintWriter out, Result naive, Result library) {
+    TextTable table = new TextTable("", "naive checkout", "library");
+    table.row(
+        "how",
+        new Right(
+            naive.settings().naiveWrite() == NaiveWrite.DECREMENT
+                ? "read, check, decrement"
+                : "read, check, overwrite"),
+        new Right("inventory.purchase"));
+    table.row("units in stock", right(naive.settings().units()), right(library.settings().units()));
+    table.row("units sold", right(naive.sold()), right(library.sold()));
+    table.row("units oversold", right(naive.oversold()), right(library.oversold()));
+    table.row("lowest stock seen", right(naive.minStock()), right(library.minStock()));
+    table.row("stock at the end", right(naive.endStock()), right(library.endStock()));
+    table.row("buyers served", right(naive.served()), right(library.served()));
+    table.row("buyers refused", right(naive.refused()), right(library.refused()));
+    if (naive.errors() + library.errors() > 0) {
+      table.row("errors", right(naive.errors()), right(library.errors()));
+    }
+    table.row("throughput", ops(naive), ops(library));
+    table.row("p50 latency", millis(naive.p50Millis()), millis(library.p50Millis()));
+    table.row("p99 latency", millis(naive.p99Millis()), millis(library.p99Millis()));
+    table.print(out, "");
+    out.println();
+    out.println("naive:   " + naive.method());
+    out.println("library: " + library.method());
+    out.println(
+        "Lowest stock seen: the lowest value any read or write of the run saw (library: on hand"
+            + " minus reserved).");
+    out.println(
+        "Latency: per buyer, from asking the pool for a connection to the answer. Throughput:"
+            + " buyers / wall time.");
+  }
+
+  private static Right right(long n) {
+    return new Right(count(n));
+  }
+
+  private static Right ops(Result r) {
+    return new Right(count(Math.round(r.opsPerSecond())) + " checkouts/s");
+  }
+
+  private static Right millis(double ms) {
+    return new Right(String.format(Locale.ROOT, "%.1f ms", ms));
+  }
+
+  /** Prints the verdict line and returns the exit code. */
+  private static int verdict(PrintWriter out, Terminal terminal, Result naive, Result library) {
+    long units = library.settings().units();
+    List<String> failures = libraryFailures(library);
+    if (!failures.isEmpty()) {
+      out.println(
+          terminal.red(
+              "FAILED: the library oversold: "
+                  + String.join("; ", failures)
+                  + ". This is a bug; please report it."));
+      out.flush();
+      return OVERSOLD;
+    }
+    if (library.errors() + naive.errors() > 0) {
+      Result failed = library.errors() > 0 ? library : naive;
+      out.println(
+          terminal.red(
+              "ERROR: "
+                  + count(failed.errors())
+                  + " "
+                  + failed.approach()
+                  + " checkouts failed; the first with "
+                  + failed.firstError()));
+      out.flush();
+      return 1;
+    }
+    String naiveSays;
+    if (naive.oversold() > 0) {
+      naiveSays =
+          "the naive checkout sold "
+              + count(naive.sold())
+              + " units of "
+              + count(units)
+              + ": "
+              + count(naive.oversold())
+              + " that were not there, "
+              + (naive.minStock() < 0
+                  ? "and its stock fell to " + count(naive.minStock())
+                  : "while its table says it sold "
+                      + count(units - naive.endStock())
+                      + " (the buyers' writes overwrote each other)")
+              + ".";
+    } else if ((long) naive.settings().buyers() * naive.settings().quantity() <= units) {
+      naiveSays =
+          "there was stock for every buyer, so nothing could be oversold (make --buyers times"
+              + " --quantity exceed --units to see the race).";
+    } else {
+      naiveSays =
+          "this time the race did not hit the naive checkout (it sold "
+              + count(naive.sold())
+              + " of "
+              + count(units)
+              + "): luck, not safety. Run it again, or with more --threads.";
+    }
+    String librarySays;
+    if (library.sold() == units) {
+      librarySays = "The library sold exactly " + count(units);
+    } else if (library.refused() == 0) {
+      librarySays =
+          "The library sold "
+              + count(library.sold())
+              + " of "
+              + count(units)
+              + " (every buyer was served)";
+    } else {
+      librarySays =
+          "The library sold "
+              + count(library.sold())
+              + " of "
+              + count(units)
+              + " (the "
+              + count(units - library.sold())
+              + " left are fewer than one order of "
+              + count(library.settings().quantity())
+              + ")";
+    }
+    String verdict =
+        "Verdict: " + naiveSays + " " + librarySays + ", and its stock never went below zero.";
+    if (naive.oversold() > 0) {
+      out.println(terminal.bold(verdict));
+    } else {
+      out.println(verdict);
+    }
+    out.flush();
+    return 0;
+  }
+
+  /** What the library got wrong, if anything: every entry is a broken promise. */
+  static List<String> libraryFailures(Result library) {
+    long units = library.settings().units();
+    List<String> failures = new ArrayList<>();
+    if (library.sold() > units) {
+      failures.add("sold " + count(library.sold()) + " units of " + count(units));
+    }
+    if (library.minStock() < 0) {
+      failures.add("its stock fell to " + count(library.minStock()));
+    }
+    if (library.endStock() != units - library.sold()) {
+      failures.add(
+          "on hand is "
+              + count(library.endStock())
+              + " after selling "
+              + count(library.sold())
+              + " of "
+              + count(units));
+    }
+    if (library.endReserved() != 0) {
+      failures.add(count(library.endReserved()) + " units are still reserved");
+    }
+    return failures;
+  }
+
+  /** The results as a JSON array, one object per approach; keys in snake_case. */
+  static String json(List<Result> results) {
+    StringBuilder json = new StringBuilder("[\n");
+    for (int i = 0; i < results.size(); i++) {
+      Result r = results.get(i);
+      Settings s = r.settings();
+      json.append("  {")
+          .append(field("approach", quote(r.approach())))
+          .append(", ")
+          .append(field("method", quote(r.method())))
+          .append(", ")
+          .append(field("units", s.units()))
+          .append(", ")
+          .append(field("buyers", s.buyers()))
+          .append(", ")
+          .append(field("threads", s.threads()))
+          .append(", ")
+          .append(field("quantity", s.quantity()))
+          .append(", ")
+          .append(field("sold", r.sold()))
+          .append(", ")
+          .append(field("oversold", r.oversold()))
+          .append(", ")
+          .append(field("served", r.served()))
+          .append(", ")
+          .append(field("refused", r.refused()))
+          .append(", ")
+          .append(field("errors", r.errors()))
+          .append(", ")
+          .append(field("min_stock", r.minStock()))
+          .append(", ")
+          .append(field("end_stock", r.endStock()))
+          .append(", ")
+          .append(field("ops_per_s", decimal(r.opsPerSecond(), 1)))
+          .append(", ")
+          .append(field("p50_ms", decimal(r.p50Millis(), 3)))
+          .append(", ")
+          .append(field("p99_ms", decimal(r.p99Millis(), 3)))
+          .append(", ")
+          .append(field("wall_ms", decimal(r.wallNanos() / 1e6, 1)))
+          .append('}')
+          .append(i < results.size() - 1 ? ",\n" : "\n");
+    }
+    return json.append(']').toString();
+  }
+
+  private static String field(String name, Object value) {
+    return quote(name) + ": " + value;
+  }
+
+  private static String decimal(double value, int places) {
+    return String.format(Locale.ROOT, "%." + places + "f", value);
+  }
+
+  private static String quote(String text) {
+    StringBuilder quoted = new StringBuilder("\"");
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '"' -> quoted.append("\\\"");
+        case '\\' -> quoted.append("\\\\");
+        case '\n' -> quoted.append("\\n");
+        default -> {
+          if (c < 0x20) {
+            quoted.append(String.format("\\u%04x", (int) c));
+          } else {
+            quoted.append(c);
+          }
+        }
+      }
+    }
+    return quoted.append('"').toString();
+  }
+}

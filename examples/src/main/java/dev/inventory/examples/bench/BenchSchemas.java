@@ -1,0 +1,100 @@
+package dev.inventory.examples.bench;
+
+import dev.inventory.jdbc.JdbcInventory;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * One schema per approach, each created by the library's own migrations ({@link JdbcInventory}
+ * builds it), so the hand-written approaches write to exactly the library's table shapes and pay
+ * the same index and constraint costs. Stock is seeded straight into {@code stock_level} with an
+ * on-hand no run can exhaust, so every approach does the same successful work.
+ */
+final class BenchSchemas {
+  /** On-hand of every seeded key: a run never comes near it. */
+  static final long ON_HAND = 1_000_000_000_000_000L;
+
+  private final String prefix;
+
+  BenchSchemas(String prefix) {
+    this.prefix = prefix;
+  }
+
+  String of(String approach) {
+    return prefix + "_" + approach.replace('-', '_');
+  }
+
+  /** The library schema of the growth section (its log is filled to millions of rows). */
+  String growth() {
+    return prefix + "_growth";
+  }
+
+  List<String> all() {
+    List<String> names = new ArrayList<>();
+    for (String approach : Approach.ALL) {
+      names.add(of(approach));
+    }
+    names.add(growth());
+    return names;
+  }
+
+  void dropAll(DataSource admin) throws SQLException {
+    try (Connection c = admin.getConnection();
+        Statement s = c.createStatement()) {
+      for (String schema : all()) {
+        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
+    }
+  }
+
+  /** Creates a schema with the library's migrations. */
+  static void create(DataSource admin, String schema) {
+    JdbcInventory.builder(admin).schema(schema).build();
+  }
+
+  /** Seeds the keys of these workloads (idempotent). */
+  static void seed(DataSource admin, String schema, Workload.Keys keys) throws SQLException {
+    List<String> skus = new ArrayList<>();
+    skus.add(Workload.HOT_SKU);
+    skus.addAll(List.of(keys.uniform));
+    skus.addAll(List.of(keys.cart));
+    seed(admin, schema, skus, ON_HAND);
+  }
+
+  static void seed(DataSource admin, String schema, List<String> skus, long onHand)
+      throws SQLException {
+    String sql =
+        "INSERT INTO "
+            + schema
+            + ".stock_level (sku, location, on_hand, reserved, updated_at)"
+            + " SELECT sku, ?, ?, 0, now() FROM unnest(?::text[]) AS k(sku)"
+            + " ON CONFLICT (sku, location) DO UPDATE SET on_hand = EXCLUDED.on_hand, reserved = 0";
+    try (Connection c = admin.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      Array array = c.createArrayOf("text", skus.toArray());
+      s.setString(1, Request.LOCATION);
+      s.setLong(2, onHand);
+      s.setArray(3, array);
+      s.executeUpdate();
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    }
+  }
+
+  static void vacuumAnalyze(DataSource admin, String schema) throws SQLException {
+    try (Connection c = admin.getConnection();
+        Statement s = c.createStatement()) {
+      for (String table : List.of("stock_level", "reservation", "reservation_line")) {
+        s.execute("VACUUM ANALYZE " + schema + "." + table);
+      }
+      s.execute("ANALYZE " + schema + ".inventory_log");
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.inventory.examples.bench;
+
+import dev.inventory.InsufficientStockException;
+import dev.inventory.Inventory;
+import dev.inventory.ReservationRequest;
+import dev.inventory.StockKey;
+import java.time.Duration;
+
+/**
+ * {@code library} (combining off: every request its own statement) and {@code library-combined}
+ * (flash-sale mode): {@link Inventory#reserve}, then {@link Inventory#confirm} or release.
+ */
+final class LibraryApproach implements Approach {
+  /** Long enough that no hold falls due during a run (the expiry section moves its clock). */
+  static final Duration TTL = Duration.ofHours(1);
+
+  private final String name;
+  private final Inventory inventory;
+
+  LibraryApproach(String name, Inventory inventory) {
+    this.name = name;
+    this.inventory = inventory;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public boolean reserve(Request request) {
+    ReservationRequest.Builder builder = ReservationRequest.builder(request.id()).ttl(TTL);
+    for (String sku : request.skus()) {
+      builder.line(StockKey.of(sku, Request.LOCATION), Request.QUANTITY);
+    }
+    try {
+      inventory.reserve(builder.build());
+      return true;
+    } catch (InsufficientStockException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void settle(Request request, boolean confirm) {
+    if (confirm) {
+      inventory.confirm(request.id());
+    } else {
+      inventory.release(request.id());
+    }
+  }
+}

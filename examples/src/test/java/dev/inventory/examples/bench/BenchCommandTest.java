@@ -1,0 +1,139 @@
+package dev.inventory.examples.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.inventory.examples.Main;
+import dev.inventory.jdbc.TestDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the benchmark for a few seconds on tiny sizes, so it cannot rot. It checks what the run
+ * writes and that no correct approach oversells; never how fast anything is.
+ */
+class BenchCommandTest {
+  private static final List<String> APPROACHES = Approach.TIMED;
+
+  @Test
+  void aTinyRunWritesTheTablesTheCsvAndTheChart(@TempDir Path out) throws IOException {
+    int exit =
+        Main.run(
+            "bench",
+            "--url",
+            url(),
+            "--workload",
+            "hot,uniform,cart",
+            "--op",
+            "reserve,cycle",
+            "--threads",
+            "1,2",
+            "--duration",
+            "20ms",
+            "--warmup",
+            "0ms",
+            "--rounds",
+            "3",
+            "--uniform-skus",
+            "50",
+            "--cart-skus",
+            "20",
+            "--growth",
+            "0,2k",
+            "--levels-keys",
+            "10",
+            "--correctness-stock",
+            "20",
+            "--correctness-buyers",
+            "4",
+            "--profile-ops",
+            "5",
+            "--schema-prefix",
+            "bench_test",
+            "--out",
+            out.toString());
+
+    assertThat(exit).isZero();
+    assertThat(out.resolve("summary.txt")).isNotEmptyFile();
+    assertThat(Files.readString(out.resolve("summary.txt")))
+        .contains("synchronous_commit=on", "cores", "library ÷ X", "Growth");
+    assertThat(Files.readString(out.resolve("throughput.svg")))
+        .startsWith("<svg")
+        .contains("hot · reserve", "uniform · cycle", "select-for-update");
+
+    List<Map<String, String>> rows = csv(out.resolve("results.csv"));
+    assertThat(rows.get(0).keySet())
+        .contains(
+            "workload", "op", "threads", "approach", "round", "ops_per_s", "p50_ms", "p99_ms");
+    List<Map<String, String>> bench =
+        rows.stream().filter(r -> r.get("section").equals("bench")).toList();
+    // 3 workloads x 2 ops x 2 thread counts x 3 rounds x 4 approaches, one row each.
+    assertThat(bench).hasSize(3 * 2 * 2 * 3 * APPROACHES.size());
+    assertThat(bench).extracting(r -> r.get("approach")).containsOnlyElementsOf(APPROACHES);
+    assertThat(bench).extracting(r -> r.get("errors")).containsOnly("0");
+    assertThat(rows).extracting(r -> r.get("section")).contains("growth", "levels", "expire");
+    assertThat(
+            rows.stream()
+                .filter(r -> r.get("section").equals("growth"))
+                .map(r -> r.get("log_rows")))
+        .contains("2000");
+
+    Map<String, Map<String, String>> correctness = new HashMap<>();
+    csv(out.resolve("correctness.csv")).forEach(r -> correctness.put(r.get("approach"), r));
+    assertThat(correctness).containsKeys("naive");
+    for (String approach : APPROACHES) {
+      assertThat(correctness.get(approach))
+          .containsEntry("sold", "20")
+          .containsEntry("oversold", "0")
+          .containsEntry("lost_updates", "0");
+    }
+    // Every workload, op and approach, and the library's SQL alone for hot and uniform reserve.
+    assertThat(csv(out.resolve("profile.csv"))).hasSize(3 * 2 * APPROACHES.size() + 2);
+  }
+
+  @Test
+  void badOptionsFailWithUsageErrors() {
+    assertThat(Main.run("bench", "--rounds", "2")).isEqualTo(2);
+    assertThat(Main.run("bench", "--workload", "hot,lukewarm")).isEqualTo(2);
+    assertThat(Main.run("bench", "--duration", "5 parsecs")).isEqualTo(2);
+    assertThat(Main.run("bench", "--approach", "naive")).isEqualTo(2);
+    assertThat(Main.run("bench", "--growth", "1M,0")).isEqualTo(2);
+  }
+
+  /** The test database, as a URL the examples' database resolution takes as it is. */
+  private static String url() {
+    TestDatabase.Server server = TestDatabase.server();
+    String url = server.jdbcUrl();
+    if (url.contains("user=")) {
+      return url;
+    }
+    String sep = url.contains("?") ? "&" : "?";
+    String withUser = url + sep + "user=" + server.user();
+    return server.password() == null || server.password().isEmpty()
+        ? withUser
+        : withUser + "&password=" + server.password();
+  }
+
+  private static List<Map<String, String>> csv(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    String[] header = lines.get(0).split(",", -1);
+    return lines.stream()
+        .skip(1)
+        .map(
+            line -> {
+              String[] cells = line.split(",", -1);
+              assertThat(cells).as("cells of %s", line).hasSize(header.length);
+              Map<String, String> row = new HashMap<>();
+              for (int i = 0; i < header.length; i++) {
+                row.put(header[i], cells[i]);
+              }
+              return row;
+            })
+        .toList();
+  }
+}

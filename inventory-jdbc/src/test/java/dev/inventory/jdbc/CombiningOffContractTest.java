@@ -1,0 +1,44 @@
+package dev.inventory.jdbc;
+
+import dev.inventory.Inventory;
+import dev.inventory.InventoryContract;
+import dev.inventory.LogEntry;
+import dev.inventory.StockKey;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+
+/** The whole contract with flash-sale combining switched off: both ways keep the same promises. */
+@DisplayName("PostgreSQL, combining off (every request on its own)")
+class CombiningOffContractTest extends InventoryContract {
+  private static PostgresContractFixture fixture;
+
+  @BeforeAll
+  static void migrate() {
+    fixture =
+        PostgresContractFixture.create(CombiningOffContractTest.class, 16, pool -> {}, setup -> {});
+  }
+
+  @AfterAll
+  static void drop() {
+    fixture.close();
+  }
+
+  @Override
+  protected Inventory createInventory(Clock clock) {
+    return JdbcInventory.builder(fixture.appPool())
+        .schema(fixture.schema())
+        .clock(clock)
+        .migrate(false)
+        .combining(false)
+        .build();
+  }
+
+  @Override
+  protected List<LogEntry> logEntries(Collection<StockKey> keys) {
+    return fixture.logEntries(keys);
+  }
+}

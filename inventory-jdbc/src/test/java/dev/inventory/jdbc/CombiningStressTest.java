@@ -1,0 +1,166 @@
+package dev.inventory.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.inventory.InsufficientStockException;
+import dev.inventory.Inventory;
+import dev.inventory.Reservation;
+import dev.inventory.ReservationRequest;
+import dev.inventory.StockKey;
+import dev.inventory.StockLevel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Flash-sale mode under load: two library instances (two pools) hammering one key at once. */
+@DisplayName("Combining requests for a hot key")
+class CombiningStressTest {
+  private static final int THREADS_PER_INSTANCE = 24;
+  private static HikariDataSource admin;
+  private static HikariDataSource poolA;
+  private static HikariDataSource poolB;
+  private static String schema;
+  private static Inventory a;
+  private static Inventory b;
+  private static Jdbi jdbi;
+
+  @BeforeAll
+  static void open() {
+    admin = TestDatabase.pool(2);
+    schema = TestDatabase.newSchema(CombiningStressTest.class);
+    JdbcInventory.builder(admin).schema(schema).build();
+    poolA = TestDatabase.pool(8);
+    poolB = TestDatabase.pool(8);
+    a = JdbcInventory.builder(poolA).schema(schema).migrate(false).build();
+    b = JdbcInventory.builder(poolB).schema(schema).migrate(false).build();
+    jdbi = Jdbi.create(admin);
+  }
+
+  @AfterAll
+  static void close() {
+    poolA.close();
+    poolB.close();
+    TestDatabase.dropSchema(admin, schema);
+    admin.close();
+  }
+
+  /** Every thread reserves {@code perThread} times; returns the units each granted reserve got. */
+  private static long crowd(StockKey key, int perThread, boolean mixedQuantities) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2 * THREADS_PER_INSTANCE);
+    CountDownLatch start = new CountDownLatch(1);
+    AtomicLong granted = new AtomicLong();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < 2 * THREADS_PER_INSTANCE; t++) {
+      Inventory inventory = t % 2 == 0 ? a : b;
+      int thread = t;
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                for (int i = 0; i < perThread; i++) {
+                  long quantity = mixedQuantities ? 1 + (thread + i) % 3 : 1;
+                  String id = key.sku() + "-" + thread + "-" + i;
+                  try {
+                    Reservation r =
+                        inventory.reserve(
+                            ReservationRequest.builder(id).line(key, quantity).build());
+                    assertThat(r.lines().get(0).quantity()).isEqualTo(quantity);
+                    granted.addAndGet(quantity);
+                  } catch (InsufficientStockException refused) {
+                    assertThat(refused.shortages()).hasSize(1);
+                  }
+                }
+                return null;
+              }));
+    }
+    start.countDown();
+    for (Future<?> f : futures) {
+      f.get(2, TimeUnit.MINUTES);
+    }
+    pool.shutdown();
+    return granted.get();
+  }
+
+  private static List<Map<String, Object>> log(StockKey key) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT kind, at, reserved_delta, on_hand_after, reserved_after FROM "
+                        + schema
+                        + ".inventory_log WHERE sku = :sku ORDER BY id")
+                .bind("sku", key.sku())
+                .mapToMap()
+                .list());
+  }
+
+  private static long heldLines(StockKey key) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT coalesce(sum(l.quantity), 0) FROM "
+                        + schema
+                        + ".reservation_line l JOIN "
+                        + schema
+                        + ".reservation r ON r.id = l.reservation_id"
+                        + " WHERE l.sku = :sku AND r.status = 'HELD'")
+                .bind("sku", key.sku())
+                .mapTo(Long.class)
+                .one());
+  }
+
+  /** The log of a key replays to its level, and no row ever shows more reserved than on hand. */
+  private static void assertLogReplays(StockKey key, StockLevel level) {
+    long reserved = 0;
+    for (Map<String, Object> row : log(key)) {
+      reserved += (Long) row.get("reserved_delta");
+      assertThat((Long) row.get("reserved_after")).isEqualTo(reserved);
+      assertThat(reserved).isBetween(0L, (Long) row.get("on_hand_after"));
+    }
+    assertThat(reserved).isEqualTo(level.reserved());
+  }
+
+  @Test
+  @DisplayName("sells exactly the stock to 48 threads on two instances, and the log replays")
+  void exactlyTheStockIsSold() throws Exception {
+    StockKey key = StockKey.of("FLASH-1");
+    a.receive(key, 300, "flash sale");
+
+    long granted = crowd(key, 40, false);
+
+    StockLevel level = a.level(key);
+    assertThat(granted).isEqualTo(300);
+    assertThat(level).isEqualTo(new StockLevel(key, 300, 300));
+    assertThat(heldLines(key)).isEqualTo(300);
+    assertLogReplays(key, level);
+    // Combining happened: some statements carried several reservations (one `at` for a batch).
+    assertThat(log(key).stream().map(r -> r.get("at")).distinct().count())
+        .isLessThan(log(key).size());
+  }
+
+  @Test
+  @DisplayName("with mixed quantities: never oversold, nothing left that a request could take")
+  void mixedQuantitiesNeverOversell() throws Exception {
+    StockKey key = StockKey.of("FLASH-2");
+    a.receive(key, 500, "flash sale");
+
+    long granted = crowd(key, 30, true);
+
+    StockLevel level = b.level(key);
+    assertThat(level.reserved()).isEqualTo(granted);
+    assertThat(level.available()).isBetween(0L, 0L);
+    assertThat(heldLines(key)).isEqualTo(granted);
+    assertLogReplays(key, level);
+  }
+}

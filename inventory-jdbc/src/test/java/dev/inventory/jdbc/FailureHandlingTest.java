@@ -1,0 +1,229 @@
+package dev.inventory.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.inventory.Inventory;
+import dev.inventory.InventoryTimeoutException;
+import dev.inventory.InventoryUnavailableException;
+import dev.inventory.Reservation;
+import dev.inventory.ReservationRequest;
+import dev.inventory.StockKey;
+import dev.inventory.StockLevel;
+import dev.inventory.jdbc.internal.StartupChecks;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Under database trouble the library")
+class FailureHandlingTest {
+  private static final AtomicInteger KEYS = new AtomicInteger();
+  private static HikariDataSource admin;
+  private static HikariDataSource app;
+  private static String schema;
+  private static Jdbi adminJdbi;
+
+  @BeforeAll
+  static void open() {
+    admin = TestDatabase.pool(4);
+    schema = TestDatabase.newSchema(FailureHandlingTest.class);
+    JdbcInventory.builder(admin).schema(schema).build();
+    app = TestDatabase.pool(4, c -> c.addDataSourceProperty("ApplicationName", schema));
+    adminJdbi = Jdbi.create(admin);
+  }
+
+  @AfterAll
+  static void close() {
+    app.close();
+    TestDatabase.dropSchema(admin, schema);
+    admin.close();
+  }
+
+  private static Inventory inventory(Duration lockTimeout, Duration statementTimeout) {
+    return JdbcInventory.builder(app)
+        .schema(schema)
+        .migrate(false)
+        .lockTimeout(lockTimeout)
+        .statementTimeout(statementTimeout)
+        .build();
+  }
+
+  private static StockKey newKey() {
+    return StockKey.of("K" + KEYS.incrementAndGet());
+  }
+
+  /** Holds the stock row of {@code key} locked from another session until closed. */
+  private static Connection lockRow(StockKey key) throws SQLException {
+    Connection c = admin.getConnection();
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "UPDATE "
+              + schema
+              + ".stock_level SET updated_at = now() WHERE sku = '"
+              + key.sku()
+              + "'");
+    }
+    return c;
+  }
+
+  /** Waits until one of the app's backends waits for a lock, then terminates it. */
+  private static void terminateTheWaitingBackend() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      Integer killed =
+          adminJdbi.withHandle(
+              h ->
+                  h.createQuery(
+                          "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity"
+                              + " WHERE application_name = :app AND wait_event_type = 'Lock'")
+                      .bind("app", schema)
+                      .mapTo(Integer.class)
+                      .one());
+      if (killed > 0) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("no backend of the app ever waited for the lock");
+  }
+
+  @Test
+  @DisplayName(
+      "fails a call blocked past lockTimeout with InventoryTimeoutException, changing nothing")
+  void lockTimeout() throws Exception {
+    Inventory inventory = inventory(Duration.ofMillis(200), Duration.ZERO);
+    StockKey key = newKey();
+    inventory.receive(key, 5, null);
+    try (Connection holder = lockRow(key)) {
+      assertThatThrownBy(
+              () -> inventory.reserve(ReservationRequest.builder("lt-" + key).line(key, 1).build()))
+          .isInstanceOf(InventoryTimeoutException.class)
+          .hasMessageContaining("lock_timeout");
+      holder.rollback();
+    }
+    assertThat(inventory.level(key)).isEqualTo(new StockLevel(key, 5, 0));
+    assertThat(inventory.findReservation("lt-" + key)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("fails a call running past statementTimeout with InventoryTimeoutException")
+  void statementTimeout() throws Exception {
+    Inventory inventory = inventory(Duration.ZERO, Duration.ofMillis(200));
+    StockKey key = newKey();
+    inventory.receive(key, 5, null);
+    try (Connection holder = lockRow(key)) {
+      assertThatThrownBy(() -> inventory.adjust(key, -1, "count"))
+          .isInstanceOf(InventoryTimeoutException.class)
+          .hasMessageContaining("statement_timeout");
+      holder.rollback();
+    }
+    assertThat(inventory.level(key).onHand()).isEqualTo(5);
+  }
+
+  @Test
+  @DisplayName("re-sends a reserve whose connection was killed: it takes effect exactly once")
+  void killedReserveIsResent() throws Exception {
+    Inventory inventory = inventory(Duration.ZERO, Duration.ZERO);
+    StockKey key = newKey();
+    StockKey other = newKey();
+    inventory.receive(key, 5, null);
+    inventory.receive(other, 5, null);
+    CompletableFuture<Reservation> single;
+    CompletableFuture<Reservation> cart;
+    try (Connection holder = lockRow(key)) {
+      single =
+          CompletableFuture.supplyAsync(
+              () ->
+                  inventory.reserve(ReservationRequest.builder("k1-" + key).line(key, 2).build()));
+      terminateTheWaitingBackend();
+      cart =
+          CompletableFuture.supplyAsync(
+              () ->
+                  inventory.reserve(
+                      ReservationRequest.builder("k2-" + key).line(other, 1).line(key, 1).build()));
+      terminateTheWaitingBackend();
+      holder.rollback();
+    }
+    assertThat(single.get(10, TimeUnit.SECONDS).status()).isEqualTo(Reservation.Status.HELD);
+    assertThat(cart.get(10, TimeUnit.SECONDS).status()).isEqualTo(Reservation.Status.HELD);
+    assertThat(inventory.level(key)).isEqualTo(new StockLevel(key, 5, 3));
+    assertThat(inventory.level(other)).isEqualTo(new StockLevel(other, 5, 1));
+  }
+
+  @Test
+  @DisplayName("does not re-send a stock adjustment whose outcome is unknown, and says so")
+  void killedAdjustmentIsNotResent() throws Exception {
+    Inventory inventory = inventory(Duration.ZERO, Duration.ZERO);
+    StockKey key = newKey();
+    inventory.receive(key, 5, null);
+    CompletableFuture<StockLevel> adjust;
+    try (Connection holder = lockRow(key)) {
+      adjust = CompletableFuture.supplyAsync(() -> inventory.adjust(key, -2, "breakage"));
+      terminateTheWaitingBackend();
+      holder.rollback();
+    }
+    assertThatThrownBy(() -> adjust.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(InventoryUnavailableException.class)
+        .hasMessageContaining("outcome is unknown");
+    assertThat(inventory.level(key).onHand()).isEqualTo(5);
+  }
+
+  @Test
+  @DisplayName("warns at startup when socketTimeout is 0 and when synchronous_commit is off")
+  void startupWarnings() {
+    try (HikariDataSource risky =
+        TestDatabase.pool(
+            1,
+            c -> {
+              c.addDataSourceProperty("socketTimeout", "0");
+              c.addDataSourceProperty("options", "-c synchronous_commit=off");
+            })) {
+      List<String> warnings = StartupChecks.run(risky, false);
+      assertThat(warnings)
+          .anySatisfy(w -> assertThat(w).contains("socketTimeout is 0"))
+          .anySatisfy(w -> assertThat(w).contains("synchronous_commit is 'off'"))
+          .anySatisfy(w -> assertThat(w).contains("lock_timeout"));
+    }
+  }
+
+  @Test
+  @DisplayName("gives no warning for a pool with a socket timeout and server-side timeouts")
+  void noWarningsWhenConfigured() {
+    try (HikariDataSource careful =
+        TestDatabase.pool(
+            1,
+            c -> {
+              c.addDataSourceProperty("socketTimeout", "30");
+              c.addDataSourceProperty("options", "-c lock_timeout=2s -c statement_timeout=5s");
+            })) {
+      assertThat(StartupChecks.run(careful, false)).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("refuses timeouts that are negative, over an hour, or below a millisecond")
+  void refusesBadTimeouts() {
+    JdbcInventory.Builder builder = JdbcInventory.builder(app);
+    assertThatThrownBy(() -> builder.lockTimeout(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lockTimeout");
+    assertThatThrownBy(() -> builder.statementTimeout(Duration.ofHours(2)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("statementTimeout");
+    assertThatThrownBy(() -> builder.lockTimeout(Duration.ofNanos(10)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.attempts(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
