@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.InsufficientStockException;
 import dev.inventory.Inventory;
+import dev.inventory.InventoryTimeoutException;
 import dev.inventory.InventoryUnavailableException;
 import dev.inventory.MutableClock;
 import dev.inventory.Reservation;
@@ -37,7 +38,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -103,13 +103,18 @@ class ScriptedInterleavingsTest {
   // ---------------------------------------------------------------- the races
 
   @Test
-  @DisplayName("two reserves racing for the last units: exactly one wins, the other is told 1 left")
+  @DisplayName(
+      "two reserves racing for the last units (two instances): exactly one wins, the other is told"
+          + " 1 left")
   void twoReservesRaceForTheLastUnits() throws Exception {
     StockKey k = key("K");
     inventory.receive(k, 3, "delivery");
+    // Two application instances: within one, the second request would wait in the flash-sale
+    // queue (combining) instead of on the row.
+    Inventory other = library(clock);
     lockStock(k);
     CompletableFuture<Reservation> a = async(() -> inventory.reserve(request("a", k, 2)));
-    CompletableFuture<Reservation> b = async(() -> inventory.reserve(request("b", k, 2)));
+    CompletableFuture<Reservation> b = async(() -> other.reserve(request("b", k, 2)));
     awaitWaitingForLocks(2);
 
     hand.commit(); // let both go: the second re-checks against the first's row version
@@ -128,6 +133,25 @@ class ScriptedInterleavingsTest {
     assertThat(failures).singleElement().isInstanceOf(InsufficientStockException.class);
     assertThat(((InsufficientStockException) failures.get(0)).shortages())
         .containsExactly(new Shortage(k, 2, 1));
+    assertThat(level(k)).containsExactly(3L, 2L);
+    assertThat(logCount(k, "RESERVE")).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName(
+      "two reserves racing for the last units in one instance (combined): exactly one wins")
+  void twoCombinedReservesRaceForTheLastUnits() throws Exception {
+    StockKey k = key("K");
+    inventory.receive(k, 3, "delivery");
+    lockStock(k);
+    CompletableFuture<Reservation> a = async(() -> inventory.reserve(request("a", k, 2)));
+    awaitWaitingForLocks(1);
+    CompletableFuture<Reservation> b = async(() -> inventory.reserve(request("b", k, 2)));
+
+    hand.commit();
+
+    int won = (outcome(a) == null ? 1 : 0) + (outcome(b) == null ? 1 : 0);
+    assertThat(won).isEqualTo(1);
     assertThat(level(k)).containsExactly(3L, 2L);
     assertThat(logCount(k, "RESERVE")).isEqualTo(1);
   }
@@ -297,17 +321,46 @@ class ScriptedInterleavingsTest {
 
   @Test
   @DisplayName(
-      "a confirm killed in its COMMIT (nothing committed) is retried by the library: applied once")
+      "a cart's confirm killed in its COMMIT (nothing committed) is retried by the library: applied"
+          + " once")
   void confirmKilledInItsCommitAppliesOnce() throws Exception {
-    StockKey k = key("K");
-    inventory.receive(k, 10, "delivery");
-    Reservation r = inventory.reserve(request("r", k, 2));
+    StockKey k1 = key("A");
+    StockKey k2 = key("B");
+    inventory.receive(k1, 10, "delivery");
+    inventory.receive(k2, 10, "delivery");
+    Reservation r =
+        inventory.reserve(
+            ReservationRequest.builder(prefix + "-cart").line(k1, 2).line(k2, 1).build());
     try (CommitGate gate = CommitGate.closed(hand)) {
       CompletableFuture<Reservation> confirm = async(() -> inventory.confirm(r.id()));
       awaitAtTheGate("COMMIT");
 
       assertThat(killWaitingBackends()).isEqualTo(1);
       awaitAtTheGate("COMMIT"); // the retry, at its own COMMIT
+      gate.open();
+
+      assertThat(confirm.get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.CONFIRMED);
+    }
+    assertThat(level(k1)).containsExactly(8L, 0L);
+    assertThat(level(k2)).containsExactly(9L, 0L);
+    assertThat(logCount(k1, "CONFIRM")).isEqualTo(1);
+    assertThat(logCount(k2, "CONFIRM")).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName(
+      "a one-line confirm (one statement, autocommit) killed in its commit is retried by the"
+          + " library: applied once")
+  void oneStatementConfirmKilledInItsCommitAppliesOnce() throws Exception {
+    StockKey k = key("K");
+    inventory.receive(k, 10, "delivery");
+    Reservation r = inventory.reserve(request("r", k, 2));
+    try (CommitGate gate = CommitGate.closed(hand)) {
+      CompletableFuture<Reservation> confirm = async(() -> inventory.confirm(r.id()));
+      awaitAtTheGate("WITH");
+
+      assertThat(killWaitingBackends()).isEqualTo(1);
+      awaitAtTheGate("WITH");
       gate.open();
 
       assertThat(confirm.get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.CONFIRMED);
@@ -340,27 +393,25 @@ class ScriptedInterleavingsTest {
   }
 
   @Test
-  @Disabled(
-      "needs JdbcInventory.builder(..).lockTimeout(Duration), which the lead is adding; enable"
-          + " after merging (the builder call is made by reflection so this compiles before)")
   @DisplayName(
       "a lock timeout: a reserve behind a row lock held too long gives up, typed, applied nowhere")
   void lockTimeoutGivesUp() throws Exception {
     StockKey k = key("K");
     inventory.receive(k, 10, "delivery");
-    JdbcInventory.Builder builder =
-        JdbcInventory.builder(pool).schema(schema).clock(clock).migrate(false);
-    JdbcInventory.Builder.class
-        .getMethod("lockTimeout", Duration.class)
-        .invoke(builder, Duration.ofMillis(200));
-    Inventory impatient = builder.build();
+    Inventory impatient =
+        JdbcInventory.builder(pool)
+            .schema(schema)
+            .clock(clock)
+            .migrate(false)
+            .lockTimeout(Duration.ofMillis(200))
+            .build();
     lockStock(k);
 
     long started = System.nanoTime();
     Throwable failure = catchThrowable(() -> impatient.reserve(request("r", k, 1)));
     long millis = (System.nanoTime() - started) / 1_000_000;
 
-    assertThat(failure).isInstanceOf(InventoryUnavailableException.class);
+    assertThat(failure).isInstanceOf(InventoryTimeoutException.class);
     assertThat(millis).as("gives up near the lock timeout, not later").isLessThan(5_000);
     hand.rollback();
     assertThat(level(k)).containsExactly(10L, 0L);
@@ -368,10 +419,6 @@ class ScriptedInterleavingsTest {
   }
 
   @Test
-  @Disabled(
-      "library bug (reported to the lead): a pool that cannot hand out a connection in time"
-          + " (SQLTransientConnectionException without SQLState) is reported as a plain"
-          + " InventoryException('database call failed') and not retried")
   @DisplayName("a pool storm: no connection to be had is InventoryUnavailableException")
   void exhaustedPoolIsUnavailable() throws Exception {
     try (HikariDataSource tiny = TestDatabase.pool(1, c -> c.setConnectionTimeout(250))) {
