@@ -33,7 +33,7 @@ class FaultSuiteTest {
    * The negative control runs the same workload and faults, shorter: a few hundred naive reserves
    * on the hot key oversell it many times over, and the gate's time is better spent elsewhere.
    */
-  private static final int NAIVE_OPS_PER_CLIENT = 200;
+  private static final int NAIVE_OPS_PER_CLIENT = 100;
 
   @BeforeAll
   static void startServer() {
