@@ -20,9 +20,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -111,7 +114,7 @@ final class FaultRun {
   private final AtomicInteger restarts = new AtomicInteger();
   private final AtomicInteger failovers = new AtomicInteger();
   private final ExecutorService duplicates = Executors.newCachedThreadPool();
-  private final List<String> disruptionLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> disruptionLog = new CopyOnWriteArrayList<>();
 
   FaultRun(Supplier<ScratchPostgres> server, Inventory inventory, String schema, Config config) {
     this.server = server;
@@ -184,7 +187,7 @@ final class FaultRun {
     for (Outcome o : Outcome.values()) {
       outcomes.put(o, ops.stream().filter(op -> op.outcome() == o).count());
     }
-    Map<String, Long> causes = new java.util.TreeMap<>();
+    Map<String, Long> causes = new TreeMap<>();
     ops.stream()
         .filter(op -> op.outcome() == Outcome.AMBIGUOUS)
         .forEach(
@@ -314,7 +317,7 @@ final class FaultRun {
   /** Eight threads submit the same reservation at once: it must take effect once. */
   private void duplicateBurst(int client, ReservationRequest request) {
     CountDownLatch gate = new CountDownLatch(1);
-    List<java.util.concurrent.Future<?>> submitted = new ArrayList<>();
+    List<Future<?>> submitted = new ArrayList<>();
     for (int t = 0; t < DUPLICATE_THREADS; t++) {
       submitted.add(
           duplicates.submit(
@@ -331,7 +334,7 @@ final class FaultRun {
               }));
     }
     gate.countDown();
-    for (java.util.concurrent.Future<?> f : submitted) {
+    for (Future<?> f : submitted) {
       try {
         f.get();
       } catch (Exception e) {

@@ -7,6 +7,7 @@ import dev.inventory.Reservation;
 import dev.inventory.ReservationNotFoundException;
 import dev.inventory.ReservationStateException;
 import dev.inventory.StockKey;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -62,7 +63,9 @@ final class History {
       List<Line> returnedLines,
       String detail,
       long startNanos,
-      long endNanos) {
+      long endNanos,
+      Instant startedAt,
+      Instant endedAt) {
     long micros() {
       return (endNanos - startNanos) / 1_000;
     }
@@ -84,25 +87,60 @@ final class History {
       String id,
       List<Line> lines,
       Supplier<Reservation> call) {
+    Instant startedAt = Instant.now();
     long start = System.nanoTime();
     try {
       Reservation r = call.get();
-      add(client, origin, kind, id, lines, Outcome.ACK, r.status(), r.lines(), null, start);
+      add(
+          client,
+          origin,
+          kind,
+          id,
+          lines,
+          Outcome.ACK,
+          r.status(),
+          r.lines(),
+          null,
+          start,
+          startedAt);
       return r;
     } catch (RuntimeException e) {
-      add(client, origin, kind, id, lines, classify(e), null, null, describe(e), start);
+      add(client, origin, kind, id, lines, classify(e), null, null, describe(e), start, startedAt);
       return null;
     }
   }
 
   /** Runs a call that returns no reservation (receive, expireDue) and records it. */
   void run(int client, Kind kind, List<Line> lines, Runnable call) {
+    Instant startedAt = Instant.now();
     long start = System.nanoTime();
     try {
       call.run();
-      add(client, Origin.CLIENT, kind, null, lines, Outcome.ACK, null, null, null, start);
+      add(
+          client,
+          Origin.CLIENT,
+          kind,
+          null,
+          lines,
+          Outcome.ACK,
+          null,
+          null,
+          null,
+          start,
+          startedAt);
     } catch (RuntimeException e) {
-      add(client, Origin.CLIENT, kind, null, lines, classify(e), null, null, describe(e), start);
+      add(
+          client,
+          Origin.CLIENT,
+          kind,
+          null,
+          lines,
+          classify(e),
+          null,
+          null,
+          describe(e),
+          start,
+          startedAt);
     }
   }
 
@@ -116,7 +154,8 @@ final class History {
       Reservation.Status status,
       List<Line> returned,
       String detail,
-      long start) {
+      long start,
+      Instant startedAt) {
     if (outcome != Outcome.AMBIGUOUS) {
       settled.incrementAndGet();
     }
@@ -133,7 +172,9 @@ final class History {
             returned,
             detail,
             start,
-            System.nanoTime()));
+            System.nanoTime(),
+            startedAt,
+            Instant.now()));
   }
 
   /**

@@ -11,6 +11,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -103,6 +106,7 @@ final class HistoryChecker {
 
   private record LogRow(
       long id,
+      Instant at,
       StockKey key,
       String kind,
       long onHandDelta,
@@ -444,7 +448,8 @@ final class HistoryChecker {
 
   /**
    * Work the clients were told did not happen, which did: a reserve or purchase refused with no
-   * other outcome for its id, whose reservation exists; receives beyond acknowledged + ambiguous.
+   * other outcome for its id, whose reservation exists; a call told "nothing was changed" whose
+   * change is in the log; receives beyond acknowledged + ambiguous.
    */
   private int phantoms(List<Op> ops, Map<String, Stored> reservations, List<LogRow> log) {
     Map<String, EnumMap<Outcome, Integer>> outcomes = new LinkedHashMap<>();
@@ -463,6 +468,7 @@ final class HistoryChecker {
         problem("refused reservation " + e.getKey() + " exists");
       }
     }
+    count += toldNothingChanged(ops, log);
     Map<StockKey, Integer> possible = new HashMap<>();
     ops.stream()
         .filter(o -> o.kind() == Kind.RECEIVE && o.outcome() != Outcome.REFUSED)
@@ -476,6 +482,57 @@ final class HistoryChecker {
       if (e.getValue() > allowed) {
         count += e.getValue() - allowed;
         problem(e.getValue() + " receive rows of " + e.getKey() + ", at most " + allowed + " sent");
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Operations the library said changed nothing ("nothing was changed": it failed before sending,
+   * or before the commit) that did change something: a log row of theirs (their kind, their id)
+   * stamped within their own call. Only the workload's own calls: each has an id no other call uses
+   * at the same time.
+   */
+  private int toldNothingChanged(List<Op> ops, List<LogRow> log) {
+    Map<String, List<LogRow>> rowsById = new HashMap<>();
+    for (LogRow row : log) {
+      if (row.reservationId() != null) {
+        rowsById.computeIfAbsent(row.reservationId(), id -> new ArrayList<>()).add(row);
+      }
+    }
+    int count = 0;
+    for (Op op : ops) {
+      if (op.origin() != Origin.CLIENT
+          || !op.hasId()
+          || op.detail() == null
+          || !op.detail().contains("nothing was changed")) {
+        continue;
+      }
+      String kind =
+          switch (op.kind()) {
+            case RESERVE -> "RESERVE";
+            case PURCHASE, CONFIRM -> "CONFIRM";
+            case RELEASE -> "RELEASE";
+            default -> null;
+          };
+      Instant from = op.startedAt().truncatedTo(ChronoUnit.MICROS);
+      Instant to = op.endedAt().plusNanos(1_000);
+      for (LogRow row : rowsById.getOrDefault(op.id(), List.of())) {
+        if (row.kind().equals(kind) && !row.at().isBefore(from) && !row.at().isAfter(to)) {
+          count++;
+          problem(
+              op.kind()
+                  + " of "
+                  + op.id()
+                  + " (op "
+                  + op.seq()
+                  + ") was told '"
+                  + op.detail()
+                  + "' but its log row "
+                  + row.id()
+                  + " is from that call");
+          break;
+        }
       }
     }
     return count;
@@ -559,7 +616,7 @@ final class HistoryChecker {
     try (Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT id, sku, location, kind, on_hand_delta, reserved_delta, on_hand_after,"
+                "SELECT id, at, sku, location, kind, on_hand_delta, reserved_delta, on_hand_after,"
                     + " reserved_after, reservation_id FROM "
                     + schema
                     + ".inventory_log ORDER BY id")) {
@@ -567,6 +624,7 @@ final class HistoryChecker {
         log.add(
             new LogRow(
                 rs.getLong("id"),
+                rs.getObject("at", OffsetDateTime.class).toInstant(),
                 key(rs),
                 rs.getString("kind"),
                 rs.getLong("on_hand_delta"),

@@ -129,6 +129,27 @@ class HistoryCheckerTest {
   }
 
   @Test
+  @DisplayName("a call told 'nothing was changed' whose change is in the log is a phantom")
+  void changeAfterNothingWasChangedIsAPhantom() throws Exception {
+    ReservationRequest request = ReservationRequest.builder("r1").line(K, 2).build();
+    history.call(
+        0,
+        Origin.CLIENT,
+        Kind.RESERVE,
+        "r1",
+        request.lines(),
+        () -> {
+          inventory.reserve(request);
+          throw new InventoryUnavailableException("connection failed; nothing was changed", null);
+        });
+
+    Verdict verdict = check();
+
+    assertThat(verdict.phantoms()).as(verdict.report()).isEqualTo(1);
+    assertThat(verdict.passed()).isFalse();
+  }
+
+  @Test
   @DisplayName("a log row after which more is reserved than on hand is oversold, in order")
   void oversoldLogRowIsSeen() throws Exception {
     reserve("r1", 8);

@@ -10,8 +10,11 @@ import java.lang.reflect.Method;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -175,7 +178,7 @@ final class ScratchPostgres implements AutoCloseable {
           dataDir.resolve("postgresql.conf"),
           conf.toString(),
           StandardCharsets.UTF_8,
-          java.nio.file.StandardOpenOption.APPEND);
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -488,14 +491,13 @@ final class ScratchPostgres implements AutoCloseable {
           } else {
             Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
           }
-        } catch (java.nio.file.NoSuchFileException vanished) {
+        } catch (NoSuchFileException vanished) {
           // A file dropped while we copied: the WAL replay recreates what matters.
         }
       }
     }
     Files.createDirectories(to.resolve("pg_wal").resolve("archive_status"));
-    Files.setPosixFilePermissions(
-        to, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rwx------"));
   }
 
   static void deleteTree(Path path) {
