@@ -122,7 +122,10 @@ public final class TestDatabase {
           "Testcontainers " + container.getDockerImageName());
     }
     try {
-      EmbeddedPostgres embedded = EmbeddedPostgres.builder().start();
+      // zonky starts PostgreSQL with synchronous_commit=off; the tests (and the library's
+      // start-up checks) expect what a real server does.
+      EmbeddedPostgres embedded =
+          EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").start();
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
