@@ -105,9 +105,9 @@ class CheckoutLongRunFaultTest {
                 Duration.ofHours(1), // no backend kills: the crashes alone must show the loss
                 false,
                 List.of(
-                    new Disruption(0.3, Type.RESTART, crash),
-                    new Disruption(0.6, Type.RESTART, crash),
-                    new Disruption(0.9, Type.RESTART, crash)));
+                    new Disruption(0.25, Type.RESTART, crash),
+                    new Disruption(0.50, Type.RESTART, crash),
+                    new Disruption(0.75, Type.RESTART, crash)));
 
         Result result = new FaultRun(() -> server, inventory, schema, config).run();
         System.out.println("[negative control: synchronous_commit=off]\n" + result.report());
