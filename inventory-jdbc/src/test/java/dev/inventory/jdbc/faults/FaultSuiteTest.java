@@ -49,13 +49,13 @@ class FaultSuiteTest {
     }
   }
 
-  /** 16 clients, 5 keys (one hot), kills every 200 ms plus kills hunted in commits, 1 crash. */
+  /** 16 clients, 5 keys (one hot), kills every 250 ms plus kills hunted in commits, 1 crash. */
   private static Config gate(int opsPerClient) {
     return new Config(
         16,
         opsPerClient,
         SEED,
-        Duration.ofMillis(200),
+        Duration.ofMillis(250),
         true,
         List.of(new Disruption(0.5, Disruption.Type.RESTART, FaultSuiteTest::crashAndRestart)));
   }
