@@ -176,7 +176,8 @@ class FailureHandlingTest {
     }
     assertThatThrownBy(() -> adjust.get(10, TimeUnit.SECONDS))
         .hasCauseInstanceOf(InventoryUnavailableException.class)
-        .hasMessageContaining("outcome is unknown");
+        .hasMessageContaining("outcome is unknown")
+        .hasMessageContaining("read the level or the log before repeating");
     assertThat(inventory.level(key).onHand()).isEqualTo(5);
   }
 

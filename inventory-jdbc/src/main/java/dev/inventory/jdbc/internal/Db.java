@@ -204,7 +204,7 @@ final class Db {
           backOff(attemptNo);
           continue;
         }
-        throw translate(f, sql, state, attemptNo);
+        throw translate(f, sql, state, attemptNo, idempotent);
       }
     }
   }
@@ -235,11 +235,11 @@ final class Db {
   static RuntimeException translateWithoutRetry(RuntimeException e) {
     SQLException sql = sqlCause(e);
     return translate(
-        new Failure(Phase.BEFORE_COMMIT, e), sql, sql == null ? null : sql.getSQLState(), 1);
+        new Failure(Phase.BEFORE_COMMIT, e), sql, sql == null ? null : sql.getSQLState(), 1, false);
   }
 
   private static RuntimeException translate(
-      Failure f, SQLException sql, String state, int attempts) {
+      Failure f, SQLException sql, String state, int attempts, boolean idempotent) {
     Throwable cause = f.getCause();
     String after = attempts > 1 ? " (after " + attempts + " attempts)" : "";
     if (f.phase == Phase.CONNECT) {
@@ -259,7 +259,11 @@ final class Db {
     if (isConnectionLoss(state)) {
       String outcome =
           f.phase == Phase.COMMIT
-              ? "; the outcome is unknown: repeat with the same reservation id to find out"
+              ? idempotent
+                  ? "; the outcome is unknown: repeating the call is safe (a reservation id"
+                      + " applies once)"
+                  : "; the outcome is unknown: read the level or the log before repeating the"
+                      + " call, which could apply it twice"
               : "; nothing was changed";
       return new InventoryUnavailableException(
           "database connection failed (SQLSTATE " + state + ")" + after + outcome, sql);
