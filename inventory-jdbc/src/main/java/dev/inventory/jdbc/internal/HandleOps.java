@@ -92,7 +92,7 @@ final class HandleOps {
   }
 
   /** Gives back the stock of holds just marked expired, in key order; returns how many holds. */
-  private int giveBack(Handle h, List<String> claimed, Instant now) {
+  int giveBack(Handle h, List<String> claimed, Instant now) {
     if (claimed.isEmpty()) {
       return 0;
     }
@@ -259,8 +259,8 @@ final class HandleOps {
   }
 
   /**
-   * What a short attempt found on its keys. {@code held}: what a reservation already holds per key,
-   * which counts as available to it.
+   * What a short attempt found on its keys. {@code held}: what a reservation already holds per key
+   * (amend), which counts as available to it.
    */
   record Probe(Map<StockKey, Free> byKey, boolean idTaken) {
     Free free(StockKey key) {
@@ -269,9 +269,14 @@ final class HandleOps {
 
     /** The lines that do not fit even once due holds are expired: the request is refused. */
     List<Shortage> shortages(List<Line> wanted) {
+      return shortages(wanted, Map.of());
+    }
+
+    List<Shortage> shortages(List<Line> wanted, Map<StockKey, Long> held) {
       List<Shortage> shortages = new ArrayList<>();
       for (Line line : wanted) {
-        long available = free(line.key()).effectivelyAvailable();
+        long available =
+            free(line.key()).effectivelyAvailable() + held.getOrDefault(line.key(), 0L);
         if (available < line.quantity()) {
           shortages.add(new Shortage(line.key(), line.quantity(), available));
         }
@@ -281,19 +286,32 @@ final class HandleOps {
 
     /** Keys whose line fits only once their due holds are expired. */
     List<StockKey> blockedByDueHolds(List<Line> wanted) {
+      return blockedByDueHolds(wanted, Map.of());
+    }
+
+    List<StockKey> blockedByDueHolds(List<Line> wanted, Map<StockKey, Long> held) {
       return wanted.stream()
-          .filter(line -> free(line.key()).available() < line.quantity())
+          .filter(
+              line ->
+                  free(line.key()).available() + held.getOrDefault(line.key(), 0L)
+                      < line.quantity())
           .map(Line::key)
           .toList();
     }
 
     /** Every line as a shortage, as read: for a last attempt that lost every race. */
     List<Shortage> asShortages(List<Line> wanted) {
+      return asShortages(wanted, Map.of());
+    }
+
+    List<Shortage> asShortages(List<Line> wanted, Map<StockKey, Long> held) {
       return wanted.stream()
           .map(
               line ->
                   new Shortage(
-                      line.key(), line.quantity(), free(line.key()).effectivelyAvailable()))
+                      line.key(),
+                      line.quantity(),
+                      free(line.key()).effectivelyAvailable() + held.getOrDefault(line.key(), 0L)))
           .toList();
     }
   }

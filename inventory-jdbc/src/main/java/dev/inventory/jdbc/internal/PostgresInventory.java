@@ -1,5 +1,9 @@
 package dev.inventory.jdbc.internal;
 
+import static dev.inventory.jdbc.internal.HandleOps.addStockChange;
+import static dev.inventory.jdbc.internal.HandleOps.bindStockChange;
+import static dev.inventory.jdbc.internal.HandleOps.requireAllApplied;
+
 import dev.inventory.IdempotencyConflictException;
 import dev.inventory.InsufficientStockException;
 import dev.inventory.Inventory;
@@ -19,6 +23,10 @@ import dev.inventory.internal.Checks;
 import dev.inventory.internal.Lifecycle;
 import dev.inventory.internal.Lifecycle.Action;
 import dev.inventory.internal.Lines;
+import dev.inventory.jdbc.internal.HandleOps.Free;
+import dev.inventory.jdbc.internal.HandleOps.Probe;
+import dev.inventory.jdbc.internal.HandleOps.Stored;
+import dev.inventory.jdbc.internal.HandleOps.Times;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,20 +37,16 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * The PostgreSQL {@link Inventory}. Every stock change is a conditional UPDATE (see {@link Sql});
@@ -57,6 +61,7 @@ public final class PostgresInventory implements Inventory {
   private static final int SET_ATTEMPTS = 50;
 
   private final Db db;
+  private final HandleOps ops;
   private final Combiner heldLane;
   private final Combiner soldLane;
   private final Clock clock;
@@ -70,16 +75,10 @@ public final class PostgresInventory implements Inventory {
   private final String setOnHand;
   private final String moveHeld;
   private final String moveOneLine;
-  private final String expireIfDue;
   private final String expireDue;
-  private final String expireDueOnKeys;
   private final String touchHeld;
-  private final String linesOf;
   private final String replaceLines;
   private final String extendHeld;
-  private final String findReservation;
-  private final String levels;
-  private final String shortageProbe;
 
   public PostgresInventory(
       Jdbi jdbi, String schema, Clock clock, Duration defaultTtl, Tuning tuning) {
@@ -103,6 +102,7 @@ public final class PostgresInventory implements Inventory {
     this.clock = Objects.requireNonNull(clock, "clock must not be null");
     this.defaultTtl = Checks.ttl(defaultTtl);
     Sql sql = new Sql(schema);
+    this.ops = new HandleOps(schema);
     this.reserveOneLine = sql.reserveOneLine();
     this.placeBatch = sql.placeBatch();
     this.insertReservation = sql.insertReservation();
@@ -112,16 +112,10 @@ public final class PostgresInventory implements Inventory {
     this.setOnHand = sql.setOnHand();
     this.moveHeld = sql.moveHeld();
     this.moveOneLine = sql.moveOneLine();
-    this.expireIfDue = sql.expireIfDue();
     this.expireDue = sql.expireDue();
-    this.expireDueOnKeys = sql.expireDueOnKeys();
     this.touchHeld = sql.touchHeld();
-    this.linesOf = sql.linesOf();
     this.replaceLines = sql.replaceLines();
     this.extendHeld = sql.extendHeld();
-    this.findReservation = sql.findReservation();
-    this.levels = sql.levels();
-    this.shortageProbe = sql.shortageProbe();
   }
 
   /**
@@ -699,70 +693,25 @@ public final class PostgresInventory implements Inventory {
 
   /** Expires the due holds that have a line on one of these keys; how many it expired. */
   private int expireDueOn(Collection<StockKey> keys, Instant now) {
-    List<StockKey> sorted = new ArrayList<>(new TreeSet<>(keys));
-    return db.transaction(
-        true,
-        h ->
-            expireClaimed(
-                h,
-                h.createQuery(expireDueOnKeys)
-                    .bind("now", timestamp(now))
-                    .bindArray("skus", String.class, sorted.stream().map(StockKey::sku).toList())
-                    .bindArray(
-                        "locations", String.class, sorted.stream().map(StockKey::location).toList())
-                    .mapTo(String.class)
-                    .list(),
-                now));
+    return db.transaction(true, h -> ops.expireDueOn(h, keys, now));
   }
 
   private void expireOne(String reservationId, Instant now) {
     db.transaction(
         true,
-        h ->
-            expireClaimed(
-                h,
-                h.createQuery(expireIfDue)
-                    .bind("id", reservationId)
-                    .bind("now", timestamp(now))
-                    .mapTo(String.class)
-                    .list(),
-                now));
+        h -> {
+          ops.expireOne(h, reservationId, now);
+          return null;
+        });
   }
 
-  /** Gives back the stock of holds just marked expired, in key order; returns how many holds. */
   private int expireClaimed(Handle h, List<String> claimed, Instant now) {
-    if (claimed.isEmpty()) {
-      return 0;
-    }
-    List<ClaimedLine> lines =
-        h
-            .createQuery(linesOf)
-            .bindArray("ids", String.class, claimed)
-            .map((rs, ctx) -> ClaimedLine.from(rs))
-            .list()
-            .stream()
-            .sorted(
-                Comparator.comparing(ClaimedLine::key).thenComparing(ClaimedLine::reservationId))
-            .toList();
-    PreparedBatch batch = h.prepareBatch(changeStock);
-    for (ClaimedLine line : lines) {
-      addStockChange(
-          batch, line.key(), 0, -line.quantity(), 0, "EXPIRE", line.reservationId(), now);
-    }
-    requireAllApplied(batch.execute(), "expired holds");
-    return claimed.size();
+    return ops.giveBack(h, claimed, now);
   }
 
   /** The lines of a reservation this transaction has locked, in key order. */
   private List<Line> linesOf(Handle h, String reservationId) {
-    return h
-        .createQuery(linesOf)
-        .bindArray("ids", String.class, List.of(reservationId))
-        .map((rs, ctx) -> ClaimedLine.from(rs).line())
-        .list()
-        .stream()
-        .sorted(Comparator.comparing(Line::key))
-        .toList();
+    return ops.linesOf(h, reservationId);
   }
 
   // ---------------------------------------------------------------- stock movements
@@ -899,128 +848,16 @@ public final class PostgresInventory implements Inventory {
     }
     Collections.sort(sorted);
     Instant now = now();
-    Map<StockKey, StockLevel> result = new TreeMap<>();
-    db.read(
-            h ->
-                h.createQuery(levels)
-                    .bind("now", timestamp(now))
-                    .bindArray("skus", String.class, sorted.stream().map(StockKey::sku).toList())
-                    .bindArray(
-                        "locations", String.class, sorted.stream().map(StockKey::location).toList())
-                    .map(
-                        (rs, ctx) ->
-                            new StockLevel(
-                                new StockKey(rs.getString("sku"), rs.getString("location")),
-                                rs.getLong("on_hand"),
-                                rs.getLong("reserved")))
-                    .list())
-        .forEach(level -> result.put(level.key(), level));
-    return Collections.unmodifiableMap(result);
+    return db.read(h -> ops.levels(h, sorted, now));
   }
 
   private Optional<Stored> find(String reservationId) {
-    return db.read(
-        h -> {
-          List<StoredRow> rows =
-              h.createQuery(findReservation)
-                  .bind("id", reservationId)
-                  .map((rs, ctx) -> StoredRow.from(rs))
-                  .list();
-          if (rows.isEmpty()) {
-            return Optional.empty();
-          }
-          StoredRow first = rows.get(0);
-          List<Line> lines =
-              rows.stream().map(StoredRow::line).sorted(Comparator.comparing(Line::key)).toList();
-          return Optional.of(
-              new Stored(
-                  reservationId,
-                  Status.valueOf(first.status()),
-                  lines,
-                  first.createdAt(),
-                  first.expiresAt(),
-                  first.hash()));
-        });
+    return db.read(h -> ops.find(h, reservationId));
   }
 
   /** What is free on the keys of a short request, and whether its id is taken. */
   private Probe probe(String reservationId, List<StockKey> keys, Instant now) {
-    return db.read(
-        h -> {
-          Map<StockKey, Free> byKey = new LinkedHashMap<>();
-          boolean[] idTaken = {false};
-          h.createQuery(shortageProbe)
-              .bind("id", reservationId)
-              .bind("now", timestamp(now))
-              .bindArray("skus", String.class, keys.stream().map(StockKey::sku).toList())
-              .bindArray("locations", String.class, keys.stream().map(StockKey::location).toList())
-              .map(
-                  (rs, ctx) -> {
-                    idTaken[0] = rs.getBoolean("id_taken");
-                    return Map.entry(
-                        new StockKey(rs.getString("sku"), rs.getString("location")),
-                        new Free(
-                            rs.getLong("on_hand"), rs.getLong("available"), rs.getLong("due")));
-                  })
-              .forEach(e -> byKey.put(e.getKey(), e.getValue()));
-          return new Probe(byKey, idTaken[0]);
-        });
-  }
-
-  /**
-   * A key's on-hand and unreserved units, and how many of the reserved ones are held by due holds:
-   * those count as available (as in {@link #levels}), and are expired when they stand in the way.
-   */
-  private record Free(long onHand, long available, long due) {
-    long effectivelyAvailable() {
-      return available + due;
-    }
-  }
-
-  /**
-   * What a short attempt found on its keys, read just after it. {@code held}: what the reservation
-   * already holds per key (amend), which counts as available to it.
-   */
-  private record Probe(Map<StockKey, Free> byKey, boolean idTaken) {
-    Free free(StockKey key) {
-      return byKey.get(key);
-    }
-
-    /** The lines that do not fit even once due holds are expired: the request is refused. */
-    List<Shortage> shortages(List<Line> wanted, Map<StockKey, Long> held) {
-      List<Shortage> shortages = new ArrayList<>();
-      for (Line line : wanted) {
-        long available =
-            free(line.key()).effectivelyAvailable() + held.getOrDefault(line.key(), 0L);
-        if (available < line.quantity()) {
-          shortages.add(new Shortage(line.key(), line.quantity(), available));
-        }
-      }
-      return shortages;
-    }
-
-    /** Keys whose line fits only once their due holds are expired. */
-    List<StockKey> blockedByDueHolds(List<Line> wanted, Map<StockKey, Long> held) {
-      return wanted.stream()
-          .filter(
-              line ->
-                  free(line.key()).available() + held.getOrDefault(line.key(), 0L)
-                      < line.quantity())
-          .map(Line::key)
-          .toList();
-    }
-
-    /** Every line as a shortage, as read: for a last attempt that lost every race. */
-    List<Shortage> asShortages(List<Line> wanted, Map<StockKey, Long> held) {
-      return wanted.stream()
-          .map(
-              line ->
-                  new Shortage(
-                      line.key(),
-                      line.quantity(),
-                      free(line.key()).effectivelyAvailable() + held.getOrDefault(line.key(), 0L)))
-          .toList();
-    }
+    return db.read(h -> ops.probe(h, reservationId, keys, now));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -1034,49 +871,6 @@ public final class PostgresInventory implements Inventory {
     return lines.stream().map(Line::key).toList();
   }
 
-  private static void addStockChange(
-      PreparedBatch batch,
-      StockKey key,
-      long onHandDelta,
-      long reservedDelta,
-      long required,
-      String kind,
-      String reservationId,
-      Instant now) {
-    bindStockChange(batch, key, onHandDelta, reservedDelta, required, kind, reservationId, now)
-        .bindNull("reason", Types.VARCHAR)
-        .add();
-  }
-
-  private static <S extends SqlStatement<S>> S bindStockChange(
-      S statement,
-      StockKey key,
-      long onHandDelta,
-      long reservedDelta,
-      long required,
-      String kind,
-      String reservationId,
-      Instant now) {
-    return statement
-        .bind("sku", key.sku())
-        .bind("location", key.location())
-        .bind("onHandDelta", onHandDelta)
-        .bind("reservedDelta", reservedDelta)
-        .bind("required", required)
-        .bind("kind", kind)
-        .bind("reservationId", reservationId)
-        .bind("now", timestamp(now));
-  }
-
-  private static void requireAllApplied(int[] counts, String what) {
-    for (int count : counts) {
-      if (count != 1) {
-        // Giving back held units cannot be short while the CHECK constraint holds.
-        throw new IllegalStateException("stock row missing while giving back units of " + what);
-      }
-    }
-  }
-
   /** Binds an instant as timestamptz, whatever the JVM's or the session's time zone. */
   static Argument timestamp(Instant instant) {
     OffsetDateTime value = instant.atOffset(ZoneOffset.UTC);
@@ -1086,53 +880,5 @@ public final class PostgresInventory implements Inventory {
 
   static Instant instant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
     return rs.getObject(column, OffsetDateTime.class).toInstant();
-  }
-
-  /** A reservation's times, as returned by the statement that locked it. */
-  private record Times(Instant createdAt, Instant expiresAt) {
-    static Times from(java.sql.ResultSet rs) throws java.sql.SQLException {
-      return new Times(instant(rs, "created_at"), instant(rs, "expires_at"));
-    }
-  }
-
-  /** A line of a locked reservation. */
-  private record ClaimedLine(String reservationId, StockKey key, long quantity) {
-    Line line() {
-      return new Line(key, quantity);
-    }
-
-    static ClaimedLine from(java.sql.ResultSet rs) throws java.sql.SQLException {
-      return new ClaimedLine(
-          rs.getString("reservation_id"),
-          new StockKey(rs.getString("sku"), rs.getString("location")),
-          rs.getLong("quantity"));
-    }
-  }
-
-  private record StoredRow(
-      String status, Instant createdAt, Instant expiresAt, String hash, Line line) {
-    static StoredRow from(java.sql.ResultSet rs) throws java.sql.SQLException {
-      return new StoredRow(
-          rs.getString("status"),
-          instant(rs, "created_at"),
-          instant(rs, "expires_at"),
-          rs.getString("request_hash"),
-          new Line(
-              new StockKey(rs.getString("sku"), rs.getString("location")), rs.getLong("quantity")));
-    }
-  }
-
-  /** A reservation as stored; {@link #asOf} gives its effective status at an instant. */
-  private record Stored(
-      String id,
-      Status status,
-      List<Line> lines,
-      Instant createdAt,
-      Instant expiresAt,
-      String hash) {
-    Reservation asOf(Instant now) {
-      Status effective = status == Status.HELD && !expiresAt.isAfter(now) ? Status.EXPIRED : status;
-      return new Reservation(id, effective, lines, createdAt, expiresAt);
-    }
   }
 }
