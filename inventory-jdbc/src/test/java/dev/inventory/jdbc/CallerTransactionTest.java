@@ -184,6 +184,19 @@ class CallerTransactionTest {
     }
 
     @Test
+    @DisplayName("with a TTL finer than a microsecond, reserve and extend return the stored expiry")
+    void expiryAtTheDatabasesPrecision() {
+      TransactionalInventory bound = store.inTransaction(connection);
+      Duration ttl = Duration.ofMinutes(5).plusNanos(500);
+
+      Reservation held =
+          bound.reserve(ReservationRequest.builder(id("micro")).line(key, 1).ttl(ttl).build());
+      assertThat(bound.findReservation(held.id())).contains(held);
+      Reservation extended = bound.extend(held.id(), ttl);
+      assertThat(bound.findReservation(held.id())).contains(extended);
+    }
+
+    @Test
     @DisplayName("reads see the transaction's own uncommitted changes")
     void readsSeeOwnChanges() {
       TransactionalInventory bound = store.inTransaction(connection);

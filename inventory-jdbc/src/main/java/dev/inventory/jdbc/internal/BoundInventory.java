@@ -6,20 +6,15 @@ import static dev.inventory.jdbc.internal.PostgresInventory.timestamp;
 
 import dev.inventory.IdempotencyConflictException;
 import dev.inventory.InsufficientStockException;
-import dev.inventory.InventoryException;
 import dev.inventory.InventoryUnavailableException;
 import dev.inventory.Line;
 import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
-import dev.inventory.ReservationExpiredException;
-import dev.inventory.ReservationNotFoundException;
 import dev.inventory.ReservationRequest;
-import dev.inventory.ReservationStateException;
 import dev.inventory.Shortage;
 import dev.inventory.StockKey;
 import dev.inventory.StockLevel;
 import dev.inventory.internal.Checks;
-import dev.inventory.internal.Lifecycle;
 import dev.inventory.internal.Lifecycle.Action;
 import dev.inventory.internal.Lines;
 import dev.inventory.jdbc.TransactionalInventory;
@@ -99,7 +94,7 @@ public final class BoundInventory implements TransactionalInventory {
     boolean expiredOnce = false;
     for (int attempt = 1; attempt <= PLACE_ATTEMPTS; attempt++) {
       Instant now = now();
-      Instant expiresAt = status == Status.HELD ? now.plus(ttl) : now;
+      Instant expiresAt = HandleOps.expiresAt(now, ttl, status);
       boolean placed;
       try {
         placed = atomically(h -> placeLines(h, request.id(), status, lines, hash, now, expiresAt));
@@ -258,32 +253,18 @@ public final class BoundInventory implements TransactionalInventory {
     return moved != null ? moved : refuseOrRepeat(reservationId, action, now);
   }
 
-  /** After a move matched nothing: the lifecycle table decides, as in PostgresInventory. */
   private Reservation refuseOrRepeat(String reservationId, Action action, Instant now) {
-    Stored stored =
-        atomically(h -> ops.find(h, reservationId))
-            .orElseThrow(() -> new ReservationNotFoundException(reservationId));
-    if (stored.status() == Status.HELD && !stored.expiresAt().isAfter(now)) {
-      atomically(
-          h -> {
-            ops.expireOne(h, reservationId, now);
-            return null;
-          });
-      throw new ReservationExpiredException(reservationId, stored.expiresAt(), action.verb());
-    }
-    Status current = stored.status();
-    switch (Lifecycle.decide(current, action)) {
-      case ALREADY_DONE:
-        return stored.asOf(now);
-      case REFUSE:
-        if (current == Status.EXPIRED) {
-          throw new ReservationExpiredException(reservationId, stored.expiresAt(), action.verb());
-        }
-        throw new ReservationStateException(reservationId, current, action.verb());
-      default:
-        throw new InventoryException(
-            "reservation '" + reservationId + "' changed while being " + action.verb() + "ed");
-    }
+    return HandleOps.refuseOrRepeat(
+        atomically(h -> ops.find(h, reservationId)),
+        reservationId,
+        action,
+        now,
+        () ->
+            atomically(
+                h -> {
+                  ops.expireOne(h, reservationId, now);
+                  return null;
+                }));
   }
 
   @Override
@@ -293,7 +274,7 @@ public final class BoundInventory implements TransactionalInventory {
     return translated(
         () -> {
           Instant now = now();
-          Instant expiresAt = now.plus(ttl);
+          Instant expiresAt = HandleOps.expiresAt(now, ttl, Status.HELD);
           Reservation extended =
               atomically(
                   h ->

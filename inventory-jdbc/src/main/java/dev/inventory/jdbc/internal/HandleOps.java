@@ -3,16 +3,24 @@ package dev.inventory.jdbc.internal;
 import static dev.inventory.jdbc.internal.PostgresInventory.instant;
 import static dev.inventory.jdbc.internal.PostgresInventory.timestamp;
 
+import dev.inventory.InventoryException;
 import dev.inventory.Line;
 import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
+import dev.inventory.ReservationExpiredException;
+import dev.inventory.ReservationNotFoundException;
+import dev.inventory.ReservationStateException;
 import dev.inventory.Shortage;
 import dev.inventory.StockKey;
 import dev.inventory.StockLevel;
+import dev.inventory.internal.Lifecycle;
+import dev.inventory.internal.Lifecycle.Action;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -186,6 +194,49 @@ final class HandleOps {
             })
         .forEach(e -> byKey.put(e.getKey(), e.getValue()));
     return new Probe(byKey, idTaken[0]);
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * When a hold placed now with this TTL ends: at PostgreSQL's microsecond, so that what is
+   * returned is what is stored. A purchase ({@code CONFIRMED}) never held, and ends now.
+   */
+  static Instant expiresAt(Instant now, Duration ttl, Status status) {
+    return status == Status.HELD ? now.plus(ttl).truncatedTo(ChronoUnit.MICROS) : now;
+  }
+
+  /**
+   * After a move of a reservation matched nothing: the lifecycle table decides between "already
+   * done" (returned) and which exception. A hold found due is expired through {@code expireDue}
+   * first, so its stock is free even if no sweeper runs.
+   */
+  static Reservation refuseOrRepeat(
+      Optional<Stored> found,
+      String reservationId,
+      Action action,
+      Instant now,
+      Runnable expireDue) {
+    Stored stored = found.orElseThrow(() -> new ReservationNotFoundException(reservationId));
+    if (stored.status() == Status.HELD && !stored.expiresAt().isAfter(now)) {
+      expireDue.run();
+      throw new ReservationExpiredException(reservationId, stored.expiresAt(), action.verb());
+    }
+    Status current = stored.status();
+    switch (Lifecycle.decide(current, action)) {
+      case ALREADY_DONE:
+        return stored.asOf(now);
+      case REFUSE:
+        if (current == Status.EXPIRED) {
+          throw new ReservationExpiredException(reservationId, stored.expiresAt(), action.verb());
+        }
+        throw new ReservationStateException(reservationId, current, action.verb());
+      default:
+        // Held and not due, yet the conditional move matched nothing: the clock went backwards
+        // between the two reads. Refuse rather than guess.
+        throw new InventoryException(
+            "reservation '" + reservationId + "' changed while being " + action.verb() + "ed");
+    }
   }
 
   // ---------------------------------------------------------------- binding

@@ -12,15 +12,11 @@ import dev.inventory.InventoryUnavailableException;
 import dev.inventory.Line;
 import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
-import dev.inventory.ReservationExpiredException;
-import dev.inventory.ReservationNotFoundException;
 import dev.inventory.ReservationRequest;
-import dev.inventory.ReservationStateException;
 import dev.inventory.Shortage;
 import dev.inventory.StockKey;
 import dev.inventory.StockLevel;
 import dev.inventory.internal.Checks;
-import dev.inventory.internal.Lifecycle;
 import dev.inventory.internal.Lifecycle.Action;
 import dev.inventory.internal.Lines;
 import dev.inventory.jdbc.internal.HandleOps.Free;
@@ -178,13 +174,7 @@ public final class PostgresInventory implements Inventory {
       Instant now = now();
       List<Combiner.Ticket> sent = pending;
       List<Instant> expiresAt =
-          sent.stream()
-              .map(
-                  t ->
-                      status == Status.HELD
-                          ? now.plus(ttlOf(t.request)).truncatedTo(ChronoUnit.MICROS)
-                          : now)
-              .toList();
+          sent.stream().map(t -> HandleOps.expiresAt(now, ttlOf(t.request), status)).toList();
       BatchRefusal refusal;
       try {
         refusal = db.statement(true, h -> placeTogether(h, sent, status, now, expiresAt));
@@ -292,8 +282,7 @@ public final class PostgresInventory implements Inventory {
     for (int attempt = 1; attempt <= PLACE_ATTEMPTS; attempt++) {
       Instant now = now();
       // At PostgreSQL's precision too: a TTL may be finer than a microsecond.
-      Instant expiresAt =
-          status == Status.HELD ? now.plus(ttl).truncatedTo(ChronoUnit.MICROS) : now;
+      Instant expiresAt = HandleOps.expiresAt(now, ttl, status);
       // A one-line attempt answers its own refusal; a cart's refusal is probed afterwards.
       Probe refusal;
       try {
@@ -502,32 +491,9 @@ public final class PostgresInventory implements Inventory {
         .orElse(null);
   }
 
-  /**
-   * After a move matched nothing: the table decides between "already done" and which exception. A
-   * due hold is expired on the way, so its stock is free even if no sweeper runs.
-   */
   private Reservation refuseOrRepeat(String reservationId, Action action, Instant now) {
-    Stored stored =
-        find(reservationId).orElseThrow(() -> new ReservationNotFoundException(reservationId));
-    if (stored.status() == Status.HELD && !stored.expiresAt().isAfter(now)) {
-      expireOne(reservationId, now);
-      throw new ReservationExpiredException(reservationId, stored.expiresAt(), action.verb());
-    }
-    Status current = stored.status();
-    switch (Lifecycle.decide(current, action)) {
-      case ALREADY_DONE:
-        return stored.asOf(now);
-      case REFUSE:
-        if (current == Status.EXPIRED) {
-          throw new ReservationExpiredException(reservationId, stored.expiresAt(), action.verb());
-        }
-        throw new ReservationStateException(reservationId, current, action.verb());
-      default:
-        // Held and not due, yet the conditional move matched nothing: the clock went backwards
-        // between the two reads. Refuse rather than guess.
-        throw new InventoryException(
-            "reservation '" + reservationId + "' changed while being " + action.verb() + "ed");
-    }
+    return HandleOps.refuseOrRepeat(
+        find(reservationId), reservationId, action, now, () -> expireOne(reservationId, now));
   }
 
   @Override
@@ -535,7 +501,7 @@ public final class PostgresInventory implements Inventory {
     Checks.name("reservationId", reservationId);
     Checks.ttl(ttl);
     Instant now = now();
-    Instant expiresAt = now.plus(ttl).truncatedTo(ChronoUnit.MICROS);
+    Instant expiresAt = HandleOps.expiresAt(now, ttl, Status.HELD);
     Reservation extended =
         db.transaction(
             true,
