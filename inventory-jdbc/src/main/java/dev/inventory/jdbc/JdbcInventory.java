@@ -38,6 +38,10 @@ public final class JdbcInventory {
   /** The hold time of a request without a TTL, unless {@link Builder#defaultTtl} says otherwise. */
   public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
 
+  /** Flash-sale mode's default statements in flight: one per processor, between 2 and 16. */
+  private static final int DEFAULT_MAX_IN_FLIGHT =
+      Math.min(16, Math.max(2, Runtime.getRuntime().availableProcessors()));
+
   private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
   private JdbcInventory() {}
@@ -57,6 +61,7 @@ public final class JdbcInventory {
     private Duration lockTimeout = Duration.ZERO;
     private Duration statementTimeout = Duration.ZERO;
     private boolean combining = true;
+    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private int maxBatch = 64;
     private int maxQueue = 10_000;
     private Duration maxWait = Duration.ofSeconds(5);
@@ -141,15 +146,30 @@ public final class JdbcInventory {
     }
 
     /**
-     * Flash-sale mode, on by default: one-line reserves (and purchases) of the same key that arrive
-     * while a statement for that key is in flight wait and go together in the next statement, so a
-     * hot SKU is no longer limited to one commit per request. A request that finds nothing in
-     * flight goes at once. Each request is still granted or refused on its own, in arrival order
-     * within this instance, with the same exceptions as without combining; carts of several lines
-     * are never combined.
+     * Flash-sale mode, on by default: one-line reserves (and purchases) that arrive while the
+     * combined statements are busy ({@link #maxInFlight}) wait and go together in the next
+     * statement, so a hot SKU is no longer limited to one commit per request, and a busy store pays
+     * one round trip and one commit per batch instead of per request. A request goes at once when a
+     * slot is free and its key is in no statement in flight. Each request is still granted or
+     * refused on its own, a key's requests in arrival order within this instance, with the same
+     * exceptions as without combining; carts of several lines are never combined.
      */
     public Builder combining(boolean combining) {
       this.combining = combining;
+      return this;
+    }
+
+    /**
+     * Flash-sale mode: the most combined statements of one kind (reserve, purchase) in flight at
+     * once, which bounds the connections combined requests hold. More: more statements in parallel,
+     * smaller batches. Default: the number of processors, at least 2 and at most 16; 1 to 1,024.
+     */
+    public Builder maxInFlight(int maxInFlight) {
+      if (maxInFlight < 1 || maxInFlight > 1024) {
+        throw new IllegalArgumentException(
+            "maxInFlight must be between 1 and 1024, but was " + maxInFlight);
+      }
+      this.maxInFlight = maxInFlight;
       return this;
     }
 
@@ -164,8 +184,8 @@ public final class JdbcInventory {
     }
 
     /**
-     * The most requests that may wait for one key; past it a request fails at once with {@link
-     * dev.inventory.InventoryUnavailableException}. Default 10,000; at least 1.
+     * The most combined requests of one kind that may wait; past it a request fails at once with
+     * {@link dev.inventory.InventoryUnavailableException}. Default 10,000; at least 1.
      */
     public Builder maxQueue(int maxQueue) {
       this.maxQueue = Checks.positive("maxQueue", maxQueue);
@@ -234,7 +254,14 @@ public final class JdbcInventory {
 
     private PostgresInventory.Tuning tuning() {
       return new PostgresInventory.Tuning(
-          attempts, lockTimeout, statementTimeout, combining, maxBatch, maxQueue, maxWait);
+          attempts,
+          lockTimeout,
+          statementTimeout,
+          combining,
+          maxInFlight,
+          maxBatch,
+          maxQueue,
+          maxWait);
     }
 
     private Jdbi prepare() {

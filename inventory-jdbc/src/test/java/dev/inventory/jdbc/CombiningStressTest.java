@@ -10,8 +10,10 @@ import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
 import dev.inventory.StockLevel;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,8 +26,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Flash-sale mode under load: two library instances (two pools) hammering one key at once. */
-@DisplayName("Combining requests for a hot key")
+/**
+ * Flash-sale mode under load: two library instances (two pools) hammering one key, and many keys
+ * with carts, purchases and releases crossing the combined statements.
+ */
+@DisplayName("Combining requests under load")
 class CombiningStressTest {
   private static final int THREADS_PER_INSTANCE = 24;
   private static HikariDataSource admin;
@@ -97,7 +102,7 @@ class CombiningStressTest {
     return jdbi.withHandle(
         h ->
             h.createQuery(
-                    "SELECT kind, at, reserved_delta, on_hand_after, reserved_after FROM "
+                    "SELECT kind, at, on_hand_delta, reserved_delta, on_hand_after, reserved_after FROM "
                         + schema
                         + ".inventory_log WHERE sku = :sku ORDER BY id")
                 .bind("sku", key.sku())
@@ -105,7 +110,7 @@ class CombiningStressTest {
                 .list());
   }
 
-  private static long heldLines(StockKey key) {
+  private static long lines(StockKey key, String status) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
@@ -114,20 +119,25 @@ class CombiningStressTest {
                         + ".reservation_line l JOIN "
                         + schema
                         + ".reservation r ON r.id = l.reservation_id"
-                        + " WHERE l.sku = :sku AND r.status = 'HELD'")
+                        + " WHERE l.sku = :sku AND r.status = :status")
                 .bind("sku", key.sku())
+                .bind("status", status)
                 .mapTo(Long.class)
                 .one());
   }
 
   /** The log of a key replays to its level, and no row ever shows more reserved than on hand. */
   private static void assertLogReplays(StockKey key, StockLevel level) {
+    long onHand = 0;
     long reserved = 0;
     for (Map<String, Object> row : log(key)) {
+      onHand += (Long) row.get("on_hand_delta");
       reserved += (Long) row.get("reserved_delta");
+      assertThat((Long) row.get("on_hand_after")).isEqualTo(onHand);
       assertThat((Long) row.get("reserved_after")).isEqualTo(reserved);
-      assertThat(reserved).isBetween(0L, (Long) row.get("on_hand_after"));
+      assertThat(reserved).isBetween(0L, onHand);
     }
+    assertThat(onHand).isEqualTo(level.onHand());
     assertThat(reserved).isEqualTo(level.reserved());
   }
 
@@ -142,7 +152,7 @@ class CombiningStressTest {
     StockLevel level = a.level(key);
     assertThat(granted).isEqualTo(300);
     assertThat(level).isEqualTo(new StockLevel(key, 300, 300));
-    assertThat(heldLines(key)).isEqualTo(300);
+    assertThat(lines(key, "HELD")).isEqualTo(300);
     assertLogReplays(key, level);
     // Combining happened: some statements carried several reservations (one `at` for a batch).
     assertThat(log(key).stream().map(r -> r.get("at")).distinct().count())
@@ -160,7 +170,98 @@ class CombiningStressTest {
     StockLevel level = b.level(key);
     assertThat(level.reserved()).isEqualTo(granted);
     assertThat(level.available()).isBetween(0L, 0L);
-    assertThat(heldLines(key)).isEqualTo(granted);
+    assertThat(lines(key, "HELD")).isEqualTo(granted);
     assertLogReplays(key, level);
+  }
+
+  @Test
+  @DisplayName(
+      "on many keys, with carts, purchases and releases crossing combined statements: every key"
+          + " adds up, the log replays, and statements carried several keys")
+  void manyKeysWithCartsAddUp() throws Exception {
+    List<StockKey> keys = new ArrayList<>();
+    for (int k = 0; k < 12; k++) {
+      StockKey key = StockKey.of("MANY-" + k, k % 2 == 0 ? "hub" : "store-" + k);
+      keys.add(key);
+      a.receive(key, 40, "many keys");
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(2 * THREADS_PER_INSTANCE);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < 2 * THREADS_PER_INSTANCE; t++) {
+      Inventory inventory = t % 2 == 0 ? a : b;
+      Random random = new Random(t);
+      int thread = t;
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                List<String> held = new ArrayList<>();
+                List<ReservationRequest> granted = new ArrayList<>();
+                for (int i = 0; i < 25; i++) {
+                  String id = "many-" + thread + "-" + i;
+                  int dice = random.nextInt(100);
+                  try {
+                    if (dice >= 92 && !granted.isEmpty()) {
+                      // A replay (a client's retry), in a batch with other keys' requests.
+                      ReservationRequest again = granted.get(random.nextInt(granted.size()));
+                      Reservation replayed = inventory.reserve(again);
+                      assertThat(replayed.id()).isEqualTo(again.id());
+                      assertThat(replayed.lines()).isEqualTo(again.lines());
+                    } else if (dice < 10 && !held.isEmpty()) {
+                      inventory.release(held.remove(random.nextInt(held.size())));
+                    } else if (dice < 25) {
+                      // A cart, its lines in no particular order: the library locks in key order.
+                      ReservationRequest.Builder cart = ReservationRequest.builder(id);
+                      List<StockKey> shuffled = new ArrayList<>(keys);
+                      Collections.shuffle(shuffled, random);
+                      shuffled.subList(0, 2 + random.nextInt(2)).forEach(k -> cart.line(k, 1));
+                      held.add(inventory.reserve(cart.build()).id());
+                    } else {
+                      StockKey key = keys.get(random.nextInt(keys.size()));
+                      ReservationRequest one =
+                          ReservationRequest.builder(id).line(key, 1 + random.nextInt(2)).build();
+                      if (dice < 40) {
+                        inventory.purchase(one);
+                      } else {
+                        held.add(inventory.reserve(one).id());
+                      }
+                      granted.add(one);
+                    }
+                  } catch (InsufficientStockException refused) {
+                    assertThat(refused.shortages()).isNotEmpty();
+                  }
+                }
+                return null;
+              }));
+    }
+    start.countDown();
+    for (Future<?> f : futures) {
+      f.get(2, TimeUnit.MINUTES);
+    }
+    pool.shutdown();
+
+    for (StockKey key : keys) {
+      StockLevel level = a.level(key);
+      assertThat(level.reserved()).as("reserved of %s", key).isEqualTo(lines(key, "HELD"));
+      assertThat(level.onHand()).as("on hand of %s", key).isEqualTo(40 - lines(key, "CONFIRMED"));
+      assertThat(level.available()).as("available of %s", key).isNotNegative();
+      assertLogReplays(key, level);
+    }
+    long sharedStatements =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        // One-line reservations only (a cart's lines share a time of their own).
+                        "SELECT count(*) FROM (SELECT g.at FROM "
+                            + schema
+                            + ".inventory_log g WHERE g.sku LIKE 'MANY-%'"
+                            + " AND g.kind IN ('RESERVE', 'CONFIRM') AND (SELECT count(*) FROM "
+                            + schema
+                            + ".reservation_line l WHERE l.reservation_id = g.reservation_id) = 1"
+                            + " GROUP BY g.at HAVING count(DISTINCT g.sku) > 1) s")
+                    .mapTo(Long.class)
+                    .one());
+    assertThat(sharedStatements).isPositive();
   }
 }

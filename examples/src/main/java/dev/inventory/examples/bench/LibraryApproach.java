@@ -7,8 +7,9 @@ import dev.inventory.StockKey;
 import java.time.Duration;
 
 /**
- * {@code library} (combining off: every request its own statement) and {@code library-combined}
- * (flash-sale mode): {@link Inventory#reserve}, then {@link Inventory#confirm} or release.
+ * {@code library} (as it ships: flash-sale mode on) and {@code library-uncombined} (flash-sale mode
+ * off: every request its own statement): {@link Inventory#reserve}, then {@link Inventory#confirm}
+ * or release.
  */
 final class LibraryApproach implements Approach {
   /** Long enough that no hold falls due during a run (the expiry section moves its clock). */

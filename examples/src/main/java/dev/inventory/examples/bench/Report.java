@@ -127,12 +127,12 @@ final class Report {
             "errors",
             "wait ms",
             "lib ÷ X",
-            "comb ÷ X");
+            "uncomb ÷ X");
         for (int threads : threadCounts) {
           List<CellResult> library =
               cells(SECTION_BENCH, w.label, op.label, threads, Approach.LIBRARY);
-          List<CellResult> combined =
-              cells(SECTION_BENCH, w.label, op.label, threads, Approach.LIBRARY_COMBINED);
+          List<CellResult> uncombined =
+              cells(SECTION_BENCH, w.label, op.label, threads, Approach.LIBRARY_UNCOMBINED);
           for (String approach : approaches) {
             List<CellResult> cs = cells(SECTION_BENCH, w.label, op.label, threads, approach);
             if (cs.isEmpty()) {
@@ -142,10 +142,10 @@ final class Report {
                 approach.equals(Approach.LIBRARY) || library.isEmpty()
                     ? ""
                     : String.format(Locale.ROOT, "%.2f", pairedRatio(library, cs));
-            String combinedRatio =
-                approach.equals(Approach.LIBRARY_COMBINED) || combined.isEmpty()
+            String uncombinedRatio =
+                approach.equals(Approach.LIBRARY_UNCOMBINED) || uncombined.isEmpty()
                     ? ""
-                    : String.format(Locale.ROOT, "%.2f", pairedRatio(combined, cs));
+                    : String.format(Locale.ROOT, "%.2f", pairedRatio(uncombined, cs));
             line(
                 "%7d %5d  %-18s %10.0f %9.2f %9.2f %7d %9.3f %9s %9s",
                 threads,
@@ -157,7 +157,7 @@ final class Report {
                 cs.stream().mapToLong(CellResult::errors).sum(),
                 median(cs, CellResult::poolWaitMillisPerOp),
                 ratio,
-                combinedRatio);
+                uncombinedRatio);
           }
         }
       }

@@ -8,28 +8,33 @@ import dev.inventory.StockKey;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Flash-sale mode: one-line requests for the same key that arrive while a statement for that key is
- * in flight wait, and go together in the next statement.
+ * Flash-sale mode: one-line requests that arrive while the combined statements are busy wait, and
+ * go together in the next statement.
  *
  * <p>A hot SKU is one row, and one row takes one lock at a time: without combining, a sale runs at
- * the speed of one commit after another. Here each key (and kind: reserve or purchase) has a lane.
- * A request that finds its lane idle goes at once, on its own thread, with no added latency. A
- * request that finds it busy queues; when the statement in flight ends, the first queued request
- * becomes the leader of the next batch (up to {@code maxBatch} requests, in arrival order) and runs
- * it on its own thread, while the others wait for their answer. No thread is owned here, so nothing
- * can leak on shutdown.
+ * the speed of one commit after another. And on a busy store every request pays a round trip and a
+ * commit of its own. Here at most {@code maxInFlight} statements per kind (reserve or purchase) are
+ * in flight, and no key is in two of them. A request goes at once, on its own thread, with no added
+ * latency, when a slot is free and its key is in no statement in flight. Otherwise it queues; when
+ * a statement ends, the first queued requests whose keys are free become the next batch (up to
+ * {@code maxBatch}, in arrival order, whatever their keys), led by the first of them on its own
+ * thread, while the others wait for their answer. So requests for one key are sent in arrival
+ * order, one batch at a time, and a key whose row is slow to lock holds up one statement, not the
+ * others. No thread is owned here, so nothing can leak on shutdown.
  *
- * <p>Bounded: a lane holds at most {@code maxQueue} waiting requests (past that a request fails at
- * once with {@link InventoryUnavailableException}), and a request that has not been taken into a
- * batch within {@code maxWait} leaves the queue with {@link InventoryTimeoutException}. Once in a
- * batch, it waits for the batch's statement, which the database's own timeouts bound.
+ * <p>Bounded: at most {@code maxQueue} requests wait (past that a request fails at once with {@link
+ * InventoryUnavailableException}), and a request that has not been taken into a batch within {@code
+ * maxWait} leaves the queue with {@link InventoryTimeoutException}. Once in a batch, it waits for
+ * the batch's statement, which the database's own timeouts bound.
  */
 final class Combiner {
   /** Runs a batch: answers every ticket of it (result or error). */
@@ -38,33 +43,37 @@ final class Combiner {
     void run(List<Ticket> batch);
   }
 
+  private final int maxInFlight;
   private final int maxBatch;
   private final int maxQueue;
   private final long maxWaitNanos;
   private final BatchRunner runner;
-  private final ConcurrentHashMap<LaneKey, Lane> lanes = new ConcurrentHashMap<>();
 
-  Combiner(int maxBatch, int maxQueue, Duration maxWait, BatchRunner runner) {
+  private final ReentrantLock lock = new ReentrantLock();
+
+  /**
+   * Arrival order. Whenever fewer than {@code maxInFlight} statements are in flight, every waiting
+   * request's key is in one of them: that is what lets a request for a free key go at once.
+   */
+  private final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
+
+  /** Keys of the statements in flight, with how many of their requests each holds. */
+  private final Map<StockKey, Integer> keysInFlight = new HashMap<>();
+
+  private int inFlight;
+
+  Combiner(int maxInFlight, int maxBatch, int maxQueue, Duration maxWait, BatchRunner runner) {
+    this.maxInFlight = maxInFlight;
     this.maxBatch = maxBatch;
     this.maxQueue = maxQueue;
     this.maxWaitNanos = maxWait.toNanos();
     this.runner = runner;
   }
 
-  private record LaneKey(StockKey key, Reservation.Status status) {}
-
-  private static final class Lane {
-    final ReentrantLock lock = new ReentrantLock();
-    final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
-    boolean busy;
-
-    /** Idle and removed from the map: a request that still holds it must look again. */
-    boolean retired;
-  }
-
-  /** One request on its way through a lane. */
+  /** One request on its way through the combiner. */
   static final class Ticket {
     final ReservationRequest request;
+    final StockKey key;
     private final CountDownLatch wake = new CountDownLatch(1);
     private volatile List<Ticket> toLead;
     private volatile Reservation result;
@@ -72,6 +81,7 @@ final class Combiner {
 
     Ticket(ReservationRequest request) {
       this.request = request;
+      this.key = request.lines().get(0).key();
     }
 
     void succeed(Reservation reservation) {
@@ -94,54 +104,46 @@ final class Combiner {
     }
   }
 
-  /** Places a one-line request through its key's lane; returns or throws as the runner decided. */
-  Reservation submit(ReservationRequest request, Reservation.Status status) {
-    LaneKey laneKey = new LaneKey(request.lines().get(0).key(), status);
+  /** Places a one-line request; returns or throws as the runner decided. */
+  Reservation submit(ReservationRequest request) {
     Ticket ticket = new Ticket(request);
-    Lane lane;
-    while (true) {
-      lane = lanes.computeIfAbsent(laneKey, k -> new Lane());
-      lane.lock.lock();
-      try {
-        if (lane.retired) {
-          continue;
-        }
-        if (!lane.busy) {
-          lane.busy = true;
-          ticket.toLead = List.of(ticket);
-        } else if (lane.waiting.size() >= maxQueue) {
-          throw new InventoryUnavailableException(
-              "too many requests queued for "
-                  + laneKey.key()
-                  + " ("
-                  + maxQueue
-                  + "): the store is overloaded; try again",
-              null);
-        } else {
-          lane.waiting.addLast(ticket);
-        }
-        break;
-      } finally {
-        lane.lock.unlock();
+    lock.lock();
+    try {
+      if (inFlight < maxInFlight && !keysInFlight.containsKey(ticket.key)) {
+        List<Ticket> alone = List.of(ticket);
+        startBatch(alone);
+        ticket.toLead = alone;
+      } else if (waiting.size() >= maxQueue) {
+        throw new InventoryUnavailableException(
+            "too many requests queued ("
+                + maxQueue
+                + ") when "
+                + ticket.key
+                + " came: the store is overloaded; try again",
+            null);
+      } else {
+        waiting.addLast(ticket);
       }
+    } finally {
+      lock.unlock();
     }
     if (ticket.toLead == null) {
-      awaitTurn(lane, ticket);
+      awaitTurn(ticket);
     }
     if (ticket.toLead != null) {
-      lead(laneKey, lane, ticket.toLead);
+      lead(ticket.toLead);
     }
     return ticket.answer();
   }
 
-  private void awaitTurn(Lane lane, Ticket ticket) {
+  private void awaitTurn(Ticket ticket) {
     boolean woken = awaitUninterruptibly(ticket.wake, maxWaitNanos);
     if (woken) {
       return;
     }
-    lane.lock.lock();
+    lock.lock();
     try {
-      if (lane.waiting.remove(ticket)) {
+      if (waiting.remove(ticket)) {
         ticket.fail(
             new InventoryTimeoutException(
                 "request '"
@@ -149,20 +151,20 @@ final class Combiner {
                     + "' waited "
                     + Duration.ofNanos(maxWaitNanos).toMillis()
                     + " ms for its turn on "
-                    + ticket.request.lines().get(0).key()
+                    + ticket.key
                     + " and was not sent; nothing was changed",
                 null));
         return;
       }
     } finally {
-      lane.lock.unlock();
+      lock.unlock();
     }
     // Already taken into a batch (or made its leader): its answer is on its way.
     awaitUninterruptibly(ticket.wake, Long.MAX_VALUE);
   }
 
-  /** Runs a batch, then hands the lane to the next batch's leader (or marks it idle). */
-  private void lead(LaneKey laneKey, Lane lane, List<Ticket> batch) {
+  /** Runs a batch, then starts the batches that were waiting for its slot or its keys. */
+  private void lead(List<Ticket> batch) {
     try {
       runner.run(batch);
     } catch (RuntimeException e) {
@@ -172,43 +174,66 @@ final class Combiner {
         }
       }
     } finally {
-      List<Ticket> next = new ArrayList<>();
-      lane.lock.lock();
+      List<List<Ticket>> started = new ArrayList<>();
+      lock.lock();
       try {
-        while (next.size() < maxBatch && !lane.waiting.isEmpty()) {
-          next.add(lane.waiting.pollFirst());
-        }
-        if (next.isEmpty()) {
-          // Idle lanes leave the map, so a large catalogue does not leave one lane per key behind.
-          lane.busy = false;
-          lane.retired = true;
-          lanes.remove(laneKey, lane);
-        } else {
-          next.get(0).toLead = List.copyOf(next);
+        finishBatch(batch);
+        while (inFlight < maxInFlight && !waiting.isEmpty()) {
+          List<Ticket> next = takeNextBatch();
+          if (next.isEmpty()) {
+            break; // every waiting request's key is in flight
+          }
+          startBatch(next);
+          next.get(0).toLead = next;
+          started.add(next);
         }
       } finally {
-        lane.lock.unlock();
+        lock.unlock();
       }
       for (Ticket t : batch) {
         t.wake.countDown();
       }
-      if (!next.isEmpty()) {
+      for (List<Ticket> next : started) {
         next.get(0).wake.countDown();
       }
     }
   }
 
-  /** How many requests wait for this key and kind now (for tests). */
-  int waiting(StockKey key, Reservation.Status status) {
-    Lane lane = lanes.get(new LaneKey(key, status));
-    if (lane == null) {
-      return 0;
+  /** The first waiting requests whose keys are in no statement in flight, in arrival order. */
+  private List<Ticket> takeNextBatch() {
+    List<Ticket> next = new ArrayList<>();
+    Iterator<Ticket> it = waiting.iterator();
+    while (it.hasNext() && next.size() < maxBatch) {
+      Ticket t = it.next();
+      if (!keysInFlight.containsKey(t.key)) {
+        it.remove();
+        next.add(t);
+      }
     }
-    lane.lock.lock();
+    return List.copyOf(next);
+  }
+
+  private void startBatch(List<Ticket> batch) {
+    inFlight++;
+    for (Ticket t : batch) {
+      keysInFlight.merge(t.key, 1, Integer::sum);
+    }
+  }
+
+  private void finishBatch(List<Ticket> batch) {
+    inFlight--;
+    for (Ticket t : batch) {
+      keysInFlight.computeIfPresent(t.key, (k, n) -> n == 1 ? null : n - 1);
+    }
+  }
+
+  /** How many requests for this key wait now (for tests). */
+  int waiting(StockKey key) {
+    lock.lock();
     try {
-      return lane.waiting.size();
+      return (int) waiting.stream().filter(t -> t.key.equals(key)).count();
     } finally {
-      lane.lock.unlock();
+      lock.unlock();
     }
   }
 

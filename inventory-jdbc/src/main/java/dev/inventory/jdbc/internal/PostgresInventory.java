@@ -8,6 +8,7 @@ import dev.inventory.IdempotencyConflictException;
 import dev.inventory.InsufficientStockException;
 import dev.inventory.Inventory;
 import dev.inventory.InventoryException;
+import dev.inventory.InventoryTimeoutException;
 import dev.inventory.InventoryUnavailableException;
 import dev.inventory.Line;
 import dev.inventory.Reservation;
@@ -33,12 +34,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.Argument;
@@ -58,12 +62,13 @@ public final class PostgresInventory implements Inventory {
 
   private final Db db;
   private final HandleOps ops;
-  private final Combiner heldLane;
-  private final Combiner soldLane;
+  private final Combiner heldCombiner;
+  private final Combiner soldCombiner;
   private final Clock clock;
   private final Duration defaultTtl;
   private final String reserveOneLine;
   private final String placeBatch;
+  private final String placeBatchOfKeys;
   private final String insertReservation;
   private final String changeStock;
   private final String changeStockReturningLevel;
@@ -79,17 +84,19 @@ public final class PostgresInventory implements Inventory {
   public PostgresInventory(
       Jdbi jdbi, String schema, Clock clock, Duration defaultTtl, Tuning tuning) {
     this.db = new Db(jdbi, tuning.attempts(), tuning.lockTimeout(), tuning.statementTimeout());
-    this.heldLane =
+    this.heldCombiner =
         tuning.combining()
             ? new Combiner(
+                tuning.maxInFlight(),
                 tuning.maxBatch(),
                 tuning.maxQueue(),
                 tuning.maxWait(),
                 batch -> placeBatch(batch, Status.HELD))
             : null;
-    this.soldLane =
+    this.soldCombiner =
         tuning.combining()
             ? new Combiner(
+                tuning.maxInFlight(),
                 tuning.maxBatch(),
                 tuning.maxQueue(),
                 tuning.maxWait(),
@@ -101,6 +108,7 @@ public final class PostgresInventory implements Inventory {
     this.ops = new HandleOps(schema);
     this.reserveOneLine = sql.reserveOneLine();
     this.placeBatch = sql.placeBatch();
+    this.placeBatchOfKeys = sql.placeBatchOfKeys();
     this.insertReservation = sql.insertReservation();
     this.changeStock = sql.changeStock();
     this.changeStockReturningLevel = sql.changeStockReturningLevel();
@@ -120,9 +128,10 @@ public final class PostgresInventory implements Inventory {
    * @param attempts tries of a call whose failure is safe to retry, the first included
    * @param lockTimeout PostgreSQL lock_timeout per transaction; zero: the connection's own
    * @param statementTimeout PostgreSQL statement_timeout per transaction; zero: the connection's
-   * @param combining whether one-line requests for one key are combined (see {@link Combiner})
+   * @param combining whether one-line requests are combined (see {@link Combiner})
+   * @param maxInFlight the most combined statements of one kind in flight at once
    * @param maxBatch the most requests one combined statement carries
-   * @param maxQueue the most requests that may wait for one key
+   * @param maxQueue the most combined requests of one kind that may wait
    * @param maxWait how long a request may wait for its turn before it gives up unsent
    */
   public record Tuning(
@@ -130,6 +139,7 @@ public final class PostgresInventory implements Inventory {
       Duration lockTimeout,
       Duration statementTimeout,
       boolean combining,
+      int maxInFlight,
       int maxBatch,
       int maxQueue,
       Duration maxWait) {}
@@ -153,31 +163,50 @@ public final class PostgresInventory implements Inventory {
    */
   private Reservation place(ReservationRequest request, Status status) {
     Objects.requireNonNull(request, "request must not be null");
-    Combiner lane = status == Status.HELD ? heldLane : soldLane;
-    if (lane != null && request.lines().size() == 1) {
-      return lane.submit(request, status);
+    Combiner combiner = status == Status.HELD ? heldCombiner : soldCombiner;
+    if (combiner != null && request.lines().size() == 1) {
+      return combiner.submit(request);
     }
     return placeAlone(request, status);
   }
 
   /**
-   * Runs a batch of one-line requests for one key: one statement for all when the total fits, else
-   * each on its own in arrival order (which gives each exactly the answer it would get without
-   * combining: shortages, lazy expiry, replays).
+   * Runs a batch of one-line requests (one key or several). A batch for one key is one statement;
+   * if refused, it reports what was free, and the requests that fit it in arrival order (first fit)
+   * go again together, the rest are refused. A batch for several keys is one call that locks the
+   * keys in key order; the requests of a key that did not fit go again, as a batch of their own.
+   * Whatever is left (a single request, replays, due holds to expire, an id twice in the batch, a
+   * lock wait that timed out on one key of several) goes on its own, in arrival order, which gives
+   * each exactly the answer it would get without combining.
    */
   private void placeBatch(List<Combiner.Ticket> batch, Status status) {
-    List<Combiner.Ticket> pending = batch;
-    boolean distinctIds =
-        batch.stream().map(t -> t.request.id()).distinct().count() == batch.size();
-    // At most two combined statements: the batch, then the part of it that fits what was free.
-    for (int round = 1; round <= 2 && pending.size() > 1 && distinctIds; round++) {
+    List<Combiner.Ticket> pending = withoutRepeatedIds(batch);
+    // At most three combined attempts: e.g. several keys, then one key that did not fit, then
+    // the part of it that fits what was free.
+    for (int round = 1; round <= 3 && pending.size() > 1; round++) {
       Instant now = now();
       List<Combiner.Ticket> sent = pending;
       List<Instant> expiresAt =
           sent.stream().map(t -> HandleOps.expiresAt(now, ttlOf(t.request), status)).toList();
-      BatchRefusal refusal;
+      TreeMap<StockKey, List<Integer>> byKey = new TreeMap<>();
+      for (int i = 0; i < sent.size(); i++) {
+        byKey.computeIfAbsent(sent.get(i).key, k -> new ArrayList<>()).add(i);
+      }
+      BatchRefusal refusal = null;
+      Set<StockKey> refusedKeys;
       try {
-        refusal = db.statement(true, h -> placeTogether(h, sent, status, now, expiresAt));
+        if (byKey.size() == 1) {
+          refusal = db.statement(true, h -> placeOneKey(h, sent, status, now, expiresAt));
+          refusedKeys = refusal == null ? Set.of() : byKey.keySet();
+        } else {
+          refusedKeys = db.statement(true, h -> placeKeys(h, sent, byKey, status, now, expiresAt));
+        }
+      } catch (InventoryTimeoutException e) {
+        if (byKey.size() == 1) {
+          sent.forEach(t -> t.fail(e));
+          return;
+        }
+        break; // one key's lock wait must not fail the requests for the others
       } catch (RuntimeException e) {
         if (!Db.isReservationIdTaken(e)) {
           sent.forEach(t -> t.fail(e));
@@ -185,33 +214,34 @@ public final class PostgresInventory implements Inventory {
         }
         break; // an id already taken: serve each on its own, as a replay
       }
-      if (refusal == null) {
-        for (int i = 0; i < sent.size(); i++) {
-          ReservationRequest r = sent.get(i).request;
-          sent.get(i).succeed(new Reservation(r.id(), status, r.lines(), now, expiresAt.get(i)));
-        }
-        return;
-      }
-      if (refusal.anyIdTaken() || refusal.due() > 0) {
-        break; // replays or due holds to expire: the path for one request handles both
-      }
-      // First fit in arrival order, as one request after the other would have gone.
-      long free = refusal.available();
-      List<Combiner.Ticket> fitting = new ArrayList<>();
-      for (Combiner.Ticket t : sent) {
-        Line line = t.request.lines().get(0);
-        if (line.quantity() <= free) {
-          free -= line.quantity();
-          fitting.add(t);
+      List<Combiner.Ticket> again = new ArrayList<>();
+      long free = refusal == null ? 0 : refusal.available();
+      for (int i = 0; i < sent.size(); i++) {
+        Combiner.Ticket t = sent.get(i);
+        if (!refusedKeys.contains(t.key)) {
+          ReservationRequest r = t.request;
+          t.succeed(new Reservation(r.id(), status, r.lines(), now, expiresAt.get(i)));
+        } else if (refusal == null) {
+          again.add(t); // one of several keys: its requests go again, as a batch for that key
+        } else if (refusal.anyIdTaken() || refusal.due() > 0) {
+          continue; // replays or due holds to expire: the path for one request handles both
         } else {
-          t.fail(
-              new InsufficientStockException(
-                  List.of(new Shortage(line.key(), line.quantity(), free))));
+          // First fit in arrival order, as one request after the other would have gone.
+          long quantity = t.request.lines().get(0).quantity();
+          if (quantity <= free) {
+            free -= quantity;
+            again.add(t);
+          } else {
+            t.fail(new InsufficientStockException(List.of(new Shortage(t.key, quantity, free))));
+          }
         }
       }
-      pending = fitting;
+      pending = again;
     }
-    for (Combiner.Ticket ticket : pending) {
+    for (Combiner.Ticket ticket : batch) {
+      if (ticket.answered()) {
+        continue;
+      }
       try {
         ticket.succeed(placeAlone(ticket.request, status));
       } catch (RuntimeException e) {
@@ -220,39 +250,59 @@ public final class PostgresInventory implements Inventory {
     }
   }
 
-  /** What a refused batch saw: units free and kept by due holds on the key, and taken ids. */
+  /** The batch without the requests whose id it holds twice: those go on their own afterwards. */
+  private static List<Combiner.Ticket> withoutRepeatedIds(List<Combiner.Ticket> batch) {
+    Map<String, Integer> seen = new HashMap<>();
+    for (Combiner.Ticket t : batch) {
+      seen.merge(t.request.id(), 1, Integer::sum);
+    }
+    if (seen.size() == batch.size()) {
+      return batch;
+    }
+    return batch.stream().filter(t -> seen.get(t.request.id()) == 1).toList();
+  }
+
+  /** A batch's requests as columns (arrays in batch order), to be unnested by the statement. */
+  private record Columns(String[] ids, Long[] quantities, String[] hashes, Long[] expiresMicros) {
+    static Columns of(List<Combiner.Ticket> batch, List<Instant> expiresAt) {
+      int n = batch.size();
+      Columns c = new Columns(new String[n], new Long[n], new String[n], new Long[n]);
+      for (int i = 0; i < n; i++) {
+        ReservationRequest r = batch.get(i).request;
+        c.ids[i] = r.id();
+        c.quantities[i] = r.lines().get(0).quantity();
+        c.hashes[i] = Lines.fingerprint(r.lines());
+        c.expiresMicros[i] = epochMicros(expiresAt.get(i));
+      }
+      return c;
+    }
+  }
+
+  /** What a refused batch for one key saw: units free and kept by due holds, and taken ids. */
   private record BatchRefusal(long available, long due, boolean anyIdTaken) {}
 
-  private BatchRefusal placeTogether(
+  private BatchRefusal placeOneKey(
       Handle h, List<Combiner.Ticket> batch, Status status, Instant now, List<Instant> expiresAt) {
-    Line first = batch.get(0).request.lines().get(0);
+    Columns c = Columns.of(batch, expiresAt);
     long total = 0;
-    for (Combiner.Ticket t : batch) {
-      total = Math.addExact(total, t.request.lines().get(0).quantity());
+    for (long quantity : c.quantities()) {
+      total = Math.addExact(total, quantity);
     }
+    StockKey key = batch.get(0).key;
     boolean held = status == Status.HELD;
     return h.createQuery(placeBatch)
-        .bind("sku", first.key().sku())
-        .bind("location", first.key().location())
+        .bind("sku", key.sku())
+        .bind("location", key.location())
         .bind("total", total)
         .bind("held", held ? 1L : 0L)
         .bind("sold", held ? 0L : 1L)
         .bind("status", status.name())
         .bind("kind", held ? "RESERVE" : "CONFIRM")
         .bind("now", timestamp(now))
-        .bindArray("ids", String.class, batch.stream().map(t -> t.request.id()).toList())
-        .bindArray(
-            "quantities",
-            Long.class,
-            batch.stream().map(t -> t.request.lines().get(0).quantity()).toList())
-        .bindArray(
-            "hashes",
-            String.class,
-            batch.stream().map(t -> Lines.fingerprint(t.request.lines())).toList())
-        .bindArray(
-            "expiresMicros",
-            Long.class,
-            expiresAt.stream().map(PostgresInventory::epochMicros).toList())
+        .bind("ids", c.ids())
+        .bind("quantities", c.quantities())
+        .bind("hashes", c.hashes())
+        .bind("expiresMicros", c.expiresMicros())
         .map(
             (rs, ctx) ->
                 rs.getBoolean("placed")
@@ -262,6 +312,53 @@ public final class PostgresInventory implements Inventory {
                         rs.getLong("due"),
                         ((String[]) rs.getArray("taken_ids").getArray()).length > 0))
         .one();
+  }
+
+  /** One call for several keys, locked in key order (see Sql#placeBatchOfKeys); keys refused. */
+  private Set<StockKey> placeKeys(
+      Handle h,
+      List<Combiner.Ticket> batch,
+      TreeMap<StockKey, List<Integer>> byKey,
+      Status status,
+      Instant now,
+      List<Instant> expiresAt) {
+    int keys = byKey.size();
+    String[] keySkus = new String[keys];
+    String[] keyLocations = new String[keys];
+    Long[] keyTotals = new Long[keys];
+    int n = batch.size();
+    Integer[] keyOf = new Integer[n];
+    int k = 0;
+    for (Map.Entry<StockKey, List<Integer>> e : byKey.entrySet()) {
+      keySkus[k] = e.getKey().sku();
+      keyLocations[k] = e.getKey().location();
+      long total = 0;
+      for (int i : e.getValue()) {
+        total = Math.addExact(total, batch.get(i).request.lines().get(0).quantity());
+        keyOf[i] = k + 1;
+      }
+      keyTotals[k++] = total;
+    }
+    Columns c = Columns.of(batch, expiresAt);
+    boolean held = status == Status.HELD;
+    return h.createQuery(placeBatchOfKeys)
+        .bind("status", status.name())
+        .bind("kind", held ? "RESERVE" : "CONFIRM")
+        .bind("held", held ? 1L : 0L)
+        .bind("sold", held ? 0L : 1L)
+        .bind("now", timestamp(now))
+        .bind("keySkus", keySkus)
+        .bind("keyLocations", keyLocations)
+        .bind("keyTotals", keyTotals)
+        .bind("ids", c.ids())
+        .bind("keyOf", keyOf)
+        .bind("quantities", c.quantities())
+        .bind("hashes", c.hashes())
+        .bind("expiresMicros", c.expiresMicros())
+        .map(
+            (rs, ctx) ->
+                new StockKey(rs.getString("refused_sku"), rs.getString("refused_location")))
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   private Duration ttlOf(ReservationRequest request) {

@@ -112,8 +112,8 @@ final class Sql {
   }
 
   /**
-   * Grants a batch of one-line requests for the same key in one statement (flash-sale mode, see
-   * {@link Combiner}): one conditional UPDATE of the batch's total, and every request's
+   * Grants a batch of one-line requests for the same key in one autocommit statement (flash-sale
+   * mode, see {@link Combiner}): one conditional UPDATE of the batch's total, and every request's
    * reservation, line and log row. All of the batch or none: if the total does not fit (or an id is
    * taken, which fails the whole statement), nothing is written and the caller serves the requests
    * one by one, in arrival order. Log rows follow arrival order, each with the level as it stood
@@ -170,6 +170,23 @@ final class Sql {
                ARRAY(SELECT r.id FROM req r
                       WHERE EXISTS (SELECT 1 FROM ${schema}.reservation x WHERE x.id = r.id))
          WHERE NOT EXISTS (SELECT 1 FROM taken)
+        """);
+  }
+
+  /**
+   * Grants a batch of one-line requests over several keys (flash-sale mode), through the function
+   * of migration V3, which locks the keys' rows one by one in the order given (key order, as a cart
+   * locks them: a single UPDATE over several rows cannot promise an order). Returns the keys whose
+   * total did not fit; nothing was written for those. Arrays: the keys with their totals, then the
+   * requests in arrival order with the index (1-based) of each one's key.
+   */
+  String placeBatchOfKeys() {
+    return render(
+        """
+        SELECT refused_sku, refused_location
+          FROM ${schema}.inventory_place_batch(:status, :kind, :held, :sold, :now,
+                                     :keySkus, :keyLocations, :keyTotals,
+                                     :ids, :keyOf, :quantities, :hashes, :expiresMicros)
         """);
   }
 

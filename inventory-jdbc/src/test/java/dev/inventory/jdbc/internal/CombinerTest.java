@@ -39,8 +39,14 @@ class CombinerTest {
   }
 
   /** Records each batch; the first one blocks until released, so that others queue behind it. */
+  /** One statement in flight at a time, as on a single hot key. */
   private Combiner combiner(int maxBatch, int maxQueue, Duration maxWait) {
+    return combiner(1, maxBatch, maxQueue, maxWait);
+  }
+
+  private Combiner combiner(int maxInFlight, int maxBatch, int maxQueue, Duration maxWait) {
     return new Combiner(
+        maxInFlight,
         maxBatch,
         maxQueue,
         maxWait,
@@ -60,18 +66,30 @@ class CombinerTest {
   }
 
   private static ReservationRequest request(String id) {
-    return ReservationRequest.builder(id).line(HOT, 1).build();
+    return request(id, HOT);
+  }
+
+  private static ReservationRequest request(String id, StockKey key) {
+    return ReservationRequest.builder(id).line(key, 1).build();
   }
 
   private CompletableFuture<Reservation> submit(Combiner combiner, String id) {
-    return CompletableFuture.supplyAsync(() -> combiner.submit(request(id), Status.HELD), threads);
+    return submit(combiner, id, HOT);
+  }
+
+  private CompletableFuture<Reservation> submit(Combiner combiner, String id, StockKey key) {
+    return CompletableFuture.supplyAsync(() -> combiner.submit(request(id, key)), threads);
   }
 
   /** Submits one request and waits until it is queued, so arrival order is known. */
   private CompletableFuture<Reservation> submitQueued(Combiner combiner, String id) {
-    int before = combiner.waiting(HOT, Status.HELD);
-    CompletableFuture<Reservation> f = submit(combiner, id);
-    while (combiner.waiting(HOT, Status.HELD) == before) {
+    return submitQueued(combiner, id, HOT);
+  }
+
+  private CompletableFuture<Reservation> submitQueued(Combiner combiner, String id, StockKey key) {
+    int before = combiner.waiting(key);
+    CompletableFuture<Reservation> f = submit(combiner, id, key);
+    while (combiner.waiting(key) == before) {
       Thread.onSpinWait();
     }
     return f;
@@ -89,7 +107,7 @@ class CombinerTest {
     releaseFirst.countDown();
     Combiner combiner = combiner(64, 100, Duration.ofSeconds(5));
 
-    Reservation r = combiner.submit(request("solo"), Status.HELD);
+    Reservation r = combiner.submit(request("solo"));
 
     assertThat(r.id()).isEqualTo("solo");
     assertThat(batches).containsExactly(List.of("solo"));
@@ -137,7 +155,7 @@ class CombinerTest {
   }
 
   @Test
-  @DisplayName("refuses a request at once when the key's queue is full")
+  @DisplayName("refuses a request at once when the queue is full")
   void fullQueueRefuses() {
     Combiner combiner = combiner(64, 2, Duration.ofSeconds(5));
     submit(combiner, "r0");
@@ -145,9 +163,106 @@ class CombinerTest {
     submitQueued(combiner, "r1");
     submitQueued(combiner, "r2");
 
-    assertThatThrownBy(() -> combiner.submit(request("r3"), Status.HELD))
+    assertThatThrownBy(() -> combiner.submit(request("r3")))
         .isInstanceOf(InventoryUnavailableException.class)
-        .hasMessageContaining("too many requests queued for HOT@default (2)");
+        .hasMessageContaining("too many requests queued (2) when HOT@default came");
+  }
+
+  @Test
+  @DisplayName("sends queued requests for different keys together, in arrival order")
+  void differentKeysGoTogether() throws Exception {
+    Combiner combiner = combiner(1, 64, 100, Duration.ofSeconds(5));
+    List<CompletableFuture<Reservation>> all = new ArrayList<>();
+    all.add(submit(combiner, "r0"));
+    awaitFirstBatch();
+    all.add(submitQueued(combiner, "r1", StockKey.of("A")));
+    all.add(submitQueued(combiner, "r2", HOT));
+    all.add(submitQueued(combiner, "r3", StockKey.of("B", "store-7")));
+    releaseFirst.countDown();
+    for (CompletableFuture<Reservation> f : all) {
+      f.get(5, TimeUnit.SECONDS);
+    }
+
+    assertThat(batches).containsExactly(List.of("r0"), List.of("r1", "r2", "r3"));
+  }
+
+  @Test
+  @DisplayName("sends a request for another key at once while a slot is free")
+  void otherKeysDoNotWaitWhileASlotIsFree() throws Exception {
+    Combiner combiner = combiner(2, 64, 100, Duration.ofSeconds(5));
+    CompletableFuture<Reservation> blocked = submit(combiner, "r0");
+    awaitFirstBatch();
+
+    Reservation r = combiner.submit(request("r1", StockKey.of("A")));
+
+    assertThat(r.id()).isEqualTo("r1");
+    assertThat(blocked).isNotDone();
+    releaseFirst.countDown();
+    blocked.get(5, TimeUnit.SECONDS);
+    assertThat(batches).containsExactly(List.of("r0"), List.of("r1"));
+  }
+
+  @Test
+  @DisplayName("never has one key in two statements at once, so a key's requests keep their order")
+  void aKeyIsInOneStatementAtATime() throws Exception {
+    Combiner combiner = combiner(4, 64, 100, Duration.ofSeconds(5));
+    CompletableFuture<Reservation> first = submit(combiner, "r0");
+    awaitFirstBatch();
+    CompletableFuture<Reservation> second = submitQueued(combiner, "r1");
+    CompletableFuture<Reservation> third = submitQueued(combiner, "r2");
+
+    Reservation other = combiner.submit(request("o1", StockKey.of("A")));
+
+    assertThat(other.id()).isEqualTo("o1");
+    assertThat(second).isNotDone();
+    releaseFirst.countDown();
+    first.get(5, TimeUnit.SECONDS);
+    second.get(5, TimeUnit.SECONDS);
+    third.get(5, TimeUnit.SECONDS);
+    assertThat(batches).containsExactly(List.of("r0"), List.of("o1"), List.of("r1", "r2"));
+  }
+
+  @Test
+  @DisplayName("starts a batch for other keys while the key at the head of the queue is in flight")
+  void waitingKeysDoNotBlockOthers() throws Exception {
+    CountDownLatch releaseA = new CountDownLatch(1);
+    Combiner combiner =
+        new Combiner(
+            2,
+            64,
+            100,
+            Duration.ofSeconds(5),
+            batch -> {
+              List<String> ids = batch.stream().map(t -> t.request.id()).toList();
+              batches.add(ids);
+              await(ids.contains("r0") ? releaseFirst : ids.contains("a0") ? releaseA : null);
+              batch.forEach(
+                  t ->
+                      t.succeed(
+                          new Reservation(
+                              t.request.id(),
+                              Status.HELD,
+                              t.request.lines(),
+                              Instant.EPOCH,
+                              Instant.EPOCH)));
+            });
+    CompletableFuture<Reservation> r0 = submit(combiner, "r0");
+    CompletableFuture<Reservation> a0 = submit(combiner, "a0", StockKey.of("A"));
+    while (batches.size() < 2) {
+      Thread.onSpinWait();
+    }
+    CompletableFuture<Reservation> r1 = submitQueued(combiner, "r1");
+    CompletableFuture<Reservation> b0 = submitQueued(combiner, "b0", StockKey.of("B"));
+
+    releaseA.countDown(); // A's slot frees while HOT is still in flight
+    b0.get(5, TimeUnit.SECONDS);
+
+    assertThat(r1).isNotDone();
+    releaseFirst.countDown();
+    r0.get(5, TimeUnit.SECONDS);
+    r1.get(5, TimeUnit.SECONDS);
+    a0.get(5, TimeUnit.SECONDS);
+    assertThat(batches.subList(2, 4)).containsExactly(List.of("b0"), List.of("r1"));
   }
 
   @Test
@@ -157,13 +272,13 @@ class CombinerTest {
     CompletableFuture<Reservation> first = submit(combiner, "r0");
     awaitFirstBatch();
 
-    assertThatThrownBy(() -> combiner.submit(request("late"), Status.HELD))
+    assertThatThrownBy(() -> combiner.submit(request("late")))
         .isInstanceOf(InventoryTimeoutException.class)
         .hasMessageContaining("'late' waited 50 ms");
     releaseFirst.countDown();
     first.get(5, TimeUnit.SECONDS);
     assertThat(batches).containsExactly(List.of("r0"));
-    assertThat(combiner.waiting(HOT, Status.HELD)).isZero();
+    assertThat(combiner.waiting(HOT)).isZero();
   }
 
   @Test
@@ -172,6 +287,7 @@ class CombinerTest {
     RuntimeException boom = new InventoryUnavailableException("boom", null);
     Combiner combiner =
         new Combiner(
+            8,
             64,
             100,
             Duration.ofSeconds(5),
@@ -179,11 +295,14 @@ class CombinerTest {
               throw boom;
             });
 
-    assertThatThrownBy(() -> combiner.submit(request("x"), Status.HELD)).isSameAs(boom);
-    assertThat(combiner.waiting(HOT, Status.HELD)).isZero();
+    assertThatThrownBy(() -> combiner.submit(request("x"))).isSameAs(boom);
+    assertThat(combiner.waiting(HOT)).isZero();
   }
 
   private static void await(CountDownLatch latch) {
+    if (latch == null) {
+      return;
+    }
     try {
       if (!latch.await(10, TimeUnit.SECONDS)) {
         throw new AssertionError("latch not released");
