@@ -1,26 +1,15 @@
 package dev.inventory.jdbc.internal;
 
-import static dev.inventory.jdbc.internal.HandleOps.addStockChange;
-import static dev.inventory.jdbc.internal.HandleOps.requireAllApplied;
 import static dev.inventory.jdbc.internal.PostgresInventory.timestamp;
 
-import dev.inventory.IdempotencyConflictException;
-import dev.inventory.InsufficientStockException;
-import dev.inventory.InventoryUnavailableException;
-import dev.inventory.Line;
 import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
 import dev.inventory.ReservationRequest;
-import dev.inventory.Shortage;
 import dev.inventory.StockKey;
 import dev.inventory.StockLevel;
 import dev.inventory.internal.Checks;
 import dev.inventory.internal.Lifecycle.Action;
-import dev.inventory.internal.Lines;
 import dev.inventory.jdbc.TransactionalInventory;
-import dev.inventory.jdbc.internal.HandleOps.Probe;
-import dev.inventory.jdbc.internal.HandleOps.Stored;
-import dev.inventory.jdbc.internal.HandleOps.Times;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -41,7 +30,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * The {@link TransactionalInventory}: the lifecycle's SQL ({@link HandleOps}, {@link Sql}) on the
@@ -54,9 +42,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  */
 public final class BoundInventory implements TransactionalInventory {
   /** How often a short request is tried in all, when stock may have been freed meanwhile. */
-  private static final int PLACE_ATTEMPTS = 3;
-
   private final Connection connection;
+
   private final Jdbi jdbi;
   private final HandleOps ops;
   private final Clock clock;
@@ -87,122 +74,8 @@ public final class BoundInventory implements TransactionalInventory {
   }
 
   private Reservation place(ReservationRequest request, Status status) {
-    List<Line> lines = request.lines();
-    List<StockKey> keys = lines.stream().map(Line::key).toList();
-    String hash = Lines.fingerprint(lines);
     Duration ttl = request.ttl() != null ? request.ttl() : defaultTtl;
-    boolean expiredOnce = false;
-    for (int attempt = 1; attempt <= PLACE_ATTEMPTS; attempt++) {
-      Instant now = now();
-      Instant expiresAt = HandleOps.expiresAt(now, ttl, status);
-      boolean placed;
-      try {
-        placed = atomically(h -> placeLines(h, request.id(), status, lines, hash, now, expiresAt));
-      } catch (ShortSignal e) {
-        placed = false;
-      } catch (RuntimeException e) {
-        if (Db.isDuplicateReservationId(e)) {
-          Optional<Reservation> replayed = replay(request, hash);
-          if (replayed.isPresent()) {
-            return replayed.get();
-          }
-          continue; // the other insert rolled back: the id is free again
-        }
-        throw e;
-      }
-      if (placed) {
-        return new Reservation(request.id(), status, lines, now, expiresAt);
-      }
-
-      Probe probe = atomically(h -> ops.probe(h, request.id(), keys, now));
-      if (probe.idTaken()) {
-        Optional<Reservation> replayed = replay(request, hash);
-        if (replayed.isPresent()) {
-          return replayed.get();
-        }
-      }
-      List<Shortage> shortages = probe.shortages(lines);
-      if (!shortages.isEmpty()) {
-        throw new InsufficientStockException(shortages);
-      }
-      if (attempt == PLACE_ATTEMPTS) {
-        throw new InsufficientStockException(probe.asShortages(lines));
-      }
-      List<StockKey> blocked = probe.blockedByDueHolds(lines);
-      if (!blocked.isEmpty() && !expiredOnce) {
-        // Expired holds never block a sale: free them now rather than wait for the sweeper.
-        expiredOnce = true;
-        atomically(h -> ops.expireDueOn(h, blocked, now));
-      }
-    }
-    throw new InventoryUnavailableException(
-        "reservation '" + request.id() + "' kept racing with another request of the same id", null);
-  }
-
-  /** One line: one statement. Several: the reservation row first, then each key in key order. */
-  private boolean placeLines(
-      Handle h,
-      String id,
-      Status status,
-      List<Line> lines,
-      String hash,
-      Instant now,
-      Instant expiresAt) {
-    boolean held = status == Status.HELD;
-    if (lines.size() == 1) {
-      Line line = lines.get(0);
-      long q = line.quantity();
-      return h.createQuery(ops.reserveOneLine)
-          .bind("id", id)
-          .bind("status", status.name())
-          .bind("hash", hash)
-          .bind("sku", line.key().sku())
-          .bind("location", line.key().location())
-          .bind("quantity", q)
-          .bind("onHandDelta", held ? 0L : -q)
-          .bind("reservedDelta", held ? q : 0L)
-          .bind("kind", held ? "RESERVE" : "CONFIRM")
-          .bind("now", timestamp(now))
-          .bind("expiresAt", timestamp(expiresAt))
-          // One row either way: placed, or what the refusal saw (the probe below reads it again).
-          .map((rs, ctx) -> rs.getBoolean("placed"))
-          .one();
-    }
-    h.createUpdate(ops.insertReservation)
-        .bind("id", id)
-        .bind("status", status.name())
-        .bind("hash", hash)
-        .bind("now", timestamp(now))
-        .bind("expiresAt", timestamp(expiresAt))
-        .bindArray("skus", String.class, lines.stream().map(l -> l.key().sku()).toList())
-        .bindArray("locations", String.class, lines.stream().map(l -> l.key().location()).toList())
-        .bindArray("quantities", Long.class, lines.stream().map(Line::quantity).toList())
-        .execute();
-    PreparedBatch batch = h.prepareBatch(ops.changeStock);
-    for (Line line : lines) {
-      long q = line.quantity();
-      addStockChange(
-          batch, line.key(), held ? 0 : -q, held ? q : 0, q, held ? "RESERVE" : "CONFIRM", id, now);
-    }
-    for (int count : batch.execute()) {
-      if (count == 0) {
-        throw ShortSignal.INSTANCE; // rolls back to the savepoint
-      }
-    }
-    return true;
-  }
-
-  /** The reservation with this id if the request is a replay of it; conflict if not. */
-  private Optional<Reservation> replay(ReservationRequest request, String hash) {
-    Optional<Stored> stored = atomically(h -> ops.find(h, request.id()));
-    if (stored.isEmpty()) {
-      return Optional.empty();
-    }
-    Stored existing = stored.get();
-    if (!existing.hash().equals(hash)) {
-      throw new IdempotencyConflictException(request.id(), existing.lines(), request.lines());
-    }
-    return Optional.of(existing.asOf(now()));
+    return ops.place(savepoints, request, status, ttl, this::now);
   }
 
   // ---------------------------------------------------------------- lifecycle moves
@@ -221,35 +94,7 @@ public final class BoundInventory implements TransactionalInventory {
 
   private Reservation move(String reservationId, Action action) {
     Instant now = now();
-    Reservation moved =
-        atomically(
-            h -> {
-              Optional<Times> times =
-                  h.createQuery(ops.moveHeld)
-                      .bind("id", reservationId)
-                      .bind("target", action.target().name())
-                      .bind("now", timestamp(now))
-                      .map((rs, ctx) -> Times.from(rs))
-                      .findOne();
-              if (times.isEmpty()) {
-                return null;
-              }
-              List<Line> lines = ops.linesOf(h, reservationId);
-              PreparedBatch batch = h.prepareBatch(ops.changeStock);
-              for (Line line : lines) {
-                long q = line.quantity();
-                long onHandDelta = action == Action.CONFIRM ? -q : 0;
-                addStockChange(
-                    batch, line.key(), onHandDelta, -q, 0, action.name(), reservationId, now);
-              }
-              requireAllApplied(batch.execute(), reservationId);
-              return new Reservation(
-                  reservationId,
-                  action.target(),
-                  lines,
-                  times.get().createdAt(),
-                  times.get().expiresAt());
-            });
+    Reservation moved = atomically(h -> ops.moveHeldTo(h, reservationId, action, now).orElse(null));
     return moved != null ? moved : refuseOrRepeat(reservationId, action, now);
   }
 
@@ -276,23 +121,7 @@ public final class BoundInventory implements TransactionalInventory {
           Instant now = now();
           Instant expiresAt = HandleOps.expiresAt(now, ttl, Status.HELD);
           Reservation extended =
-              atomically(
-                  h ->
-                      h.createQuery(ops.extendHeld)
-                          .bind("id", reservationId)
-                          .bind("now", timestamp(now))
-                          .bind("expiresAt", timestamp(expiresAt))
-                          .map((rs, ctx) -> Times.from(rs))
-                          .findOne()
-                          .map(
-                              times ->
-                                  new Reservation(
-                                      reservationId,
-                                      Status.HELD,
-                                      ops.linesOf(h, reservationId),
-                                      times.createdAt(),
-                                      times.expiresAt()))
-                          .orElse(null));
+              atomically(h -> ops.extendHold(h, reservationId, now, expiresAt).orElse(null));
           return extended != null ? extended : refuseOrRepeat(reservationId, Action.EXTEND, now);
         });
   }
@@ -354,16 +183,25 @@ public final class BoundInventory implements TransactionalInventory {
 
   // ---------------------------------------------------------------- the caller's transaction
 
-  @FunctionalInterface
-  private interface Step<T> {
-    T run(Handle handle);
-  }
+  /** Placement and its probes, each step in a savepoint of the caller's transaction. */
+  private final HandleOps.Runner savepoints =
+      new HandleOps.Runner() {
+        @Override
+        public <T> T statement(Db.Work<T> work) {
+          return atomically(work);
+        }
+
+        @Override
+        public <T> T transaction(Db.Work<T> work) {
+          return atomically(work);
+        }
+      };
 
   /**
    * Runs a step in a savepoint of the caller's transaction: released when the step succeeds, rolled
    * back to (undoing the step, and only the step) when it throws.
    */
-  private <T> T atomically(Step<T> step) {
+  private <T> T atomically(Db.Work<T> step) {
     requireTransaction();
     Savepoint savepoint;
     try {
@@ -436,16 +274,6 @@ public final class BoundInventory implements TransactionalInventory {
     @Override
     public void closeConnection(Connection toClose) {
       // The caller's: it stays open.
-    }
-  }
-
-  /** Rolls a multi-line placement whose stock was short back to its savepoint. */
-  private static final class ShortSignal extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    static final ShortSignal INSTANCE = new ShortSignal();
-
-    private ShortSignal() {
-      super(null, null, false, false);
     }
   }
 }

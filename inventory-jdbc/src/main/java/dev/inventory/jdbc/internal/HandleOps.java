@@ -3,18 +3,23 @@ package dev.inventory.jdbc.internal;
 import static dev.inventory.jdbc.internal.PostgresInventory.instant;
 import static dev.inventory.jdbc.internal.PostgresInventory.timestamp;
 
+import dev.inventory.IdempotencyConflictException;
+import dev.inventory.InsufficientStockException;
 import dev.inventory.InventoryException;
+import dev.inventory.InventoryUnavailableException;
 import dev.inventory.Line;
 import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
 import dev.inventory.ReservationExpiredException;
 import dev.inventory.ReservationNotFoundException;
+import dev.inventory.ReservationRequest;
 import dev.inventory.ReservationStateException;
 import dev.inventory.Shortage;
 import dev.inventory.StockKey;
 import dev.inventory.StockLevel;
 import dev.inventory.internal.Lifecycle;
 import dev.inventory.internal.Lifecycle.Action;
+import dev.inventory.internal.Lines;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -31,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -38,18 +44,21 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
- * Steps of the reservation lifecycle on a handle whose transaction someone else runs: the same SQL
- * ({@link Sql}) and the same order of rows as {@link PostgresInventory}, for the inventory inside a
- * caller's transaction ({@link BoundInventory}) and the bulk calls ({@link PostgresStockLedger}).
- * Holds only SQL strings: thread-safe.
+ * Steps of the reservation lifecycle on a handle whose transaction someone else runs, shared by the
+ * library's own inventory ({@link PostgresInventory}), the inventory inside a caller's transaction
+ * ({@link BoundInventory}) and the bulk calls ({@link PostgresStockLedger}): one copy of the SQL's
+ * binding and of the decisions around it. Holds only SQL strings: thread-safe.
  */
 final class HandleOps {
-  final String reserveOneLine;
-  final String insertReservation;
+  /** How often a short request is tried in all, when stock may have been freed meanwhile. */
+  static final int PLACE_ATTEMPTS = 3;
+
   final String changeStock;
   final String addOnHand;
-  final String moveHeld;
-  final String extendHeld;
+  private final String reserveOneLine;
+  private final String insertReservation;
+  private final String moveHeld;
+  private final String extendHeld;
   private final String expireIfDue;
   private final String expireDueOnKeys;
   private final String linesOf;
@@ -71,6 +80,231 @@ final class HandleOps {
     this.findReservation = sql.findReservation();
     this.levels = sql.levels();
     this.shortageProbe = sql.shortageProbe();
+  }
+
+  /**
+   * How an inventory runs handle work: {@link PostgresInventory} on a connection of its own (one
+   * autocommit statement, or a transaction; retried as {@link Db} decides), {@link BoundInventory}
+   * in a savepoint of the caller's transaction.
+   */
+  interface Runner {
+    /** Work of one statement (or reads). */
+    <T> T statement(Db.Work<T> work);
+
+    /** Work whose statements must apply together. */
+    <T> T transaction(Db.Work<T> work);
+  }
+
+  // ---------------------------------------------------------------- reserve and purchase
+
+  /**
+   * Reserves ({@code HELD}) or purchases ({@code CONFIRMED}) one request, all lines or none. A
+   * refusal is probed (a one-line statement answers its own), then: a replay returns the stored
+   * reservation, a short line throws {@link InsufficientStockException}, and holds past their
+   * expiry that stand in the way are expired once and the request tried again.
+   */
+  Reservation place(
+      Runner run,
+      ReservationRequest request,
+      Status status,
+      Duration ttl,
+      Supplier<Instant> clock) {
+    List<Line> lines = request.lines();
+    String id = request.id();
+    String hash = Lines.fingerprint(lines);
+    boolean expiredOnce = false;
+    for (int attempt = 1; attempt <= PLACE_ATTEMPTS; attempt++) {
+      Instant now = clock.get();
+      // At PostgreSQL's precision too: a TTL may be finer than a microsecond.
+      Instant expiresAt = expiresAt(now, ttl, status);
+      Probe probe;
+      try {
+        probe =
+            lines.size() == 1
+                ? run.statement(
+                    h -> placeOneLine(h, id, status, lines.get(0), hash, now, expiresAt))
+                : run.transaction(h -> placeLines(h, id, status, lines, hash, now, expiresAt));
+      } catch (ShortSignal e) {
+        List<StockKey> keys = lines.stream().map(Line::key).toList();
+        probe = run.statement(h -> probe(h, id, keys, now));
+      } catch (RuntimeException e) {
+        if (Db.isDuplicateReservationId(e)) {
+          Optional<Reservation> replayed = replay(run, request, hash, clock);
+          if (replayed.isPresent()) {
+            return replayed.get();
+          }
+          continue; // the other insert rolled back: the id is free again
+        }
+        throw e;
+      }
+      if (probe == null) {
+        return new Reservation(id, status, lines, now, expiresAt);
+      }
+      if (probe.idTaken()) {
+        Optional<Reservation> replayed = replay(run, request, hash, clock);
+        if (replayed.isPresent()) {
+          return replayed.get();
+        }
+      }
+      List<Shortage> shortages = probe.shortages(lines);
+      if (!shortages.isEmpty()) {
+        throw new InsufficientStockException(shortages);
+      }
+      if (attempt == PLACE_ATTEMPTS) {
+        // Stock kept being freed and taken again between attempts and probes: short as read.
+        throw new InsufficientStockException(probe.asShortages(lines));
+      }
+      List<StockKey> blocked = probe.blockedByDueHolds(lines);
+      if (!blocked.isEmpty() && !expiredOnce) {
+        // Expired holds never block a sale: free them now rather than wait for the sweeper.
+        expiredOnce = true;
+        run.transaction(h -> expireDueOn(h, blocked, now));
+      }
+    }
+    throw new InventoryUnavailableException(
+        "reservation '" + id + "' kept racing with another request of the same id", null);
+  }
+
+  /** Places a one-line request in one statement; null if placed, else what the refusal saw. */
+  private Probe placeOneLine(
+      Handle h, String id, Status status, Line line, String hash, Instant now, Instant expiresAt) {
+    long q = line.quantity();
+    boolean held = status == Status.HELD;
+    return h.createQuery(reserveOneLine)
+        .bind("id", id)
+        .bind("status", status.name())
+        .bind("hash", hash)
+        .bind("sku", line.key().sku())
+        .bind("location", line.key().location())
+        .bind("quantity", q)
+        .bind("onHandDelta", held ? 0L : -q)
+        .bind("reservedDelta", held ? q : 0L)
+        .bind("kind", held ? "RESERVE" : "CONFIRM")
+        .bind("now", timestamp(now))
+        .bind("expiresAt", timestamp(expiresAt))
+        .map(
+            (rs, ctx) ->
+                rs.getBoolean("placed")
+                    ? null
+                    : new Probe(
+                        Map.of(
+                            line.key(), new Free(-1, rs.getLong("available"), rs.getLong("due"))),
+                        rs.getBoolean("id_taken")))
+        .one();
+  }
+
+  /**
+   * Places a cart: the reservation row first (a duplicate id fails there, before any stock row is
+   * locked), then each key in key order. Null when placed; a short key throws {@link ShortSignal},
+   * which rolls the work back.
+   */
+  private Probe placeLines(
+      Handle h,
+      String id,
+      Status status,
+      List<Line> lines,
+      String hash,
+      Instant now,
+      Instant expiresAt) {
+    h.createUpdate(insertReservation)
+        .bind("id", id)
+        .bind("status", status.name())
+        .bind("hash", hash)
+        .bind("now", timestamp(now))
+        .bind("expiresAt", timestamp(expiresAt))
+        .bindArray("skus", String.class, lines.stream().map(l -> l.key().sku()).toList())
+        .bindArray("locations", String.class, lines.stream().map(l -> l.key().location()).toList())
+        .bindArray("quantities", Long.class, lines.stream().map(Line::quantity).toList())
+        .execute();
+    boolean held = status == Status.HELD;
+    PreparedBatch batch = h.prepareBatch(changeStock);
+    for (Line line : lines) {
+      long q = line.quantity();
+      addStockChange(
+          batch, line.key(), held ? 0 : -q, held ? q : 0, q, held ? "RESERVE" : "CONFIRM", id, now);
+    }
+    for (int count : batch.execute()) {
+      if (count == 0) {
+        throw ShortSignal.INSTANCE;
+      }
+    }
+    return null;
+  }
+
+  /** The reservation with this id if the request is a replay of it; conflict if not. */
+  private Optional<Reservation> replay(
+      Runner run, ReservationRequest request, String hash, Supplier<Instant> clock) {
+    Optional<Stored> stored = run.statement(h -> find(h, request.id()));
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    Stored existing = stored.get();
+    if (!existing.hash().equals(hash)) {
+      throw new IdempotencyConflictException(request.id(), existing.lines(), request.lines());
+    }
+    return Optional.of(existing.asOf(clock.get()));
+  }
+
+  /** Rolls back a cart's placement whose stock was short. */
+  private static final class ShortSignal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final ShortSignal INSTANCE = new ShortSignal();
+
+    private ShortSignal() {
+      super(null, null, false, false);
+    }
+  }
+
+  // ---------------------------------------------------------------- moves of held reservations
+
+  /**
+   * Moves a held reservation that is not due to the action's target and gives its stock back
+   * (confirm: sold; release: freed), in key order; empty if it was not held or was due.
+   */
+  Optional<Reservation> moveHeldTo(Handle h, String reservationId, Action action, Instant now) {
+    Optional<Times> times =
+        h.createQuery(moveHeld)
+            .bind("id", reservationId)
+            .bind("target", action.target().name())
+            .bind("now", timestamp(now))
+            .map((rs, ctx) -> Times.from(rs))
+            .findOne();
+    if (times.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Line> lines = linesOf(h, reservationId);
+    PreparedBatch batch = h.prepareBatch(changeStock);
+    for (Line line : lines) {
+      long q = line.quantity();
+      long onHandDelta = action == Action.CONFIRM ? -q : 0;
+      addStockChange(batch, line.key(), onHandDelta, -q, 0, action.name(), reservationId, now);
+    }
+    requireAllApplied(batch.execute(), reservationId);
+    return Optional.of(
+        new Reservation(
+            reservationId,
+            action.target(),
+            lines,
+            times.get().createdAt(),
+            times.get().expiresAt()));
+  }
+
+  /** Gives a held reservation that is not due a new expiry; empty if it was not held or was due. */
+  Optional<Reservation> extendHold(Handle h, String reservationId, Instant now, Instant expiresAt) {
+    return h.createQuery(extendHeld)
+        .bind("id", reservationId)
+        .bind("now", timestamp(now))
+        .bind("expiresAt", timestamp(expiresAt))
+        .map((rs, ctx) -> Times.from(rs))
+        .findOne()
+        .map(
+            times ->
+                new Reservation(
+                    reservationId,
+                    Status.HELD,
+                    linesOf(h, reservationId),
+                    times.createdAt(),
+                    times.expiresAt()));
   }
 
   // ---------------------------------------------------------------- expiry

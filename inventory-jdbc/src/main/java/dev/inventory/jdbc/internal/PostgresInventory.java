@@ -2,14 +2,11 @@ package dev.inventory.jdbc.internal;
 
 import static dev.inventory.jdbc.internal.HandleOps.addStockChange;
 import static dev.inventory.jdbc.internal.HandleOps.bindStockChange;
-import static dev.inventory.jdbc.internal.HandleOps.requireAllApplied;
 
-import dev.inventory.IdempotencyConflictException;
 import dev.inventory.InsufficientStockException;
 import dev.inventory.Inventory;
 import dev.inventory.InventoryException;
 import dev.inventory.InventoryTimeoutException;
-import dev.inventory.InventoryUnavailableException;
 import dev.inventory.Line;
 import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
@@ -54,72 +51,73 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * borrows a connection from the host's pool for as long as the call lasts.
  */
 public final class PostgresInventory implements Inventory {
-  /** How often a short request is tried in all, when stock may have been freed meanwhile. */
-  private static final int PLACE_ATTEMPTS = 3;
-
   /** Compare-and-set attempts of setOnHand under contention before giving up. */
   private static final int SET_ATTEMPTS = 50;
 
   private final Db db;
   private final HandleOps ops;
+
+  /** Placement and its probes on connections of this inventory's own, retried as Db decides. */
+  private final HandleOps.Runner runner =
+      new HandleOps.Runner() {
+        @Override
+        public <T> T statement(Db.Work<T> work) {
+          return db.statement(true, work);
+        }
+
+        @Override
+        public <T> T transaction(Db.Work<T> work) {
+          return db.transaction(true, work);
+        }
+      };
+
   private final Combiner heldCombiner;
   private final Combiner soldCombiner;
   private final Clock clock;
   private final Duration defaultTtl;
-  private final String reserveOneLine;
   private final String placeBatch;
   private final String placeBatchOfKeys;
-  private final String insertReservation;
   private final String changeStock;
   private final String changeStockReturningLevel;
   private final String addOnHand;
   private final String setOnHand;
-  private final String moveHeld;
   private final String moveOneLine;
   private final String expireDue;
   private final String touchHeld;
   private final String replaceLines;
-  private final String extendHeld;
 
   public PostgresInventory(
       Jdbi jdbi, String schema, Clock clock, Duration defaultTtl, Tuning tuning) {
     this.db = new Db(jdbi, tuning.attempts(), tuning.lockTimeout(), tuning.statementTimeout());
-    this.heldCombiner =
-        tuning.combining()
-            ? new Combiner(
-                tuning.maxInFlight(),
-                tuning.maxBatch(),
-                tuning.maxQueue(),
-                tuning.maxWait(),
-                batch -> placeBatch(batch, Status.HELD))
-            : null;
-    this.soldCombiner =
-        tuning.combining()
-            ? new Combiner(
-                tuning.maxInFlight(),
-                tuning.maxBatch(),
-                tuning.maxQueue(),
-                tuning.maxWait(),
-                batch -> placeBatch(batch, Status.CONFIRMED))
-            : null;
+    this.heldCombiner = combiner(tuning, Status.HELD);
+    this.soldCombiner = combiner(tuning, Status.CONFIRMED);
     this.clock = Objects.requireNonNull(clock, "clock must not be null");
     this.defaultTtl = Checks.ttl(defaultTtl);
     Sql sql = new Sql(schema);
     this.ops = new HandleOps(schema);
-    this.reserveOneLine = sql.reserveOneLine();
     this.placeBatch = sql.placeBatch();
     this.placeBatchOfKeys = sql.placeBatchOfKeys();
-    this.insertReservation = sql.insertReservation();
     this.changeStock = sql.changeStock();
     this.changeStockReturningLevel = sql.changeStockReturningLevel();
     this.addOnHand = sql.addOnHand();
     this.setOnHand = sql.setOnHand();
-    this.moveHeld = sql.moveHeld();
     this.moveOneLine = sql.moveOneLine();
     this.expireDue = sql.expireDue();
     this.touchHeld = sql.touchHeld();
     this.replaceLines = sql.replaceLines();
-    this.extendHeld = sql.extendHeld();
+  }
+
+  /** Flash-sale mode's combiner for one kind of placement, or null when combining is off. */
+  private Combiner combiner(Tuning tuning, Status status) {
+    if (!tuning.combining()) {
+      return null;
+    }
+    return new Combiner(
+        tuning.maxInFlight(),
+        tuning.maxBatch(),
+        tuning.maxQueue(),
+        tuning.maxWait(),
+        batch -> placeBatch(batch, status));
   }
 
   /**
@@ -372,139 +370,7 @@ public final class PostgresInventory implements Inventory {
 
   /** One request on its own: the path every request takes when combining is off. */
   private Reservation placeAlone(ReservationRequest request, Status status) {
-    List<Line> lines = request.lines();
-    String hash = Lines.fingerprint(lines);
-    Duration ttl = ttlOf(request);
-    boolean expiredOnce = false;
-    for (int attempt = 1; attempt <= PLACE_ATTEMPTS; attempt++) {
-      Instant now = now();
-      // At PostgreSQL's precision too: a TTL may be finer than a microsecond.
-      Instant expiresAt = HandleOps.expiresAt(now, ttl, status);
-      // A one-line attempt answers its own refusal; a cart's refusal is probed afterwards.
-      Probe refusal;
-      try {
-        refusal =
-            lines.size() == 1
-                ? db.statement(
-                    true,
-                    h -> placeOneLine(h, request.id(), status, lines.get(0), hash, now, expiresAt))
-                : db.transaction(
-                    true, h -> placeLines(h, request.id(), status, lines, hash, now, expiresAt));
-      } catch (ShortSignal e) {
-        refusal = probe(request.id(), keysOfLines(lines), now);
-      } catch (RuntimeException e) {
-        if (Db.isDuplicateReservationId(e)) {
-          Optional<Reservation> replayed = replay(request, hash);
-          if (replayed.isPresent()) {
-            return replayed.get();
-          }
-          continue; // the other insert rolled back: the id is free again
-        }
-        throw e;
-      }
-      if (refusal == null) {
-        return new Reservation(request.id(), status, lines, now, expiresAt);
-      }
-
-      Probe probe = refusal;
-      if (probe.idTaken()) {
-        Optional<Reservation> replayed = replay(request, hash);
-        if (replayed.isPresent()) {
-          return replayed.get();
-        }
-      }
-      List<Shortage> shortages = probe.shortages(lines, Map.of());
-      if (!shortages.isEmpty()) {
-        throw new InsufficientStockException(shortages);
-      }
-      if (attempt == PLACE_ATTEMPTS) {
-        // Stock kept being freed and taken again between attempts and probes: short as read.
-        throw new InsufficientStockException(probe.asShortages(lines, Map.of()));
-      }
-      List<StockKey> blocked = probe.blockedByDueHolds(lines, Map.of());
-      if (!blocked.isEmpty() && !expiredOnce) {
-        // Expired holds never block a sale: free them now rather than wait for the sweeper.
-        expiredOnce = true;
-        expireDueOn(blocked, now);
-      }
-    }
-    throw new InventoryUnavailableException(
-        "reservation '" + request.id() + "' kept racing with another request of the same id", null);
-  }
-
-  /** Places a one-line request in one statement; null if placed, else what the refusal saw. */
-  private Probe placeOneLine(
-      Handle h, String id, Status status, Line line, String hash, Instant now, Instant expiresAt) {
-    long q = line.quantity();
-    return h.createQuery(reserveOneLine)
-        .bind("id", id)
-        .bind("status", status.name())
-        .bind("hash", hash)
-        .bind("sku", line.key().sku())
-        .bind("location", line.key().location())
-        .bind("quantity", q)
-        .bind("onHandDelta", status == Status.HELD ? 0L : -q)
-        .bind("reservedDelta", status == Status.HELD ? q : 0L)
-        .bind("kind", status == Status.HELD ? "RESERVE" : "CONFIRM")
-        .bind("now", timestamp(now))
-        .bind("expiresAt", timestamp(expiresAt))
-        .map(
-            (rs, ctx) ->
-                rs.getBoolean("placed")
-                    ? null
-                    : new Probe(
-                        Map.of(
-                            line.key(), new Free(-1, rs.getLong("available"), rs.getLong("due"))),
-                        rs.getBoolean("id_taken")))
-        .one();
-  }
-
-  private Probe placeLines(
-      Handle h,
-      String id,
-      Status status,
-      List<Line> lines,
-      String hash,
-      Instant now,
-      Instant expiresAt) {
-    // The reservation row first: a duplicate id fails here, before any stock row is locked.
-    h.createUpdate(insertReservation)
-        .bind("id", id)
-        .bind("status", status.name())
-        .bind("hash", hash)
-        .bind("now", timestamp(now))
-        .bind("expiresAt", timestamp(expiresAt))
-        .bindArray("skus", String.class, lines.stream().map(l -> l.key().sku()).toList())
-        .bindArray("locations", String.class, lines.stream().map(l -> l.key().location()).toList())
-        .bindArray("quantities", Long.class, lines.stream().map(Line::quantity).toList())
-        .execute();
-    PreparedBatch batch = h.prepareBatch(changeStock);
-    for (Line line : lines) {
-      long q = line.quantity();
-      boolean held = status == Status.HELD;
-      addStockChange(
-          batch, line.key(), held ? 0 : -q, held ? q : 0, q, held ? "RESERVE" : "CONFIRM", id, now);
-    }
-    int[] counts = batch.execute();
-    for (int count : counts) {
-      if (count == 0) {
-        throw ShortSignal.INSTANCE; // rolls the whole transaction back
-      }
-    }
-    return null;
-  }
-
-  /** The reservation with this id if the request is a replay of it; conflict if not. */
-  private Optional<Reservation> replay(ReservationRequest request, String hash) {
-    Optional<Stored> stored = find(request.id());
-    if (stored.isEmpty()) {
-      return Optional.empty();
-    }
-    Stored existing = stored.get();
-    if (!existing.hash().equals(hash)) {
-      throw new IdempotencyConflictException(request.id(), existing.lines(), request.lines());
-    }
-    return Optional.of(existing.asOf(now()));
+    return ops.place(runner, request, status, ttlOf(request), this::now);
   }
 
   // ---------------------------------------------------------------- lifecycle moves
@@ -526,36 +392,7 @@ public final class PostgresInventory implements Inventory {
     if (moved != null) {
       return moved;
     }
-    moved =
-        db.transaction(
-            true,
-            h -> {
-              Optional<Times> times =
-                  h.createQuery(moveHeld)
-                      .bind("id", reservationId)
-                      .bind("target", action.target().name())
-                      .bind("now", timestamp(now))
-                      .map((rs, ctx) -> Times.from(rs))
-                      .findOne();
-              if (times.isEmpty()) {
-                return null;
-              }
-              List<Line> lines = linesOf(h, reservationId);
-              PreparedBatch batch = h.prepareBatch(changeStock);
-              for (Line line : lines) {
-                long q = line.quantity();
-                long onHandDelta = action == Action.CONFIRM ? -q : 0;
-                addStockChange(
-                    batch, line.key(), onHandDelta, -q, 0, action.name(), reservationId, now);
-              }
-              requireAllApplied(batch.execute(), reservationId);
-              return new Reservation(
-                  reservationId,
-                  action.target(),
-                  lines,
-                  times.get().createdAt(),
-                  times.get().expiresAt());
-            });
+    moved = db.transaction(true, h -> ops.moveHeldTo(h, reservationId, action, now).orElse(null));
     return moved != null ? moved : refuseOrRepeat(reservationId, action, now);
   }
 
@@ -600,24 +437,7 @@ public final class PostgresInventory implements Inventory {
     Instant now = now();
     Instant expiresAt = HandleOps.expiresAt(now, ttl, Status.HELD);
     Reservation extended =
-        db.transaction(
-            true,
-            h ->
-                h.createQuery(extendHeld)
-                    .bind("id", reservationId)
-                    .bind("now", timestamp(now))
-                    .bind("expiresAt", timestamp(expiresAt))
-                    .map((rs, ctx) -> Times.from(rs))
-                    .findOne()
-                    .map(
-                        times ->
-                            new Reservation(
-                                reservationId,
-                                Status.HELD,
-                                linesOf(h, reservationId),
-                                times.createdAt(),
-                                times.expiresAt()))
-                    .orElse(null));
+        db.transaction(true, h -> ops.extendHold(h, reservationId, now, expiresAt).orElse(null));
     return extended != null ? extended : refuseOrRepeat(reservationId, Action.EXTEND, now);
   }
 
@@ -637,7 +457,7 @@ public final class PostgresInventory implements Inventory {
         if (!shortages.isEmpty()) {
           throw new InsufficientStockException(shortages);
         }
-        if (attempt == PLACE_ATTEMPTS) {
+        if (attempt == HandleOps.PLACE_ATTEMPTS) {
           throw new InsufficientStockException(probe.asShortages(s.growing(), s.held()));
         }
         List<StockKey> blocked = probe.blockedByDueHolds(s.growing(), s.held());
@@ -665,7 +485,7 @@ public final class PostgresInventory implements Inventory {
     if (times.isEmpty()) {
       return null;
     }
-    Map<StockKey, Long> before = Lines.byKey(linesOf(h, reservationId));
+    Map<StockKey, Long> before = Lines.byKey(ops.linesOf(h, reservationId));
     Map<StockKey, Long> after = Lines.byKey(wanted);
     Set<StockKey> keys = new TreeSet<>(before.keySet());
     keys.addAll(after.keySet());
@@ -725,16 +545,6 @@ public final class PostgresInventory implements Inventory {
     }
   }
 
-  /** Rolls back a multi-line placement whose stock was short. */
-  private static final class ShortSignal extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    static final ShortSignal INSTANCE = new ShortSignal();
-
-    private ShortSignal() {
-      super(null, null, false, false);
-    }
-  }
-
   // ---------------------------------------------------------------- expiry
 
   @Override
@@ -744,7 +554,7 @@ public final class PostgresInventory implements Inventory {
     return db.transaction(
         true,
         h ->
-            expireClaimed(
+            ops.giveBack(
                 h,
                 h.createQuery(expireDue)
                     .bind("now", timestamp(now))
@@ -766,15 +576,6 @@ public final class PostgresInventory implements Inventory {
           ops.expireOne(h, reservationId, now);
           return null;
         });
-  }
-
-  private int expireClaimed(Handle h, List<String> claimed, Instant now) {
-    return ops.giveBack(h, claimed, now);
-  }
-
-  /** The lines of a reservation this transaction has locked, in key order. */
-  private List<Line> linesOf(Handle h, String reservationId) {
-    return ops.linesOf(h, reservationId);
   }
 
   // ---------------------------------------------------------------- stock movements
@@ -817,7 +618,7 @@ public final class PostgresInventory implements Inventory {
         return effectiveLevel(key);
       }
       Free free = probe(null, List.of(key), now).free(key);
-      if (free.effectivelyAvailable() < -delta || attempt == PLACE_ATTEMPTS) {
+      if (free.effectivelyAvailable() < -delta || attempt == HandleOps.PLACE_ATTEMPTS) {
         throw new InsufficientStockException(
             List.of(new Shortage(key, -delta, free.effectivelyAvailable())));
       }
