@@ -11,11 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -171,18 +171,11 @@ final class FlashSaleCommand implements Callable<Integer> {
   }
 
   private void validate() {
-    check("--units", units, 1, 1_000_000_000L);
-    check("--buyers", buyers, 1, 1_000_000);
-    check("--threads", threads, 1, 1_000);
-    check("--quantity", quantity, 1, 1_000_000_000L);
-  }
-
-  private void check(String option, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw new ParameterException(
-          spec.commandLine(),
-          option + " must be between " + count(min) + " and " + count(max) + ", but was " + value);
-    }
+    CommandLine cl = spec.commandLine();
+    OptionChecks.range(cl, "--units", units, 1, 1_000_000_000L);
+    OptionChecks.range(cl, "--buyers", buyers, 1, 1_000_000);
+    OptionChecks.range(cl, "--threads", threads, 1, 1_000);
+    OptionChecks.range(cl, "--quantity", quantity, 1, 1_000_000_000L);
   }
 
   private static void printTable(PrintWriter out, Result naive, Result library) {

@@ -34,12 +34,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -61,7 +59,6 @@ import picocli.CommandLine.ParentCommand;
           + " the schema holds)."
     })
 public final class ReportCommand implements Callable<Integer> {
-  private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
   private static final int BAR_WIDTH = 30;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -186,21 +183,11 @@ public final class ReportCommand implements Callable<Integer> {
 
   private void validate() {
     CommandLine cl = spec.commandLine();
-    if (!SCHEMA.matcher(schema).matches()) {
-      throw new ParameterException(cl, "--schema must be a plain lower-case SQL identifier");
-    }
-    if (days < 1 || days > 366) {
-      throw new ParameterException(cl, "--days must be 1 to 366, but was " + days);
-    }
-    if (skus < 1 || skus > 10_000) {
-      throw new ParameterException(cl, "--skus must be 1 to 10000, but was " + skus);
-    }
-    if (carts < 0 || carts > 100_000) {
-      throw new ParameterException(cl, "--carts must be 0 to 100000, but was " + carts);
-    }
-    if (workers < 1 || workers > 64) {
-      throw new ParameterException(cl, "--workers must be 1 to 64, but was " + workers);
-    }
+    OptionChecks.schema(cl, "--schema", schema);
+    OptionChecks.range(cl, "--days", days, 1, 366);
+    OptionChecks.range(cl, "--skus", skus, 1, 10_000);
+    OptionChecks.range(cl, "--carts", carts, 0, 100_000);
+    OptionChecks.range(cl, "--workers", workers, 1, 64);
   }
 
   /** Polls the job's status and draws a progress bar until it ends. */

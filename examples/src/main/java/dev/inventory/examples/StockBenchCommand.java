@@ -21,12 +21,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * {@code stock-bench}: how long the back-office operations take at shop scale. A benchmark, not a
@@ -45,7 +43,6 @@ import picocli.CommandLine.ParameterException;
       "Drops and recreates the schema --schema; drops it at the end unless --keep."
     })
 public final class StockBenchCommand implements Callable<Integer> {
-  private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -124,24 +121,12 @@ public final class StockBenchCommand implements Callable<Integer> {
 
   private void validate() {
     CommandLine cl = spec.commandLine();
-    if (!SCHEMA.matcher(schema).matches()) {
-      throw new ParameterException(cl, "--schema must be a plain lower-case SQL identifier");
-    }
-    if (keys < 1 || keys > 1_000_000) {
-      throw new ParameterException(cl, "--keys must be 1 to 1000000, but was " + keys);
-    }
-    if (logRows < 1 || logRows > 100_000_000) {
-      throw new ParameterException(cl, "--log-rows must be 1 to 100000000, but was " + logRows);
-    }
-    if (days < 1 || days > 3660) {
-      throw new ParameterException(cl, "--days must be 1 to 3660, but was " + days);
-    }
-    if (reportSkus < 1 || reportSkus > 1_000_000) {
-      throw new ParameterException(cl, "--report-skus must be 1 to 1000000");
-    }
-    if (workers < 1 || workers > 64) {
-      throw new ParameterException(cl, "--workers must be 1 to 64, but was " + workers);
-    }
+    OptionChecks.schema(cl, "--schema", schema);
+    OptionChecks.range(cl, "--keys", keys, 1, 1_000_000);
+    OptionChecks.range(cl, "--log-rows", logRows, 1, 100_000_000);
+    OptionChecks.range(cl, "--days", days, 1, 3_660);
+    OptionChecks.range(cl, "--report-skus", reportSkus, 1, 1_000_000);
+    OptionChecks.range(cl, "--workers", workers, 1, 64);
   }
 
   private void bulk(JdbcInventoryStore store, PrintWriter console) {

@@ -81,10 +81,18 @@ class StockOpsCommandsTest {
   @Test
   @DisplayName("bad options are usage errors")
   void badOptions() {
-    assertThat(Cli.run("report", "--days", "0").exitCode()).isEqualTo(2);
-    assertThat(Cli.run("report", "--schema", "Bad-Name").exitCode()).isEqualTo(2);
-    assertThat(Cli.run("stock-bench", "--keys", "0").exitCode()).isEqualTo(2);
-    assertThat(Cli.run("stock-bench", "--workers", "65").exitCode()).isEqualTo(2);
+    Cli.Run days = Cli.run("report", "--days", "0");
+    assertThat(days.exitCode()).isEqualTo(2);
+    assertThat(days.err()).contains("--days must be between 1 and 366, but was 0");
+    Cli.Run schema = Cli.run("report", "--schema", "Bad-Name");
+    assertThat(schema.exitCode()).isEqualTo(2);
+    assertThat(schema.err()).contains("--schema must be a plain lower-case SQL identifier");
+    Cli.Run keys = Cli.run("stock-bench", "--keys", "0");
+    assertThat(keys.exitCode()).isEqualTo(2);
+    assertThat(keys.err()).contains("--keys must be between 1 and 1,000,000, but was 0");
+    Cli.Run workers = Cli.run("stock-bench", "--workers", "65");
+    assertThat(workers.exitCode()).isEqualTo(2);
+    assertThat(workers.err()).contains("--workers must be between 1 and 64, but was 65");
   }
 
   private static void dropSchema(String schema) {

@@ -655,29 +655,26 @@ public final class BenchCommand implements Callable<Integer> {
 
   // ------------------------------------------------------------------ options
 
+  /** The values in order, each once; a value the parser refuses is a usage error. */
+  private <T> List<T> parseDistinct(String option, List<String> values, Function<String, T> parse) {
+    List<T> parsed = new ArrayList<>();
+    for (String value : values) {
+      T one;
+      try {
+        one = parse.apply(value.trim());
+      } catch (IllegalArgumentException e) {
+        throw bad(option + ": " + e.getMessage());
+      }
+      if (!parsed.contains(one)) {
+        parsed.add(one);
+      }
+    }
+    return parsed;
+  }
+
   Plan plan() {
-    List<Workload> ws = new ArrayList<>();
-    for (String w : workloads) {
-      try {
-        Workload parsed = Workload.parse(w.trim());
-        if (!ws.contains(parsed)) {
-          ws.add(parsed);
-        }
-      } catch (IllegalArgumentException e) {
-        throw bad("--workload: " + e.getMessage());
-      }
-    }
-    List<Op> os = new ArrayList<>();
-    for (String o : ops) {
-      try {
-        Op parsed = Op.parse(o.trim());
-        if (!os.contains(parsed)) {
-          os.add(parsed);
-        }
-      } catch (IllegalArgumentException e) {
-        throw bad("--op: " + e.getMessage());
-      }
-    }
+    List<Workload> ws = parseDistinct("--workload", workloads, Workload::parse);
+    List<Op> os = parseDistinct("--op", ops, Op::parse);
     List<Integer> ts = new ArrayList<>();
     for (int t : threads) {
       if (t < 1 || t > 512) {
