@@ -3,7 +3,6 @@ package dev.inventory.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.AuditReport;
 import dev.inventory.AuditReport.Discrepancy;
 import dev.inventory.AuditReport.OverdueHold;
@@ -19,43 +18,25 @@ import dev.inventory.StockLedger;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("The audit on PostgreSQL")
 class AuditTest {
+  @RegisterExtension static final MigratedSchema DB = new MigratedSchema(4);
+
   private static final AtomicInteger TESTS = new AtomicInteger();
-  private static HikariDataSource pool;
-  private static String schema;
-  private static Jdbi admin;
 
   private final MutableClock clock = MutableClock.startingAt("2026-03-01T10:00:00Z");
   private Inventory inventory;
   private StockLedger ledger;
   private String prefix;
 
-  @BeforeAll
-  static void open() {
-    pool = TestDatabase.pool(4);
-    schema = TestDatabase.newSchema(AuditTest.class);
-    JdbcInventory.builder(pool).schema(schema).build();
-    admin = Jdbi.create(pool);
-  }
-
-  @AfterAll
-  static void close() {
-    TestDatabase.dropSchema(pool, schema);
-    pool.close();
-  }
-
   @BeforeEach
   void build() {
-    JdbcInventoryStore store =
-        JdbcInventory.builder(pool).schema(schema).clock(clock).migrate(false).buildStore();
+    JdbcInventoryStore store = DB.store(clock);
     inventory = store.inventory();
     ledger = store.ledger();
     prefix = "a" + TESTS.incrementAndGet() + "-";
@@ -67,12 +48,13 @@ class AuditTest {
 
   /** Direct SQL, as someone bypassing the library would write it. */
   private static void tamper(String sql, StockKey key) {
-    admin.useHandle(
-        h ->
-            h.createUpdate(sql.replace("${schema}", schema))
-                .bind("sku", key.sku())
-                .bind("location", key.location())
-                .execute());
+    DB.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(sql.replace("${schema}", DB.name()))
+                    .bind("sku", key.sku())
+                    .bind("location", key.location())
+                    .execute());
   }
 
   /** Every kind of change on two keys: the books must balance afterwards. */

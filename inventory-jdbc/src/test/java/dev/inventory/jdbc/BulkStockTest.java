@@ -3,7 +3,6 @@ package dev.inventory.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.BulkEntry;
 import dev.inventory.BulkMode;
 import dev.inventory.BulkResult;
@@ -28,20 +27,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("Bulk stock on PostgreSQL")
 class BulkStockTest {
+  @RegisterExtension static final MigratedSchema DB = new MigratedSchema(8);
+
   private static final AtomicInteger TESTS = new AtomicInteger();
-  private static HikariDataSource pool;
-  private static String schema;
-  private static Jdbi jdbi;
 
   private final MutableClock clock = MutableClock.startingAt("2026-03-01T10:00:00Z");
   private JdbcInventoryStore store;
@@ -49,23 +45,9 @@ class BulkStockTest {
   private StockLedger ledger;
   private String prefix;
 
-  @BeforeAll
-  static void open() {
-    pool = TestDatabase.pool(8);
-    schema = TestDatabase.newSchema(BulkStockTest.class);
-    JdbcInventory.builder(pool).schema(schema).build();
-    jdbi = Jdbi.create(pool);
-  }
-
-  @AfterAll
-  static void close() {
-    TestDatabase.dropSchema(pool, schema);
-    pool.close();
-  }
-
   @BeforeEach
   void build() {
-    store = JdbcInventory.builder(pool).schema(schema).clock(clock).migrate(false).buildStore();
+    store = DB.store(clock);
     inventory = store.inventory();
     ledger = store.ledger();
     prefix = "t" + TESTS.incrementAndGet() + "-";
@@ -80,39 +62,43 @@ class BulkStockTest {
   }
 
   private List<LogEntry> log(StockKey key) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after,"
-                        + " reason FROM "
-                        + schema
-                        + ".inventory_log WHERE sku = :sku AND location = :location ORDER BY id")
-                .bind("sku", key.sku())
-                .bind("location", key.location())
-                .map(
-                    (rs, ctx) ->
-                        new LogEntry(
-                            1,
-                            Instant.EPOCH,
-                            key,
-                            LogEntry.Kind.valueOf(rs.getString("kind")),
-                            rs.getLong("on_hand_delta"),
-                            rs.getLong("reserved_delta"),
-                            rs.getLong("on_hand_after"),
-                            rs.getLong("reserved_after"),
-                            null,
-                            rs.getString("reason")))
-                .list());
+    return DB.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after,"
+                            + " reason FROM "
+                            + DB.name()
+                            + ".inventory_log WHERE sku = :sku AND location = :location ORDER BY id")
+                    .bind("sku", key.sku())
+                    .bind("location", key.location())
+                    .map(
+                        (rs, ctx) ->
+                            new LogEntry(
+                                1,
+                                Instant.EPOCH,
+                                key,
+                                LogEntry.Kind.valueOf(rs.getString("kind")),
+                                rs.getLong("on_hand_delta"),
+                                rs.getLong("reserved_delta"),
+                                rs.getLong("on_hand_after"),
+                                rs.getLong("reserved_after"),
+                                null,
+                                rs.getString("reason")))
+                    .list());
   }
 
   private long logRowsWithPrefix() {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT count(*) FROM " + schema + ".inventory_log WHERE sku LIKE :prefix")
-                .bind("prefix", prefix + "%")
-                .mapTo(Long.class)
-                .one());
+    return DB.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT count(*) FROM "
+                            + DB.name()
+                            + ".inventory_log WHERE sku LIKE :prefix")
+                    .bind("prefix", prefix + "%")
+                    .mapTo(Long.class)
+                    .one());
   }
 
   @Nested
@@ -372,7 +358,7 @@ class BulkStockTest {
     StockKey b = key("B");
     ledger.receiveAll(List.of(BulkEntry.of(a, 10), BulkEntry.of(b, 10)), null);
     ExecutorService thread = Executors.newSingleThreadExecutor();
-    try (java.sql.Connection holder = pool.getConnection()) {
+    try (java.sql.Connection holder = DB.pool().getConnection()) {
       holder.setAutoCommit(false);
       int holderPid;
       try (java.sql.Statement s = holder.createStatement()) {
@@ -382,7 +368,7 @@ class BulkStockTest {
         // A change the bulk statement's snapshot will not see, committed while it waits.
         s.executeUpdate(
             "UPDATE "
-                + schema
+                + DB.name()
                 + ".stock_level SET on_hand = 13 WHERE sku = '"
                 + b.sku()
                 + "' AND location = 'default'");
@@ -415,14 +401,15 @@ class BulkStockTest {
     while (System.nanoTime() < deadline) {
       assertThat(call.isDone()).as("the bulk call must wait for the lock").isFalse();
       int blocked =
-          jdbi.withHandle(
-              h ->
-                  h.createQuery(
-                          "SELECT count(*) FROM pg_stat_activity"
-                              + " WHERE :pid = ANY(pg_blocking_pids(pid))")
-                      .bind("pid", holderPid)
-                      .mapTo(Integer.class)
-                      .one());
+          DB.jdbi()
+              .withHandle(
+                  h ->
+                      h.createQuery(
+                              "SELECT count(*) FROM pg_stat_activity"
+                                  + " WHERE :pid = ANY(pg_blocking_pids(pid))")
+                          .bind("pid", holderPid)
+                          .mapTo(Integer.class)
+                          .one());
       if (blocked > 0) {
         return;
       }

@@ -169,7 +169,7 @@ class CombiningStressTest {
 
     StockLevel level = b.level(key);
     assertThat(level.reserved()).isEqualTo(granted);
-    assertThat(level.available()).isBetween(0L, 0L);
+    assertThat(level.available()).isZero();
     assertThat(lines(key, "HELD")).isEqualTo(granted);
     assertLogReplays(key, level);
   }

@@ -3,7 +3,6 @@ package dev.inventory.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.HistoryPage;
 import dev.inventory.Inventory;
 import dev.inventory.Line;
@@ -19,41 +18,26 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("A key's history and its holds on PostgreSQL")
 class HistoryTest {
+  @RegisterExtension static final MigratedSchema DB = new MigratedSchema(4);
+
   private static final AtomicInteger TESTS = new AtomicInteger();
   private static final Instant START = Instant.parse("2026-03-01T00:00:00Z");
-  private static HikariDataSource pool;
-  private static String schema;
 
   private final MutableClock clock = new MutableClock(START);
   private Inventory inventory;
   private StockLedger ledger;
   private String prefix;
 
-  @BeforeAll
-  static void open() {
-    pool = TestDatabase.pool(4);
-    schema = TestDatabase.newSchema(HistoryTest.class);
-    JdbcInventory.builder(pool).schema(schema).build();
-  }
-
-  @AfterAll
-  static void close() {
-    TestDatabase.dropSchema(pool, schema);
-    pool.close();
-  }
-
   @BeforeEach
   void build() {
-    JdbcInventoryStore store =
-        JdbcInventory.builder(pool).schema(schema).clock(clock).migrate(false).buildStore();
+    JdbcInventoryStore store = DB.store(clock);
     inventory = store.inventory();
     ledger = store.ledger();
     prefix = "h" + TESTS.incrementAndGet() + "-";

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.Inventory;
 import dev.inventory.Line;
 import dev.inventory.MutableClock;
@@ -19,19 +18,16 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("The daily movement report on PostgreSQL")
 class MovementReportTest {
+  @RegisterExtension static final MigratedSchema DB = new MigratedSchema(6);
+
   private static final AtomicInteger TESTS = new AtomicInteger();
-  private static HikariDataSource pool;
-  private static String schema;
-  private static Jdbi admin;
 
   private final MutableClock clock = MutableClock.startingAt("2026-01-01T00:00:00Z");
   private JdbcInventoryStore store;
@@ -40,23 +36,9 @@ class MovementReportTest {
   private String prefix;
   private LocalDate day1;
 
-  @BeforeAll
-  static void open() {
-    pool = TestDatabase.pool(6);
-    schema = TestDatabase.newSchema(MovementReportTest.class);
-    JdbcInventory.builder(pool).schema(schema).build();
-    admin = Jdbi.create(pool);
-  }
-
-  @AfterAll
-  static void close() {
-    TestDatabase.dropSchema(pool, schema);
-    pool.close();
-  }
-
   @BeforeEach
   void build() {
-    store = JdbcInventory.builder(pool).schema(schema).clock(clock).migrate(false).buildStore();
+    store = DB.store(clock);
     inventory = store.inventory();
     reports = store.reports();
     int test = TESTS.incrementAndGet();
@@ -95,27 +77,28 @@ class MovementReportTest {
   }
 
   private List<Row> rows(LocalDate first, LocalDate last) {
-    return admin.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT day, sku, location, kind, on_hand_delta, reserved_delta, entries FROM "
-                        + schema
-                        + ".daily_movement WHERE day BETWEEN :first AND :last AND sku LIKE :prefix"
-                        + " ORDER BY day, sku, location, kind")
-                .bind("first", first)
-                .bind("last", last)
-                .bind("prefix", prefix + "%")
-                .map(
-                    (rs, ctx) ->
-                        new Row(
-                            rs.getObject("day", LocalDate.class),
-                            rs.getString("sku"),
-                            rs.getString("location"),
-                            rs.getString("kind"),
-                            rs.getLong("on_hand_delta"),
-                            rs.getLong("reserved_delta"),
-                            rs.getLong("entries")))
-                .list());
+    return DB.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT day, sku, location, kind, on_hand_delta, reserved_delta, entries FROM "
+                            + DB.name()
+                            + ".daily_movement WHERE day BETWEEN :first AND :last AND sku LIKE :prefix"
+                            + " ORDER BY day, sku, location, kind")
+                    .bind("first", first)
+                    .bind("last", last)
+                    .bind("prefix", prefix + "%")
+                    .map(
+                        (rs, ctx) ->
+                            new Row(
+                                rs.getObject("day", LocalDate.class),
+                                rs.getString("sku"),
+                                rs.getString("location"),
+                                rs.getString("kind"),
+                                rs.getLong("on_hand_delta"),
+                                rs.getLong("reserved_delta"),
+                                rs.getLong("entries")))
+                    .list());
   }
 
   record Row(
@@ -197,14 +180,15 @@ class MovementReportTest {
     at(day1, "09:00:00");
     inventory.receive(a, 4, null);
     finish(reports.start(day1, day1));
-    admin.useHandle(
-        h ->
-            h.execute(
-                "INSERT INTO "
-                    + schema
-                    + ".daily_movement VALUES (?, ?, 'default', 'expired', 0, -9, 1)",
-                day1,
-                prefix + "stray"));
+    DB.jdbi()
+        .useHandle(
+            h ->
+                h.execute(
+                    "INSERT INTO "
+                        + DB.name()
+                        + ".daily_movement VALUES (?, ?, 'default', 'expired', 0, -9, 1)",
+                    day1,
+                    prefix + "stray"));
     at(day1, "17:00:00");
     inventory.receive(a, 6, null);
 

@@ -164,35 +164,14 @@ class CommitOutcomeUnknownTest {
   }
 
   private static List<Long> level(StockKey key) throws SQLException {
-    try (Connection c = cluster.primary().superuser();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT on_hand, reserved FROM "
-                    + SCHEMA
-                    + ".stock_level WHERE sku = ? AND location = ?")) {
-      s.setString(1, key.sku());
-      s.setString(2, key.location());
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return List.of(rs.getLong(1), rs.getLong(2));
-      }
+    try (Connection c = cluster.primary().superuser()) {
+      return StoredRows.level(c, SCHEMA, key);
     }
   }
 
   private static long logCount(StockKey key, String kind) throws SQLException {
-    try (Connection c = cluster.primary().superuser();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT count(*) FROM "
-                    + SCHEMA
-                    + ".inventory_log WHERE sku = ? AND location = ? AND kind = ?")) {
-      s.setString(1, key.sku());
-      s.setString(2, key.location());
-      s.setString(3, kind);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
+    try (Connection c = cluster.primary().superuser()) {
+      return StoredRows.logCount(c, SCHEMA, key, kind);
     }
   }
 }

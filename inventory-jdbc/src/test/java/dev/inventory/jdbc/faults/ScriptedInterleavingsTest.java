@@ -612,35 +612,14 @@ class ScriptedInterleavingsTest {
 
   /** on_hand and reserved as stored (not the effective view). */
   private static List<Long> level(StockKey key) throws SQLException {
-    try (Connection c = superuser();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT on_hand, reserved FROM "
-                    + schema
-                    + ".stock_level WHERE sku = ? AND location = ?")) {
-      s.setString(1, key.sku());
-      s.setString(2, key.location());
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return List.of(rs.getLong(1), rs.getLong(2));
-      }
+    try (Connection c = superuser()) {
+      return StoredRows.level(c, schema, key);
     }
   }
 
   private static long logCount(StockKey key, String kind) throws SQLException {
-    try (Connection c = superuser();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT count(*) FROM "
-                    + schema
-                    + ".inventory_log WHERE sku = ? AND location = ? AND kind = ?")) {
-      s.setString(1, key.sku());
-      s.setString(2, key.location());
-      s.setString(3, kind);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
+    try (Connection c = superuser()) {
+      return StoredRows.logCount(c, schema, key, kind);
     }
   }
 }
