@@ -227,4 +227,25 @@ class FailureHandlingTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> builder.attempts(0)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  @DisplayName("refuses flash-sale settings out of range, naming the setting")
+  void refusesBadCombiningSettings() {
+    JdbcInventory.Builder builder = JdbcInventory.builder(app);
+    assertThatThrownBy(() -> builder.maxInFlight(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxInFlight must be between 1 and 1024, but was 0");
+    assertThatThrownBy(() -> builder.maxInFlight(1025))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxInFlight");
+    assertThatThrownBy(() -> builder.maxBatch(1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxBatch must be between 2 and 10000, but was 1");
+    assertThatThrownBy(() -> builder.maxQueue(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxQueue");
+    assertThatThrownBy(() -> builder.maxWait(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxWait");
+  }
 }
