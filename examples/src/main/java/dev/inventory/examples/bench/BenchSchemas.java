@@ -4,6 +4,7 @@ import dev.inventory.jdbc.JdbcInventory;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -30,25 +31,41 @@ final class BenchSchemas {
     return prefix + "_" + approach.replace('-', '_');
   }
 
-  /** The library schema of the growth section (its log is filled to millions of rows). */
-  String growth() {
-    return prefix + "_growth";
+  /**
+   * The library schema of the growth section's {@code level}th log size (0 = the smallest; its log
+   * is filled to millions of rows).
+   */
+  String growth(int level) {
+    return growthPrefix() + level;
   }
 
-  List<String> all() {
+  private String growthPrefix() {
+    return prefix + "_growth_";
+  }
+
+  /** Drops the approaches' schemas and every growth schema, however many an earlier run made. */
+  void dropAll(DataSource admin) throws SQLException {
     List<String> names = new ArrayList<>();
     for (String approach : Approach.ALL) {
       names.add(of(approach));
     }
-    names.add(growth());
-    return names;
-  }
-
-  void dropAll(DataSource admin) throws SQLException {
-    try (Connection c = admin.getConnection();
-        Statement s = c.createStatement()) {
-      for (String schema : all()) {
-        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    try (Connection c = admin.getConnection()) {
+      try (PreparedStatement q =
+          c.prepareStatement("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, ?)")) {
+        q.setString(1, growthPrefix());
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            names.add(rs.getString(1));
+          }
+        }
+      }
+      try (Statement s = c.createStatement()) {
+        for (String schema : names) {
+          s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+      }
+      if (!c.getAutoCommit()) {
+        c.commit();
       }
     }
   }

@@ -19,9 +19,9 @@ import javax.sql.DataSource;
 /**
  * Does the library slow down as its log grows? The log of a library schema of its own is filled to
  * each level with {@code INSERT ... SELECT generate_series} (the append-only trigger forbids only
- * UPDATE, DELETE and TRUNCATE), and {@code reserve} is measured at each level, interleaved with
- * {@code raw-update} (which never touches the log) as the control for the machine's own drift. Then
- * {@code levels} of 1,000 keys, and the rate at which {@code expireDue} clears the holds left.
+ * UPDATE, DELETE and TRUNCATE), and {@code reserve} is measured on each in turn, round after round
+ * (the smallest log is the control for the machine's own drift). Then {@code levels} of 1,000 keys,
+ * and the rate at which {@code expireDue} clears the holds left.
  */
 final class Growth {
   /** Rows the log is filled with per statement. */
@@ -47,8 +47,8 @@ final class Growth {
   /**
    * Appends rows to the log until it holds {@code target}: one in ten on the hot key, the rest
    * spread over the uniform keys, sorted by key within each chunk so the key index fills in a
-   * realistic shape without a random write per row. Then VACUUM ANALYZE and a CHECKPOINT, so the
-   * measurement that follows does not pay for the fill.
+   * realistic shape without a random write per row. Then VACUUM ANALYZE, so the measurement that
+   * follows does not set the hint bits of the fill.
    */
   void fillLog(String schema, long target) throws SQLException {
     long current = logRows(schema);
@@ -80,12 +80,38 @@ final class Growth {
       }
       try (Statement s = c.createStatement()) {
         s.execute("VACUUM ANALYZE " + schema + ".inventory_log");
-        try {
-          s.execute("CHECKPOINT");
-        } catch (SQLException e) {
-          // Not a superuser (nor pg_checkpoint): the measurement may share the disk with one.
-        }
       }
+    }
+  }
+
+  /**
+   * The size of a schema's log key index against the server's buffer cache: once the index no
+   * longer fits, an insert on a cold key reads (and later writes back) a page of it.
+   */
+  String keyIndexAgainstCache(String schema) throws SQLException {
+    try (Connection c = admin.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT pg_size_pretty(pg_relation_size(to_regclass(?))),"
+                    + " current_setting('shared_buffers')")) {
+      s.setString(1, schema + ".inventory_log_by_key");
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return "the largest log's key index (sku, location, id) is "
+            + rs.getString(1)
+            + "; shared_buffers is "
+            + rs.getString(2);
+      }
+    }
+  }
+
+  /** A CHECKPOINT after the fills, so that the measurement does not share the disk with one. */
+  void checkpoint() throws SQLException {
+    try (Connection c = admin.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CHECKPOINT");
+    } catch (SQLException e) {
+      // Not a superuser (nor pg_checkpoint): the measurement may share the disk with one.
     }
   }
 

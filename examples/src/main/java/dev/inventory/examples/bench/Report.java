@@ -268,44 +268,48 @@ final class Report {
   void printGrowth(List<Workload> workloads, int threads) {
     line("");
     line(
-        "Growth: reserve at %d threads as the library's log grows (raw-update, which never"
-            + " touches a log, is the control)",
+        "Growth: library reserve at %d threads, one schema per log size, measured in turn every"
+            + " round",
         threads);
     line(
-        "%-8s %12s %12s %9s %9s %14s %16s %14s",
-        "workload",
-        "log rows",
-        "library/s",
-        "p50 ms",
-        "p99 ms",
-        "control/s",
-        "lib ÷ control",
-        "vs first");
+        "%-8s %12s %12s %9s %9s %16s",
+        "workload", "log rows", "library/s", "p50 ms", "p99 ms", "vs smallest");
     for (Workload w : workloads) {
-      Double first = null;
+      List<CellResult> smallest = null;
       for (Long logRows : logLevels()) {
-        List<CellResult> lib = growthCells(w, logRows, Approach.LIBRARY);
-        List<CellResult> control = growthCells(w, logRows, Approach.RAW_UPDATE);
+        List<CellResult> lib = growthCells(w, logRows);
         if (lib.isEmpty()) {
           continue;
         }
-        double ratio = pairedRatio(lib, control);
-        if (first == null) {
-          first = ratio;
+        if (smallest == null) {
+          smallest = lib;
         }
         line(
-            "%-8s %12d %12.0f %9.2f %9.2f %14.0f %16.2f %13.0f%%",
+            "%-8s %12d %12.0f %9.2f %9.2f %15.0f%%",
             w.label,
             logRows,
             median(lib, CellResult::opsPerSecond),
             median(lib, CellResult::p50Millis),
             median(lib, CellResult::p99Millis),
-            median(control, CellResult::opsPerSecond),
-            ratio,
-            100 * (ratio / first - 1));
+            100 * (sameRoundRatio(lib, smallest) - 1));
       }
     }
-    line("vs first: change of library ÷ control against the smallest log (flat: within ±10%).");
+    line(
+        "vs smallest: median of the same-round ratios of ops/s to the smallest log's"
+            + " (flat: within ±10%).");
+  }
+
+  /** Median over rounds of {@code a}'s ops/s ÷ {@code b}'s in the same round. */
+  static double sameRoundRatio(List<CellResult> a, List<CellResult> b) {
+    List<Double> ratios = new ArrayList<>();
+    for (CellResult x : a) {
+      for (CellResult y : b) {
+        if (x.round() == y.round()) {
+          ratios.add(y.opsPerSecond() > 0 ? x.opsPerSecond() / y.opsPerSecond() : Double.NaN);
+        }
+      }
+    }
+    return Stats.median(ratios);
   }
 
   private List<Long> logLevels() {
@@ -319,13 +323,12 @@ final class Report {
     return levels;
   }
 
-  private List<CellResult> growthCells(Workload w, long logRows, String approach) {
+  private List<CellResult> growthCells(Workload w, long logRows) {
     List<CellResult> found = new ArrayList<>();
     for (Row row : rows) {
       CellResult c = row.cell();
       if (row.section().equals(SECTION_GROWTH)
           && c.workload().equals(w.label)
-          && c.approach().equals(approach)
           && c.logRows() != null
           && c.logRows() == logRows) {
         found.add(c);

@@ -1,12 +1,19 @@
 package dev.inventory.examples.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.examples.Main;
 import dev.inventory.jdbc.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,11 +84,19 @@ class BenchCommandTest {
     assertThat(bench).extracting(r -> r.get("approach")).containsOnlyElementsOf(APPROACHES);
     assertThat(bench).extracting(r -> r.get("errors")).containsOnly("0");
     assertThat(rows).extracting(r -> r.get("section")).contains("growth", "levels", "expire");
-    assertThat(
-            rows.stream()
-                .filter(r -> r.get("section").equals("growth"))
-                .map(r -> r.get("log_rows")))
-        .contains("2000");
+    // Both log sizes in every round: 2 sizes x 2 workloads (hot, uniform) x 3 rounds, library only.
+    List<Map<String, String>> growth =
+        rows.stream().filter(r -> r.get("section").equals("growth")).toList();
+    assertThat(growth).hasSize(2 * 2 * 3);
+    assertThat(growth).extracting(r -> r.get("approach")).containsOnly("library");
+    assertThat(growth).extracting(r -> r.get("log_rows")).containsOnly("0", "2000");
+    assertThat(growth)
+        .filteredOn(r -> r.get("log_rows").equals("2000"))
+        .extracting(r -> r.get("round"))
+        .containsExactlyInAnyOrder("1", "2", "3", "1", "2", "3");
+    assertThat(Files.readString(out.resolve("summary.txt")))
+        .contains("vs smallest", "the largest log's key index");
+    assertThat(schemasNamed("bench_test_")).as("schemas left after the run").isEmpty();
 
     Map<String, Map<String, String>> correctness = new HashMap<>();
     csv(out.resolve("correctness.csv")).forEach(r -> correctness.put(r.get("approach"), r));
@@ -103,6 +118,54 @@ class BenchCommandTest {
     assertThat(Main.run("bench", "--duration", "5 parsecs")).isEqualTo(2);
     assertThat(Main.run("bench", "--approach", "naive")).isEqualTo(2);
     assertThat(Main.run("bench", "--growth", "1M,0")).isEqualTo(2);
+  }
+
+  @Test
+  void growthComparesEachLogSizeWithTheSmallestInTheSameRound() {
+    List<CellResult> empty = List.of(cell(1, 0, 1000), cell(2, 0, 2000), cell(3, 0, 500));
+    // Round 2 of the large log is faster than round 1 of the empty one: only rounds pair up.
+    List<CellResult> large = List.of(cell(1, 10, 900), cell(2, 10, 1800), cell(3, 10, 1000));
+    assertThat(Report.sameRoundRatio(large, empty)).isCloseTo(0.9, within(1e-9));
+    assertThat(Report.sameRoundRatio(empty, empty)).isEqualTo(1.0);
+  }
+
+  private static CellResult cell(int round, long logRows, double opsPerSecond) {
+    return new CellResult(
+        "uniform",
+        "reserve",
+        64,
+        "library",
+        round,
+        64,
+        1,
+        1,
+        opsPerSecond,
+        1,
+        2,
+        0,
+        0,
+        1,
+        0,
+        logRows,
+        Map.of());
+  }
+
+  private static List<String> schemasNamed(String prefix) {
+    try (HikariDataSource pool = TestDatabase.pool(1);
+        Connection c = pool.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, ?)")) {
+      s.setString(1, prefix);
+      List<String> names = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
+      }
+      return names;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The test database, as a URL the examples' database resolution takes as it is. */
