@@ -300,7 +300,7 @@ public final class BenchCommand implements Callable<Integer> {
       report.printWaits(
           plan.workloads(), plan.ops(), Collections.max(plan.threads()), plan.approaches());
       if (!plan.growth().isEmpty()) {
-        growth(report, pools, admin, schemas, keys, runner, plan, runTag);
+        growth(report, env, pools, admin, schemas, keys, runner, plan, runTag);
       }
       List<Workload> chartWorkloads = new ArrayList<>();
       for (Workload w : plan.workloads()) {
@@ -490,6 +490,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   private void growth(
       Report report,
+      Environment env,
       BenchPools pools,
       HikariDataSource admin,
       BenchSchemas schemas,
@@ -502,24 +503,23 @@ public final class BenchCommand implements Callable<Integer> {
     // is the control. Measured one size after the other, a larger log also met the holds the
     // earlier cells had left and whatever the machine was doing by then: a 0.4 M log measured
     // after an empty one read -5 % (hot) and -17 % (uniform) with the log barely grown.
-    List<Long> sizes = plan.growth();
-    List<String> levelSchemas = new ArrayList<>();
     Growth growth = new Growth(admin, keys);
-    List<Long> levelRows = new ArrayList<>();
-    for (int i = 0; i < sizes.size(); i++) {
-      String schema = schemas.growth(i);
+    List<String> schemaNames = new ArrayList<>();
+    List<Long> logRows = new ArrayList<>();
+    for (long size : plan.growth()) {
+      String schema = schemas.growth(schemaNames.size());
       BenchSchemas.create(admin, schema);
       BenchSchemas.seed(admin, schema, keys);
       BenchSchemas.vacuumAnalyze(admin, schema);
-      report.progress("Growth: filling the log of %s to %,d rows ...", schema, sizes.get(i));
+      report.progress("Growth: filling the log of %s to %,d rows ...", schema, size);
       long started = System.nanoTime();
-      growth.fillLog(schema, sizes.get(i));
-      long logRows = growth.logRows(schema);
+      growth.fillLog(schema, size);
+      long rows = growth.logRows(schema);
       report.progress(
           "Growth: log of %s at %,d rows (filled in %.0f s)",
-          schema, logRows, (System.nanoTime() - started) / 1e9);
-      levelSchemas.add(schema);
-      levelRows.add(logRows);
+          schema, rows, (System.nanoTime() - started) / 1e9);
+      schemaNames.add(schema);
+      logRows.add(rows);
     }
     growth.checkpoint();
     int threadCount = plan.growthThreads();
@@ -529,24 +529,24 @@ public final class BenchCommand implements Callable<Integer> {
     try (HikariDataSource pool = pools.open(poolSize)) {
       TimedDataSource timed = new TimedDataSource(pool);
       List<Inventory> inventories = new ArrayList<>();
-      for (String schema : levelSchemas) {
+      for (String schema : schemaNames) {
         inventories.add(JdbcInventory.builder(timed).schema(schema).migrate(false).build());
       }
       for (Workload w : workloads) {
         for (int round = 1; round <= rounds; round++) {
           long cellSeed = seed * 31 + w.ordinal() * 1_000_003L + round;
-          for (int i = 0; i < levelSchemas.size(); i++) {
+          for (int i = 0; i < schemaNames.size(); i++) {
             cellNo++;
             CellRunner.Cell cell =
                 new CellRunner.Cell(
                     w, Op.RESERVE, threadCount, round, cellSeed, runTag + "-g" + cellNo + "-");
             Approach library = new LibraryApproach(Approach.LIBRARY, inventories.get(i));
             CellResult result =
-                measure(runner, library, cell, timed, poolSize, admin, levelRows.get(i));
+                measure(runner, library, cell, timed, poolSize, admin, logRows.get(i));
             report.add(Report.SECTION_GROWTH, result);
             report.progress(
                 "Growth: log %,d  %-7s round %d  library %9.0f ops/s  p50 %6.2f ms  p99 %7.2f ms",
-                levelRows.get(i),
+                logRows.get(i),
                 w,
                 round,
                 result.opsPerSecond(),
@@ -556,10 +556,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
       report.printGrowth(workloads, threadCount);
-      report.line(growth.keyIndexAgainstCache(levelSchemas.get(levelSchemas.size() - 1)) + ".");
+      String largest = schemaNames.get(schemaNames.size() - 1);
+      report.line(
+          "the largest log's key index (sku, location, id) is %s; shared_buffers is %s.",
+          growth.keyIndexSize(largest), env.sharedBuffers());
 
       // levels() of 1,000 keys and expireDue on the largest log, with the growth cells' holds.
-      String largest = levelSchemas.get(levelSchemas.size() - 1);
       Approach levels = growth.levelsProbe(inventories.get(inventories.size() - 1), levelsKeys);
       for (int round = 1; round <= rounds; round++) {
         CellRunner.Cell cell =

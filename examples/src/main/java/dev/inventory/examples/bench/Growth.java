@@ -85,22 +85,17 @@ final class Growth {
   }
 
   /**
-   * The size of a schema's log key index against the server's buffer cache: once the index no
-   * longer fits, an insert on a cold key reads (and later writes back) a page of it.
+   * The size of a schema's log key index, to set beside the server's buffer cache: once the index
+   * no longer fits, an insert on a cold key reads (and later writes back) a page of it.
    */
-  String keyIndexAgainstCache(String schema) throws SQLException {
+  String keyIndexSize(String schema) throws SQLException {
     try (Connection c = admin.getConnection();
         PreparedStatement s =
-            c.prepareStatement(
-                "SELECT pg_size_pretty(pg_relation_size(to_regclass(?))),"
-                    + " current_setting('shared_buffers')")) {
+            c.prepareStatement("SELECT pg_size_pretty(pg_relation_size(to_regclass(?)))")) {
       s.setString(1, schema + ".inventory_log_by_key");
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
-        return "the largest log's key index (sku, location, id) is "
-            + rs.getString(1)
-            + "; shared_buffers is "
-            + rs.getString(2);
+        return rs.getString(1);
       }
     }
   }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -95,12 +94,15 @@ final class Report {
     return Stats.median(values);
   }
 
-  /** The median over rounds of library's throughput divided by another's in the same round. */
+  /**
+   * The median over rounds of one set of cells' throughput divided by another's in the same round:
+   * the library against an approach, or a log size against the smallest.
+   */
   static double pairedRatio(List<CellResult> library, List<CellResult> other) {
     List<Double> ratios = new ArrayList<>();
     for (CellResult l : library) {
       for (CellResult o : other) {
-        if (o.round() == l.round() && Objects.equals(o.logRows(), l.logRows())) {
+        if (o.round() == l.round()) {
           ratios.add(o.opsPerSecond() > 0 ? l.opsPerSecond() / o.opsPerSecond() : Double.NaN);
         }
       }
@@ -291,25 +293,12 @@ final class Report {
             median(lib, CellResult::opsPerSecond),
             median(lib, CellResult::p50Millis),
             median(lib, CellResult::p99Millis),
-            100 * (sameRoundRatio(lib, smallest) - 1));
+            100 * (pairedRatio(lib, smallest) - 1));
       }
     }
     line(
         "vs smallest: median of the same-round ratios of ops/s to the smallest log's"
             + " (flat: within ±10%).");
-  }
-
-  /** Median over rounds of {@code a}'s ops/s ÷ {@code b}'s in the same round. */
-  static double sameRoundRatio(List<CellResult> a, List<CellResult> b) {
-    List<Double> ratios = new ArrayList<>();
-    for (CellResult x : a) {
-      for (CellResult y : b) {
-        if (x.round() == y.round()) {
-          ratios.add(y.opsPerSecond() > 0 ? x.opsPerSecond() / y.opsPerSecond() : Double.NaN);
-        }
-      }
-    }
-    return Stats.median(ratios);
   }
 
   private List<Long> logLevels() {

@@ -125,8 +125,8 @@ class BenchCommandTest {
     List<CellResult> empty = List.of(cell(1, 0, 1000), cell(2, 0, 2000), cell(3, 0, 500));
     // Round 2 of the large log is faster than round 1 of the empty one: only rounds pair up.
     List<CellResult> large = List.of(cell(1, 10, 900), cell(2, 10, 1800), cell(3, 10, 1000));
-    assertThat(Report.sameRoundRatio(large, empty)).isCloseTo(0.9, within(1e-9));
-    assertThat(Report.sameRoundRatio(empty, empty)).isEqualTo(1.0);
+    assertThat(Report.pairedRatio(large, empty)).isCloseTo(0.9, within(1e-9));
+    assertThat(Report.pairedRatio(empty, empty)).isEqualTo(1.0);
   }
 
   private static CellResult cell(int round, long logRows, double opsPerSecond) {
