@@ -64,8 +64,8 @@ final class StockOpsSql {
    * second run of this statement for the keys it did not write, in the same transaction, sees their
    * final values: the ones still refused are below what is reserved.
    *
-   * <p>Returns the keys not written, by their 1-based position in the batch, with the snapshot's
-   * on-hand and reserved.
+   * <p>Returns the keys not written, by their 1-based position in the batch ({@code ord}). Their
+   * numbers are read afterwards under their locks: the snapshot's may be stale by then.
    */
   String setBatch() {
     return render(
@@ -75,7 +75,7 @@ final class StockOpsSql {
               FROM unnest(:skus, :locations, :figures)
                    WITH ORDINALITY AS i(sku, location, figure, ord)
         ), seen AS (
-            SELECT i.ord, s.on_hand, s.reserved
+            SELECT i.ord, s.on_hand
               FROM input i
               LEFT JOIN ${schema}.stock_level s ON s.sku = i.sku AND s.location = i.location
         ), changed AS (
@@ -103,9 +103,8 @@ final class StockOpsSql {
               JOIN seen ON seen.ord = i.ord
              ORDER BY i.ord
         )
-        SELECT i.ord, seen.on_hand, seen.reserved
+        SELECT i.ord
           FROM input i
-          JOIN seen ON seen.ord = i.ord
          WHERE NOT EXISTS (
                SELECT 1 FROM changed c WHERE c.sku = i.sku AND c.location = i.location)
          ORDER BY i.ord
@@ -299,7 +298,9 @@ final class StockOpsSql {
    * Rebuilds one UTC day of {@code daily_movement} from the log, in one statement (so in one
    * transaction): upserts the day's sums and deletes the day's rows that the log no longer yields.
    * Running it twice gives the same rows; an unchanged row is not even rewritten. Rows are upserted
-   * in key order, so two runs of one day cannot deadlock on them.
+   * in key order, so two runs of one day cannot deadlock on them. Returns one row, {@code
+   * rows_read}: the log entries summarized. The upsert and the delete need not be referenced by the
+   * final SELECT: PostgreSQL runs every data-modifying CTE to completion.
    *
    * <p>Kinds of movement: RECEIVE is received; CONFIRM is sold; RESERVE is reserved; RELEASE is
    * released; EXPIRE is expired; ADJUST and SET are adjusted; AMEND is reserved when it grows a
@@ -339,19 +340,14 @@ final class StockOpsSql {
              WHERE (d.on_hand_delta, d.reserved_delta, d.entries)
                    IS DISTINCT FROM (EXCLUDED.on_hand_delta, EXCLUDED.reserved_delta,
                                      EXCLUDED.entries)
-            RETURNING 1
         ), removed AS (
             DELETE FROM ${schema}.daily_movement d
              WHERE d.day = :day
                AND NOT EXISTS (
                    SELECT 1 FROM fresh f
                     WHERE f.sku = d.sku AND f.location = d.location AND f.movement = d.kind)
-            RETURNING 1
         )
-        SELECT coalesce((SELECT sum(entries) FROM fresh), 0)::bigint AS rows_read,
-               (SELECT count(*) FROM fresh) AS summary_rows,
-               (SELECT count(*) FROM upserted) AS written,
-               (SELECT count(*) FROM removed) AS removed
+        SELECT coalesce((SELECT sum(entries) FROM fresh), 0)::bigint AS rows_read
         """);
   }
 
