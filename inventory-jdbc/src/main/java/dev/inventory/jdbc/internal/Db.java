@@ -173,6 +173,14 @@ final class Db {
     }
   }
 
+  /**
+   * Lifts statement_timeout for the rest of this transaction only ({@code set_config(..., true)} is
+   * SET LOCAL): a pool's timeout sized for checkouts would cancel a long back-office statement.
+   */
+  static void liftStatementTimeout(Handle handle) {
+    handle.createQuery("SELECT set_config('statement_timeout', '0', true)").mapToMap().one();
+  }
+
   /** The statement that sets the configured timeouts (and leaves the others as they are). */
   private static String timeoutsSql(long lockTimeoutMillis, long statementTimeoutMillis) {
     List<String> settings = new ArrayList<>();

@@ -17,7 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.postgresql.PGConnection;
 
@@ -38,7 +37,7 @@ public final class PostgresMovementReports implements MovementReports {
   public PostgresMovementReports(
       Jdbi jdbi, String schema, Clock clock, PostgresInventory.Tuning tuning) {
     // The builder's lock timeout applies; its statement timeout, sized for a checkout, does not:
-    // a day of a large log, or a CSV of a month, takes longer (see liftStatementTimeout).
+    // a day of a large log, or a CSV of a month, takes longer (see Db.liftStatementTimeout).
     this.db = new Db(jdbi, tuning.attempts(), tuning.lockTimeout(), Duration.ZERO);
     this.clock = Objects.requireNonNull(clock, "clock must not be null");
     this.sql = new StockOpsSql(schema);
@@ -63,7 +62,7 @@ public final class PostgresMovementReports implements MovementReports {
     return db.transaction(
         true, // recomputed from the log: repeating it after an unknown outcome changes nothing
         h -> {
-          liftStatementTimeout(h);
+          Db.liftStatementTimeout(h);
           return h.createQuery(summarizeDay)
               .bind("day", day)
               .bind("dayStart", timestamp(day.atStartOfDay(ZoneOffset.UTC).toInstant()))
@@ -71,14 +70,6 @@ public final class PostgresMovementReports implements MovementReports {
               .map((rs, ctx) -> rs.getLong("rows_read"))
               .one();
         });
-  }
-
-  /**
-   * Lifts statement_timeout for the rest of this transaction only ({@code set_config(..., true)} is
-   * SET LOCAL): a pool's timeout sized for checkouts would cancel a long back-office statement.
-   */
-  private static void liftStatementTimeout(Handle h) {
-    h.createQuery("SELECT set_config('statement_timeout', '0', true)").mapToMap().one();
   }
 
   @Override
@@ -96,7 +87,7 @@ public final class PostgresMovementReports implements MovementReports {
     return db.transaction(
         false,
         h -> {
-          liftStatementTimeout(h);
+          Db.liftStatementTimeout(h);
           try {
             long rows =
                 h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyOut(copy, out);

@@ -38,7 +38,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.function.LongPredicate;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
@@ -97,8 +96,7 @@ public final class PostgresStockLedger implements StockLedger {
 
   @Override
   public BulkResult receiveAll(List<BulkEntry> entries, String reason) {
-    List<BulkEntry> sorted =
-        validated(entries, q -> q >= 1 && q <= Checks.MAX_QUANTITY, "between 1 and 1000000000");
+    List<BulkEntry> sorted = validated(entries, true);
     Checks.reason(reason);
     if (sorted.isEmpty()) {
       return new BulkResult(BulkMode.ATOMIC, 0, 0, List.of());
@@ -130,9 +128,7 @@ public final class PostgresStockLedger implements StockLedger {
 
   @Override
   public BulkResult setOnHandAll(List<BulkEntry> entries, String reason, BulkMode mode) {
-    List<BulkEntry> sorted =
-        validated(
-            entries, q -> q >= 0 && q <= Checks.MAX_ON_HAND, "between 0 and " + Checks.MAX_ON_HAND);
+    List<BulkEntry> sorted = validated(entries, false);
     Checks.reason(reason);
     Objects.requireNonNull(mode, "mode must not be null");
     if (sorted.isEmpty()) {
@@ -247,10 +243,10 @@ public final class PostgresStockLedger implements StockLedger {
 
   /**
    * Checks every entry as the single call would, and that no key appears twice; returns the entries
-   * in key order, the order in which rows are touched.
+   * in key order, the order in which rows are touched. Only a receive needs a quantity check: a
+   * {@link BulkEntry} already holds 0 to {@link Checks#MAX_ON_HAND}, which is what a set accepts.
    */
-  private static List<BulkEntry> validated(
-      List<BulkEntry> entries, LongPredicate quantityOk, String bounds) {
+  private static List<BulkEntry> validated(List<BulkEntry> entries, boolean receive) {
     Objects.requireNonNull(entries, "entries must not be null");
     if (entries.size() > MAX_BULK_ENTRIES) {
       throw new IllegalArgumentException(
@@ -262,16 +258,8 @@ public final class PostgresStockLedger implements StockLedger {
       if (entry == null) {
         throw new NullPointerException("entries[" + i + "] must not be null");
       }
-      if (!quantityOk.test(entry.quantity())) {
-        throw new IllegalArgumentException(
-            "entries["
-                + i
-                + "] ("
-                + entry.key()
-                + "): quantity must be "
-                + bounds
-                + ", but was "
-                + entry.quantity());
+      if (receive) {
+        Checks.quantity("entries[" + i + "] (" + entry.key() + "): quantity", entry.quantity());
       }
       sorted.add(entry);
     }
@@ -500,8 +488,8 @@ public final class PostgresStockLedger implements StockLedger {
           // busy the store is meanwhile. Read only: the audit cannot change what it audits.
           h.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
           // A back-office read of the whole log may take longer than a checkout's statement
-          // timeout (set on the pool or the builder): lift it for this transaction only.
-          h.createQuery("SELECT set_config('statement_timeout', '0', true)").mapToMap().one();
+          // timeout (set on the pool or the builder).
+          Db.liftStatementTimeout(h);
           long[] totals = new long[2];
           List<Discrepancy> discrepancies = new ArrayList<>();
           books
