@@ -229,4 +229,14 @@ class HistoryTest {
     assertThatThrownBy(() -> ledger.heldReservations(key("none"), 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  @DisplayName("held reservations take a limit up to the largest page, and refuse one more")
+  void heldReservationsLimitIsCappedAtTheLargestPage() {
+    assertThat(ledger.heldReservations(key("none"), StockLedger.MAX_PAGE_SIZE)).isEmpty();
+    assertThatThrownBy(() -> ledger.heldReservations(key("none"), StockLedger.MAX_PAGE_SIZE + 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("limit")
+        .hasMessageContaining(String.valueOf(StockLedger.MAX_PAGE_SIZE + 1));
+  }
 }
