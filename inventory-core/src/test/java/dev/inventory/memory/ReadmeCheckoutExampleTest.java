@@ -19,13 +19,14 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's "Testing your checkout code" example, compiled and run so that it cannot rot: keep
- * the two in step.
+ * How to unit-test checkout code without a database: the application's code knows only the {@link
+ * Inventory} interface, the test gives it an {@link InMemoryInventory} built with a clock the test
+ * moves by hand, and checks levels and the readable log, including a hold that expires.
  */
-@DisplayName("README: testing checkout code with InMemoryInventory")
+@DisplayName("Testing checkout code with InMemoryInventory and a test clock")
 class ReadmeCheckoutExampleTest {
 
-  // ---- README: the application's code, which only knows the Inventory interface.
+  // ---- The application's code, which only knows the Inventory interface.
   static final class Checkout {
     private final Inventory inventory;
 
@@ -47,7 +48,7 @@ class ReadmeCheckoutExampleTest {
     }
   }
 
-  // ---- README: a clock the test moves by hand.
+  // ---- A clock the test moves by hand.
   static final class TestClock extends Clock {
     private volatile Instant now;
 
@@ -75,7 +76,7 @@ class ReadmeCheckoutExampleTest {
     }
   }
 
-  // ---- README: the test.
+  // ---- The test.
   final TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
   final InMemoryInventory inventory = InMemoryInventory.builder().clock(clock).build();
   final Checkout checkout = new Checkout(inventory);

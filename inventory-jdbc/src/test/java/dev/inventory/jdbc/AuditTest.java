@@ -57,6 +57,19 @@ class AuditTest {
                     .execute());
   }
 
+  /** Audits the keys and checks that the tampered key, and only it, was reported. */
+  private Discrepancy onlyDiscrepancy(List<StockKey> keys, StockKey tampered) {
+    return onlyDiscrepancy(ledger.audit(keys), tampered);
+  }
+
+  private static Discrepancy onlyDiscrepancy(AuditReport report, StockKey tampered) {
+    assertThat(report.discrepancies())
+        .as(report.describe())
+        .extracting(Discrepancy::key)
+        .containsExactly(tampered);
+    return report.discrepancies().get(0);
+  }
+
   /** Every kind of change on two keys: the books must balance afterwards. */
   private List<StockKey> busyKeys() {
     StockKey a = key("A");
@@ -106,8 +119,8 @@ class AuditTest {
     AuditReport report = ledger.audit(keys);
 
     assertThat(report.isClean()).isFalse();
-    Discrepancy d = report.discrepancies().get(0);
     assertThat(report.discrepancies()).hasSize(1);
+    Discrepancy d = onlyDiscrepancy(report, a);
     assertThat(d.key()).isEqualTo(a);
     assertThat(d.problems())
         .containsExactlyInAnyOrder(Problem.ON_HAND_DIFFERS_FROM_LOG, Problem.LAST_ENTRY_DIFFERS);
@@ -126,7 +139,7 @@ class AuditTest {
             + " WHERE sku = :sku AND location = :location",
         a);
 
-    Discrepancy d = ledger.audit(keys).discrepancies().get(0);
+    Discrepancy d = onlyDiscrepancy(keys, a);
 
     assertThat(d.problems())
         .containsExactlyInAnyOrder(
@@ -147,7 +160,7 @@ class AuditTest {
             + " WHERE sku = :sku AND location = :location AND reservation_id LIKE '%-c5'",
         a);
 
-    Discrepancy d = ledger.audit(keys).discrepancies().get(0);
+    Discrepancy d = onlyDiscrepancy(keys, a);
 
     assertThat(d.problems()).containsExactly(Problem.RESERVED_DIFFERS_FROM_HOLDS);
     assertThat(d.heldQuantity()).isEqualTo(7);
@@ -164,7 +177,7 @@ class AuditTest {
             + " VALUES (now(), :sku, :location, 'RECEIVE', 5, 0, 99, 0)",
         a);
 
-    Discrepancy d = ledger.audit(List.of(a)).discrepancies().get(0);
+    Discrepancy d = onlyDiscrepancy(List.of(a), a);
 
     assertThat(d.problems())
         .containsExactlyInAnyOrder(
@@ -182,7 +195,7 @@ class AuditTest {
             + " VALUES (:sku, :location, 3, 0, now())",
         ghost);
 
-    Discrepancy d = ledger.audit(List.of(ghost)).discrepancies().get(0);
+    Discrepancy d = onlyDiscrepancy(List.of(ghost), ghost);
 
     assertThat(d.problems()).containsExactly(Problem.ON_HAND_DIFFERS_FROM_LOG);
     assertThat(d.logEntries()).isZero();

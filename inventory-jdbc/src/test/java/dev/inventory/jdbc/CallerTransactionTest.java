@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.IdempotencyConflictException;
 import dev.inventory.InsufficientStockException;
 import dev.inventory.Inventory;
+import dev.inventory.LogEntry;
 import dev.inventory.MutableClock;
 import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
@@ -20,19 +21,22 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("The inventory inside the caller's transaction")
 class CallerTransactionTest {
+  @RegisterExtension static final MigratedSchema DB = new MigratedSchema(6);
+
   private static final AtomicInteger TESTS = new AtomicInteger();
   private static HikariDataSource pool;
   private static String schema;
@@ -44,29 +48,23 @@ class CallerTransactionTest {
   private String prefix;
   private StockKey key;
 
+  /** Runs after {@link #DB} has migrated the schema (and before any {@code @Nested} class). */
   @BeforeAll
   static void open() {
-    pool = TestDatabase.pool(6);
-    schema = TestDatabase.newSchema(CallerTransactionTest.class);
-    JdbcInventory.builder(pool).schema(schema).build();
-    // The host's own table, in the host's schema of choice.
+    pool = DB.pool();
+    schema = DB.name();
+    jdbi = DB.jdbi();
+    // The host's own table, in the host's schema of choice; dropped with the schema.
     TestDatabase.execute(
         pool,
         "CREATE TABLE "
             + schema
             + ".orders (id text PRIMARY KEY, reservation_id text NOT NULL, total_cents bigint)");
-    jdbi = Jdbi.create(pool);
-  }
-
-  @AfterAll
-  static void close() {
-    TestDatabase.dropSchema(pool, schema);
-    pool.close();
   }
 
   @BeforeEach
   void build() {
-    store = JdbcInventory.builder(pool).schema(schema).clock(clock).migrate(false).buildStore();
+    store = DB.store(clock);
     inventory = store.inventory();
     prefix = "x" + TESTS.incrementAndGet() + "-";
     key = StockKey.of(prefix + "SKU");
@@ -164,6 +162,39 @@ class CallerTransactionTest {
       assertThat(inventory.findReservation(id("direct"))).isEmpty();
       connection.commit();
       assertThat(inventory.level(key).onHand()).isEqualTo(8);
+    }
+
+    @Test
+    @DisplayName("receive returns the raised level; others see it, and its log entry, after commit")
+    void receiveInsideTheTransaction() throws SQLException {
+      inventory.reserve(ReservationRequest.builder(id("cart")).line(key, 3).build());
+
+      StockLevel received = store.inTransaction(connection).receive(key, 5, "return");
+
+      assertThat(received).isEqualTo(new StockLevel(key, 15, 3));
+      assertThat(inventory.level(key)).isEqualTo(new StockLevel(key, 10, 3));
+      connection.commit();
+      assertThat(inventory.level(key)).isEqualTo(new StockLevel(key, 15, 3));
+      List<LogEntry> log =
+          store
+              .ledger()
+              .history(
+                  key,
+                  java.time.Instant.parse("2000-01-01T00:00:00Z"),
+                  java.time.Instant.parse("2100-01-01T00:00:00Z"),
+                  10,
+                  null)
+              .entries();
+      assertThat(log)
+          .filteredOn(e -> "return".equals(e.reason()))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.kind()).isEqualTo(LogEntry.Kind.RECEIVE);
+                assertThat(e.onHandDelta()).isEqualTo(5);
+                assertThat(e.onHandAfter()).isEqualTo(15);
+                assertThat(e.reservedAfter()).isEqualTo(3);
+              });
     }
 
     @Test

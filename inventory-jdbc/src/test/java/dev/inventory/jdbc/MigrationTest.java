@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.Inventory;
 import dev.inventory.InventoryException;
+import dev.inventory.LogEntry;
 import dev.inventory.StockKey;
+import java.time.Instant;
 import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -49,6 +51,20 @@ class MigrationTest {
         .createSchemas(true)
         .locations("classpath:host/migration")
         .load();
+  }
+
+  /** The library's own migrations, stopped at V1: a schema as an early release left it. */
+  private static void migrateLibraryToV1(String schema) {
+    Flyway.configure()
+        .dataSource(pool)
+        .schemas(schema)
+        .defaultSchema(schema)
+        .createSchemas(true)
+        .table(dev.inventory.jdbc.internal.Migrations.HISTORY_TABLE)
+        .locations(dev.inventory.jdbc.internal.Migrations.LOCATION)
+        .target("1")
+        .load()
+        .migrate();
   }
 
   private static List<String> appliedVersions(String schema, String table) {
@@ -119,16 +135,7 @@ class MigrationTest {
   @DisplayName("with migrate(false), a schema the host left at V1 fails, naming both versions")
   void migrateFalseRefusesASchemaBehind() {
     String behind = schema();
-    Flyway.configure()
-        .dataSource(pool)
-        .schemas(behind)
-        .defaultSchema(behind)
-        .createSchemas(true)
-        .table(dev.inventory.jdbc.internal.Migrations.HISTORY_TABLE)
-        .locations(dev.inventory.jdbc.internal.Migrations.LOCATION)
-        .target("1")
-        .load()
-        .migrate();
+    migrateLibraryToV1(behind);
 
     assertThatThrownBy(() -> JdbcInventory.builder(pool).schema(behind).migrate(false).build())
         .isInstanceOf(InventoryException.class)
@@ -140,16 +147,7 @@ class MigrationTest {
   @DisplayName("the later migrations upgrade a V1 schema in place: its stock and log stay")
   void laterMigrationsUpgradeAV1Schema() {
     String old = schema();
-    Flyway.configure()
-        .dataSource(pool)
-        .schemas(old)
-        .defaultSchema(old)
-        .createSchemas(true)
-        .table(dev.inventory.jdbc.internal.Migrations.HISTORY_TABLE)
-        .locations(dev.inventory.jdbc.internal.Migrations.LOCATION)
-        .target("1")
-        .load()
-        .migrate();
+    migrateLibraryToV1(old);
     jdbi.useHandle(
         h ->
             h.execute(
@@ -157,11 +155,41 @@ class MigrationTest {
                     + old
                     + ".stock_level (sku, location, on_hand, reserved, updated_at)"
                     + " VALUES ('A', 'default', 5, 0, now())"));
+    jdbi.useHandle(
+        h ->
+            h.execute(
+                "INSERT INTO "
+                    + old
+                    + ".inventory_log (at, sku, location, kind, on_hand_delta, reserved_delta,"
+                    + " on_hand_after, reserved_after, reason)"
+                    + " VALUES ('2026-03-01T10:00:00Z', 'A', 'default', 'RECEIVE', 5, 0, 5, 0,"
+                    + " 'v1 delivery')"));
 
-    Inventory inventory = JdbcInventory.builder(pool).schema(old).build();
+    JdbcInventoryStore store = JdbcInventory.builder(pool).schema(old).buildStore();
+    Inventory inventory = store.inventory();
 
     assertThat(appliedVersions(old, "inventory_schema_history")).containsExactly("1", "2", "3");
     assertThat(inventory.level(StockKey.of("A")).onHand()).isEqualTo(5);
+    List<LogEntry> log =
+        store
+            .ledger()
+            .history(
+                StockKey.of("A"),
+                Instant.parse("2000-01-01T00:00:00Z"),
+                Instant.parse("2100-01-01T00:00:00Z"),
+                10,
+                null)
+            .entries();
+    assertThat(log)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.kind()).isEqualTo(LogEntry.Kind.RECEIVE);
+              assertThat(e.at()).isEqualTo(Instant.parse("2026-03-01T10:00:00Z"));
+              assertThat(e.onHandDelta()).isEqualTo(5);
+              assertThat(e.onHandAfter()).isEqualTo(5);
+              assertThat(e.reason()).isEqualTo("v1 delivery");
+            });
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -38,12 +39,12 @@ class CombinerTest {
     threads.shutdownNow();
   }
 
-  /** Records each batch; the first one blocks until released, so that others queue behind it. */
   /** One statement in flight at a time, as on a single hot key. */
   private Combiner combiner(int maxBatch, int maxQueue, Duration maxWait) {
     return combiner(1, maxBatch, maxQueue, maxWait);
   }
 
+  /** Records each batch; the first one blocks until released, so that others queue behind it. */
   private Combiner combiner(int maxInFlight, int maxBatch, int maxQueue, Duration maxWait) {
     return new Combiner(
         maxInFlight,
@@ -89,14 +90,21 @@ class CombinerTest {
   private CompletableFuture<Reservation> submitQueued(Combiner combiner, String id, StockKey key) {
     int before = combiner.waiting(key);
     CompletableFuture<Reservation> f = submit(combiner, id, key);
-    while (combiner.waiting(key) == before) {
-      Thread.onSpinWait();
-    }
+    awaitUntil(() -> combiner.waiting(key) != before, "request '" + id + "' to queue on " + key);
     return f;
   }
 
   private void awaitFirstBatch() {
-    while (batches.isEmpty()) {
+    awaitUntil(() -> !batches.isEmpty(), "the first batch to start");
+  }
+
+  /** Spins until the condition holds; fails after 10 s instead of hanging the build. */
+  private static void awaitUntil(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after 10 s waiting for " + what);
+      }
       Thread.onSpinWait();
     }
   }
@@ -248,9 +256,7 @@ class CombinerTest {
             });
     CompletableFuture<Reservation> r0 = submit(combiner, "r0");
     CompletableFuture<Reservation> a0 = submit(combiner, "a0", StockKey.of("A"));
-    while (batches.size() < 2) {
-      Thread.onSpinWait();
-    }
+    awaitUntil(() -> batches.size() >= 2, "two batches (r0 and a0) to start");
     CompletableFuture<Reservation> r1 = submitQueued(combiner, "r1");
     CompletableFuture<Reservation> b0 = submitQueued(combiner, "b0", StockKey.of("B"));
 
