@@ -1,7 +1,5 @@
 package dev.inventory.jdbc.internal;
 
-import static dev.inventory.jdbc.internal.PostgresInventory.timestamp;
-
 import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
 import dev.inventory.ReservationRequest;
@@ -17,9 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,7 +37,6 @@ import org.jdbi.v3.core.JdbiException;
  * <p>Not thread-safe, like the connection.
  */
 public final class BoundInventory implements TransactionalInventory {
-  /** How often a short request is tried in all, when stock may have been freed meanwhile. */
   private final Connection connection;
 
   private final Jdbi jdbi;
@@ -104,12 +99,7 @@ public final class BoundInventory implements TransactionalInventory {
         reservationId,
         action,
         now,
-        () ->
-            atomically(
-                h -> {
-                  ops.expireOne(h, reservationId, now);
-                  return null;
-                }));
+        () -> atomically(h -> ops.expireOne(h, reservationId, now)));
   }
 
   @Override
@@ -138,15 +128,7 @@ public final class BoundInventory implements TransactionalInventory {
           Instant now = now();
           return atomically(
               h -> {
-                h.createQuery(ops.addOnHand)
-                    .bind("sku", key.sku())
-                    .bind("location", key.location())
-                    .bind("delta", quantity)
-                    .bind("kind", "RECEIVE")
-                    .bind("reason", reason)
-                    .bind("now", timestamp(now))
-                    .mapToMap()
-                    .one();
+                ops.addOnHand(h, key, quantity, "RECEIVE", reason, now);
                 // The level as levels() reads it (holds past their expiry free), as receive does.
                 return ops.levels(h, List.of(key), now).get(key);
               });
@@ -165,15 +147,10 @@ public final class BoundInventory implements TransactionalInventory {
 
   @Override
   public Map<StockKey, StockLevel> levels(Collection<StockKey> keys) {
-    Objects.requireNonNull(keys, "keys must not be null");
-    List<StockKey> sorted = new ArrayList<>(keys.size());
-    for (StockKey key : keys) {
-      sorted.add(Objects.requireNonNull(key, "keys must not contain null"));
-    }
+    List<StockKey> sorted = HandleOps.levelKeys(keys);
     if (sorted.isEmpty()) {
       return Map.of();
     }
-    Collections.sort(sorted);
     return translated(
         () -> {
           Instant now = now();

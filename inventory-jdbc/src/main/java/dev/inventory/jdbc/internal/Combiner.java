@@ -8,10 +8,10 @@ import dev.inventory.StockKey;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -57,8 +57,11 @@ final class Combiner {
    */
   private final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
 
-  /** Keys of the statements in flight, with how many of their requests each holds. */
-  private final Map<StockKey, Integer> keysInFlight = new HashMap<>();
+  /**
+   * Keys of the statements in flight. A set, not counts: no key is in two statements at once, since
+   * a request starts alone only if its key is idle and a batch takes only idle keys.
+   */
+  private final Set<StockKey> keysInFlight = new HashSet<>();
 
   private int inFlight;
 
@@ -109,7 +112,7 @@ final class Combiner {
     Ticket ticket = new Ticket(request);
     lock.lock();
     try {
-      if (inFlight < maxInFlight && !keysInFlight.containsKey(ticket.key)) {
+      if (inFlight < maxInFlight && !keysInFlight.contains(ticket.key)) {
         List<Ticket> alone = List.of(ticket);
         startBatch(alone);
         ticket.toLead = alone;
@@ -205,7 +208,7 @@ final class Combiner {
     Iterator<Ticket> it = waiting.iterator();
     while (it.hasNext() && next.size() < maxBatch) {
       Ticket t = it.next();
-      if (!keysInFlight.containsKey(t.key)) {
+      if (!keysInFlight.contains(t.key)) {
         it.remove();
         next.add(t);
       }
@@ -216,14 +219,14 @@ final class Combiner {
   private void startBatch(List<Ticket> batch) {
     inFlight++;
     for (Ticket t : batch) {
-      keysInFlight.merge(t.key, 1, Integer::sum);
+      keysInFlight.add(t.key);
     }
   }
 
   private void finishBatch(List<Ticket> batch) {
     inFlight--;
     for (Ticket t : batch) {
-      keysInFlight.computeIfPresent(t.key, (k, n) -> n == 1 ? null : n - 1);
+      keysInFlight.remove(t.key);
     }
   }
 

@@ -33,6 +33,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -125,7 +126,7 @@ final class HandleOps {
                     h -> placeOneLine(h, id, status, lines.get(0), hash, now, expiresAt))
                 : run.transaction(h -> placeLines(h, id, status, lines, hash, now, expiresAt));
       } catch (ShortSignal e) {
-        List<StockKey> keys = lines.stream().map(Line::key).toList();
+        List<StockKey> keys = keysOf(lines);
         probe = run.statement(h -> probe(h, id, keys, now));
       } catch (RuntimeException e) {
         if (Db.isDuplicateReservationId(e)) {
@@ -322,15 +323,15 @@ final class HandleOps {
     return giveBack(h, claimed, now);
   }
 
-  /** Expires one hold if it is due. */
-  void expireOne(Handle h, String reservationId, Instant now) {
+  /** Expires one hold if it is due; returns how many it expired (0 or 1). */
+  int expireOne(Handle h, String reservationId, Instant now) {
     List<String> claimed =
         h.createQuery(expireIfDue)
             .bind("id", reservationId)
             .bind("now", timestamp(now))
             .mapTo(String.class)
             .list();
-    giveBack(h, claimed, now);
+    return giveBack(h, claimed, now);
   }
 
   /** Gives back the stock of holds just marked expired, in key order; returns how many holds. */
@@ -355,6 +356,21 @@ final class HandleOps {
     }
     requireAllApplied(batch.execute(), "expired holds");
     return claimed.size();
+  }
+
+  // ---------------------------------------------------------------- stock movements
+
+  /** Adds to a key's on-hand (creating its row if need be), with its movement. */
+  void addOnHand(Handle h, StockKey key, long delta, String kind, String reason, Instant now) {
+    h.createQuery(addOnHand)
+        .bind("sku", key.sku())
+        .bind("location", key.location())
+        .bind("delta", delta)
+        .bind("kind", kind)
+        .bind("reason", reason)
+        .bind("now", timestamp(now))
+        .mapToMap()
+        .one();
   }
 
   // ---------------------------------------------------------------- reads
@@ -391,6 +407,17 @@ final class HandleOps {
             first.createdAt(),
             first.expiresAt(),
             first.hash()));
+  }
+
+  /** The keys of a levels() call, null-checked and sorted, as {@link #levels} wants them. */
+  static List<StockKey> levelKeys(Collection<StockKey> keys) {
+    Objects.requireNonNull(keys, "keys must not be null");
+    List<StockKey> sorted = new ArrayList<>(keys.size());
+    for (StockKey key : keys) {
+      sorted.add(Objects.requireNonNull(key, "keys must not contain null"));
+    }
+    Collections.sort(sorted);
+    return sorted;
   }
 
   /** Levels of sorted keys as in {@link PostgresInventory#levels}. */
@@ -471,6 +498,10 @@ final class HandleOps {
         throw new InventoryException(
             "reservation '" + reservationId + "' changed while being " + action.verb() + "ed");
     }
+  }
+
+  static List<StockKey> keysOf(List<Line> lines) {
+    return lines.stream().map(Line::key).toList();
   }
 
   // ---------------------------------------------------------------- binding

@@ -30,7 +30,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,9 +76,7 @@ public final class PostgresInventory implements Inventory {
   private final Duration defaultTtl;
   private final String placeBatch;
   private final String placeBatchOfKeys;
-  private final String changeStock;
   private final String changeStockReturningLevel;
-  private final String addOnHand;
   private final String setOnHand;
   private final String moveOneLine;
   private final String expireDue;
@@ -97,9 +94,7 @@ public final class PostgresInventory implements Inventory {
     this.ops = new HandleOps(schema);
     this.placeBatch = sql.placeBatch();
     this.placeBatchOfKeys = sql.placeBatchOfKeys();
-    this.changeStock = sql.changeStock();
     this.changeStockReturningLevel = sql.changeStockReturningLevel();
-    this.addOnHand = sql.addOnHand();
     this.setOnHand = sql.setOnHand();
     this.moveOneLine = sql.moveOneLine();
     this.expireDue = sql.expireDue();
@@ -250,6 +245,9 @@ public final class PostgresInventory implements Inventory {
 
   /** The batch without the requests whose id it holds twice: those go on their own afterwards. */
   private static List<Combiner.Ticket> withoutRepeatedIds(List<Combiner.Ticket> batch) {
+    if (batch.size() == 1) {
+      return batch;
+    }
     Map<String, Integer> seen = new HashMap<>();
     for (Combiner.Ticket t : batch) {
       seen.merge(t.request.id(), 1, Integer::sum);
@@ -427,7 +425,11 @@ public final class PostgresInventory implements Inventory {
 
   private Reservation refuseOrRepeat(String reservationId, Action action, Instant now) {
     return HandleOps.refuseOrRepeat(
-        find(reservationId), reservationId, action, now, () -> expireOne(reservationId, now));
+        find(reservationId),
+        reservationId,
+        action,
+        now,
+        () -> db.transaction(true, h -> ops.expireOne(h, reservationId, now)));
   }
 
   @Override
@@ -452,7 +454,7 @@ public final class PostgresInventory implements Inventory {
       try {
         result = db.transaction(true, h -> amendHeld(h, reservationId, wanted, now));
       } catch (AmendShort s) {
-        Probe probe = probe(reservationId, keysOfLines(s.growing()), now);
+        Probe probe = probe(reservationId, HandleOps.keysOf(s.growing()), now);
         List<Shortage> shortages = probe.shortages(s.growing(), s.held());
         if (!shortages.isEmpty()) {
           throw new InsufficientStockException(shortages);
@@ -490,7 +492,7 @@ public final class PostgresInventory implements Inventory {
     Set<StockKey> keys = new TreeSet<>(before.keySet());
     keys.addAll(after.keySet());
 
-    PreparedBatch batch = h.prepareBatch(changeStock);
+    PreparedBatch batch = h.prepareBatch(ops.changeStock);
     List<StockKey> changed = new ArrayList<>();
     for (StockKey key : keys) {
       long delta = after.getOrDefault(key, 0L) - before.getOrDefault(key, 0L);
@@ -569,15 +571,6 @@ public final class PostgresInventory implements Inventory {
     return db.transaction(true, h -> ops.expireDueOn(h, keys, now));
   }
 
-  private void expireOne(String reservationId, Instant now) {
-    db.transaction(
-        true,
-        h -> {
-          ops.expireOne(h, reservationId, now);
-          return null;
-        });
-  }
-
   // ---------------------------------------------------------------- stock movements
 
   @Override
@@ -632,16 +625,10 @@ public final class PostgresInventory implements Inventory {
     Instant now = now();
     db.statement(
         false,
-        h ->
-            h.createQuery(addOnHand)
-                .bind("sku", key.sku())
-                .bind("location", key.location())
-                .bind("delta", delta)
-                .bind("kind", kind)
-                .bind("reason", reason)
-                .bind("now", timestamp(now))
-                .map((rs, ctx) -> new StockLevel(key, rs.getLong(1), rs.getLong(2)))
-                .one());
+        h -> {
+          ops.addOnHand(h, key, delta, kind, reason, now);
+          return null;
+        });
     return effectiveLevel(key);
   }
 
@@ -677,7 +664,7 @@ public final class PostgresInventory implements Inventory {
         return effectiveLevel(key);
       }
       Free free = probe(null, List.of(key), now).free(key);
-      if (free.onHand() - free.effectivelyAvailable() > onHand) {
+      if (free.effectivelyReserved() > onHand) {
         throw new InsufficientStockException(
             List.of(new Shortage(key, free.onHand() - onHand, free.effectivelyAvailable())));
       }
@@ -702,15 +689,10 @@ public final class PostgresInventory implements Inventory {
 
   @Override
   public Map<StockKey, StockLevel> levels(Collection<StockKey> keys) {
-    Objects.requireNonNull(keys, "keys must not be null");
-    List<StockKey> sorted = new ArrayList<>(keys.size());
-    for (StockKey key : keys) {
-      sorted.add(Objects.requireNonNull(key, "keys must not contain null"));
-    }
+    List<StockKey> sorted = HandleOps.levelKeys(keys);
     if (sorted.isEmpty()) {
       return Map.of();
     }
-    Collections.sort(sorted);
     Instant now = now();
     return db.read(h -> ops.levels(h, sorted, now));
   }
@@ -729,10 +711,6 @@ public final class PostgresInventory implements Inventory {
   /** The clock's now at PostgreSQL's precision, so what is returned equals what is stored. */
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
-  }
-
-  private static List<StockKey> keysOfLines(List<Line> lines) {
-    return lines.stream().map(Line::key).toList();
   }
 
   /** Binds an instant as timestamptz, whatever the JVM's or the session's time zone. */
