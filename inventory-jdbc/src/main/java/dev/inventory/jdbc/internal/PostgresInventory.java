@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -173,12 +174,18 @@ public final class PostgresInventory implements Inventory {
    * each exactly the answer it would get without combining.
    */
   private void placeBatch(List<Combiner.Ticket> batch, Status status) {
-    List<Combiner.Ticket> pending = withoutRepeatedIds(batch);
-    // At most three combined attempts: e.g. several keys, then one key that did not fit, then
-    // the part of it that fits what was free.
-    for (int round = 1; round <= 3 && pending.size() > 1; round++) {
+    // At most three combined attempts per request: e.g. several keys, then one key that did not
+    // fit, then the part of it that fits what was free. Each refused key goes again on its own, so
+    // that it gets the one-key statement and its first fit rather than another call for several.
+    ArrayDeque<Attempt> attempts = new ArrayDeque<>();
+    attempts.add(new Attempt(withoutRepeatedIds(batch), 1));
+    while (!attempts.isEmpty()) {
+      Attempt attempt = attempts.poll();
+      List<Combiner.Ticket> sent = attempt.tickets();
+      if (attempt.round() > 3 || sent.size() < 2) {
+        continue;
+      }
       Instant now = now();
-      List<Combiner.Ticket> sent = pending;
       List<Instant> expiresAt =
           sent.stream().map(t -> HandleOps.expiresAt(now, ttlOf(t.request), status)).toList();
       TreeMap<StockKey, List<Integer>> byKey = new TreeMap<>();
@@ -197,17 +204,15 @@ public final class PostgresInventory implements Inventory {
       } catch (InventoryTimeoutException e) {
         if (byKey.size() == 1) {
           sent.forEach(t -> t.fail(e));
-          return;
         }
-        break; // one key's lock wait must not fail the requests for the others
+        continue; // one key's lock wait must not fail the requests for the others
       } catch (RuntimeException e) {
         if (!Db.isReservationIdTaken(e)) {
           sent.forEach(t -> t.fail(e));
-          return;
         }
-        break; // an id already taken: serve each on its own, as a replay
+        continue; // an id already taken: serve each on its own, as a replay
       }
-      List<Combiner.Ticket> again = new ArrayList<>();
+      Map<StockKey, List<Combiner.Ticket>> again = new TreeMap<>();
       long free = refusal == null ? 0 : refusal.available();
       for (int i = 0; i < sent.size(); i++) {
         Combiner.Ticket t = sent.get(i);
@@ -215,7 +220,8 @@ public final class PostgresInventory implements Inventory {
           ReservationRequest r = t.request;
           t.succeed(new Reservation(r.id(), status, r.lines(), now, expiresAt.get(i)));
         } else if (refusal == null) {
-          again.add(t); // one of several keys: its requests go again, as a batch for that key
+          // One of several keys: its requests go again, as a batch for that key alone.
+          again.computeIfAbsent(t.key, k -> new ArrayList<>()).add(t);
         } else if (refusal.anyIdTaken() || refusal.due() > 0) {
           continue; // replays or due holds to expire: the path for one request handles both
         } else {
@@ -223,13 +229,15 @@ public final class PostgresInventory implements Inventory {
           long quantity = t.request.lines().get(0).quantity();
           if (quantity <= free) {
             free -= quantity;
-            again.add(t);
+            again.computeIfAbsent(t.key, k -> new ArrayList<>()).add(t);
           } else {
             t.fail(new InsufficientStockException(List.of(new Shortage(t.key, quantity, free))));
           }
         }
       }
-      pending = again;
+      for (List<Combiner.Ticket> tickets : again.values()) {
+        attempts.add(new Attempt(tickets, attempt.round() + 1));
+      }
     }
     for (Combiner.Ticket ticket : batch) {
       if (ticket.answered()) {
@@ -242,6 +250,9 @@ public final class PostgresInventory implements Inventory {
       }
     }
   }
+
+  /** Requests to send combined, and which combined attempt that is for them. */
+  private record Attempt(List<Combiner.Ticket> tickets, int round) {}
 
   /** The batch without the requests whose id it holds twice: those go on their own afterwards. */
   private static List<Combiner.Ticket> withoutRepeatedIds(List<Combiner.Ticket> batch) {
