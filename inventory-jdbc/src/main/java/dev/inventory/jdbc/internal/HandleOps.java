@@ -147,15 +147,15 @@ final class HandleOps {
           return replayed.get();
         }
       }
-      List<Shortage> shortages = probe.shortages(lines);
+      List<Shortage> shortages = probe.shortages(lines, Map.of());
       if (!shortages.isEmpty()) {
         throw new InsufficientStockException(shortages);
       }
       if (attempt == PLACE_ATTEMPTS) {
         // Stock kept being freed and taken again between attempts and probes: short as read.
-        throw new InsufficientStockException(probe.asShortages(lines));
+        throw new InsufficientStockException(probe.asShortages(lines, Map.of()));
       }
-      List<StockKey> blocked = probe.blockedByDueHolds(lines);
+      List<StockKey> blocked = probe.blockedByDueHolds(lines, Map.of());
       if (!blocked.isEmpty() && !expiredOnce) {
         // Expired holds never block a sale: free them now rather than wait for the sweeper.
         expiredOnce = true;
@@ -572,6 +572,24 @@ final class HandleOps {
     long effectivelyReserved() {
       return onHand - available - due;
     }
+
+    /**
+     * Reserved as stored, due holds included: what a count is checked against until they are
+     * expired. Meaningless on a one-line placement's refusal, which does not read on-hand.
+     */
+    long reserved() {
+      return onHand - available;
+    }
+
+    /** A count below what live holds reserve: expiring due holds cannot make it fit. */
+    boolean refusesCount(long figure) {
+      return effectivelyReserved() > figure;
+    }
+
+    /** A count that fits once due holds are expired, and not before: expire them, then retry. */
+    boolean countBlockedOnlyByDueHolds(long figure) {
+      return due > 0 && !refusesCount(figure) && reserved() > figure;
+    }
   }
 
   /**
@@ -584,27 +602,11 @@ final class HandleOps {
     }
 
     /** The lines that do not fit even once due holds are expired: the request is refused. */
-    List<Shortage> shortages(List<Line> wanted) {
-      return shortages(wanted, Map.of());
-    }
-
     List<Shortage> shortages(List<Line> wanted, Map<StockKey, Long> held) {
-      List<Shortage> shortages = new ArrayList<>();
-      for (Line line : wanted) {
-        long available =
-            free(line.key()).effectivelyAvailable() + held.getOrDefault(line.key(), 0L);
-        if (available < line.quantity()) {
-          shortages.add(new Shortage(line.key(), line.quantity(), available));
-        }
-      }
-      return shortages;
+      return asShortages(wanted, held).stream().filter(s -> s.available() < s.requested()).toList();
     }
 
     /** Keys whose line fits only once their due holds are expired. */
-    List<StockKey> blockedByDueHolds(List<Line> wanted) {
-      return blockedByDueHolds(wanted, Map.of());
-    }
-
     List<StockKey> blockedByDueHolds(List<Line> wanted, Map<StockKey, Long> held) {
       return wanted.stream()
           .filter(
@@ -616,10 +618,6 @@ final class HandleOps {
     }
 
     /** Every line as a shortage, as read: for a last attempt that lost every race. */
-    List<Shortage> asShortages(List<Line> wanted) {
-      return asShortages(wanted, Map.of());
-    }
-
     List<Shortage> asShortages(List<Line> wanted, Map<StockKey, Long> held) {
       return wanted.stream()
           .map(

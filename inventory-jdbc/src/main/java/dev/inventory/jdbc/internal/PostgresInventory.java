@@ -675,11 +675,11 @@ public final class PostgresInventory implements Inventory {
         return effectiveLevel(key);
       }
       Free free = probe(null, List.of(key), now).free(key);
-      if (free.effectivelyReserved() > onHand) {
+      if (free.refusesCount(onHand)) {
         throw new InsufficientStockException(
             List.of(new Shortage(key, free.onHand() - onHand, free.effectivelyAvailable())));
       }
-      if (free.due() > 0 && free.onHand() - free.available() > onHand) {
+      if (free.countBlockedOnlyByDueHolds(onHand)) {
         expireDueOn(List.of(key), now);
         continue;
       }

@@ -177,7 +177,7 @@ public final class PostgresStockLedger implements StockLedger {
     List<BulkEntry> blocked = new ArrayList<>();
     for (BulkEntry entry : refused) {
       Free f = free.get(entry.key());
-      if (f.due() > 0 && f.effectivelyReserved() <= entry.quantity()) {
+      if (f.due() > 0 && !f.refusesCount(entry.quantity())) {
         blocked.add(entry);
       }
     }
@@ -199,7 +199,7 @@ public final class PostgresStockLedger implements StockLedger {
     List<Refusal> refusals = new ArrayList<>(refused.size());
     for (BulkEntry entry : refused) {
       Free f = free.get(entry.key());
-      if (f.onHand() - f.available() <= entry.quantity()) {
+      if (f.reserved() <= entry.quantity()) {
         // Every refused key is locked by this transaction: nothing can have changed it since.
         throw new IllegalStateException(
             "bulk set did not write " + entry.key() + " although its figure fits: " + f);
