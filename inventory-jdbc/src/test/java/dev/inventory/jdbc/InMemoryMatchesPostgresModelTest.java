@@ -1,5 +1,6 @@
 package dev.inventory.jdbc;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.inventory.IdempotencyConflictException;
@@ -112,6 +113,57 @@ class InMemoryMatchesPostgresModelTest {
 
   private static int stepsRun;
 
+  /**
+   * Every outcome the default seeds reach (taken from the printed outcomes of a run): if the step
+   * generator broke, say every reserve refused or no hold ever due, both inventories would still
+   * agree, and only this would tell that the seeds test less than they did.
+   */
+  private static final List<String> DEFAULT_SEEDS_REACH =
+      List.of(
+          "adjust IllegalArgumentException",
+          "adjust InsufficientStockException",
+          "adjust ok",
+          "amend HELD",
+          "amend IllegalArgumentException",
+          "amend InsufficientStockException",
+          "amend ReservationExpiredException",
+          "amend ReservationNotFoundException",
+          "amend ReservationStateException",
+          "confirm CONFIRMED",
+          "confirm ReservationExpiredException",
+          "confirm ReservationNotFoundException",
+          "confirm ReservationStateException",
+          "expireDue IllegalArgumentException",
+          "expireDue expired none",
+          "expireDue expired some",
+          "extend HELD",
+          "extend IllegalArgumentException",
+          "extend ReservationExpiredException",
+          "extend ReservationNotFoundException",
+          "extend ReservationStateException",
+          "findReservation ok",
+          "levels ok",
+          "purchase CONFIRMED",
+          "purchase EXPIRED",
+          "purchase HELD",
+          "purchase IdempotencyConflictException",
+          "purchase InsufficientStockException",
+          "purchase RELEASED",
+          "receive ok",
+          "release RELEASED",
+          "release ReservationExpiredException",
+          "release ReservationNotFoundException",
+          "release ReservationStateException",
+          "reserve CONFIRMED",
+          "reserve EXPIRED",
+          "reserve HELD",
+          "reserve IdempotencyConflictException",
+          "reserve InsufficientStockException",
+          "reserve RELEASED",
+          "setOnHand IllegalArgumentException",
+          "setOnHand InsufficientStockException",
+          "setOnHand ok");
+
   @BeforeAll
   static void migrate() {
     fixture =
@@ -138,6 +190,18 @@ class InMemoryMatchesPostgresModelTest {
       long seed = seeds[era];
       Instant start = FIRST_START.minus(ERA.multipliedBy(era));
       tests.add(DynamicTest.dynamicTest("seed " + seed, () -> new Run(seed, start).run()));
+    }
+    // Seeds 1 to DEFAULT_SEEDS, not one seed alone nor another range.
+    boolean defaultSeeds = (one == null || one.isBlank()) && seeds.length == DEFAULT_SEEDS;
+    if (defaultSeeds) {
+      // Dynamic tests run in stream order: this one after every seed.
+      tests.add(
+          DynamicTest.dynamicTest(
+              "the default seeds reach every kind of outcome",
+              () ->
+                  assertThat(OUTCOMES)
+                      .as("outcomes of the default seeds")
+                      .containsKeys(DEFAULT_SEEDS_REACH.toArray(String[]::new))));
     }
     return tests.stream();
   }

@@ -14,10 +14,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -131,12 +131,7 @@ class CommitOutcomeUnknownTest {
   }
 
   private static Throwable failureOf(CompletableFuture<?> call) throws Exception {
-    try {
-      call.get(30, TimeUnit.SECONDS);
-      return null;
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
+    return Futures.failureOf(call, Duration.ofSeconds(30));
   }
 
   /**

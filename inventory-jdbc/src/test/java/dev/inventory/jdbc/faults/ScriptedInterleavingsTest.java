@@ -29,7 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -556,12 +555,7 @@ class ScriptedInterleavingsTest {
 
   /** The failure of a finished call, or null if it returned. */
   private static Throwable outcome(CompletableFuture<?> call) throws Exception {
-    try {
-      call.get(10, TimeUnit.SECONDS);
-      return null;
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
+    return Futures.failureOf(call, Duration.ofSeconds(10));
   }
 
   /** Waits until this many of the library's backends wait for a lock. */
@@ -577,25 +571,22 @@ class ScriptedInterleavingsTest {
   }
 
   private static int waitingForLocks() throws SQLException {
-    try (Connection c = superuser();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity"
-                    + " WHERE application_name = ? AND wait_event_type = 'Lock'")) {
-      s.setString(1, APPLICATION);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+    return overWaitingBackends("count(*)");
   }
 
   /** pg_terminate_backend of every library backend that waits for a lock; how many. */
   private static int killWaitingBackends() throws SQLException {
+    return overWaitingBackends("count(*) FILTER (WHERE pg_terminate_backend(pid))");
+  }
+
+  /** The one int {@code selectList} gives over the library's backends that wait for a lock. */
+  private static int overWaitingBackends(String selectList) throws SQLException {
     try (Connection c = superuser();
         PreparedStatement s =
             c.prepareStatement(
-                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+                "SELECT "
+                    + selectList
+                    + " FROM pg_stat_activity"
                     + " WHERE application_name = ? AND wait_event_type = 'Lock'")) {
       s.setString(1, APPLICATION);
       try (ResultSet rs = s.executeQuery()) {

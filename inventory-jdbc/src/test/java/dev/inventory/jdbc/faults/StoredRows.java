@@ -24,7 +24,9 @@ final class StoredRows {
       s.setString(1, key.sku());
       s.setString(2, key.location());
       try (ResultSet rs = s.executeQuery()) {
-        rs.next();
+        if (!rs.next()) {
+          throw new AssertionError("no stock row for " + key);
+        }
         return List.of(rs.getLong(1), rs.getLong(2));
       }
     }
