@@ -139,6 +139,14 @@ final class Combiner {
     return ticket.answer();
   }
 
+  private static void failUnanswered(List<Ticket> batch, RuntimeException e) {
+    for (Ticket t : batch) {
+      if (!t.answered()) {
+        t.fail(e);
+      }
+    }
+  }
+
   private void awaitTurn(Ticket ticket) {
     boolean woken = awaitUninterruptibly(ticket.wake, maxWaitNanos);
     if (woken) {
@@ -170,12 +178,13 @@ final class Combiner {
   private void lead(List<Ticket> batch) {
     try {
       runner.run(batch);
+      // A request the runner left unanswered would return null to its caller as if placed.
+      failUnanswered(
+          batch,
+          new IllegalStateException(
+              "inventory: a combined batch left a request unanswered; nothing is known of it"));
     } catch (RuntimeException e) {
-      for (Ticket t : batch) {
-        if (!t.answered()) {
-          t.fail(e);
-        }
-      }
+      failUnanswered(batch, e);
     } finally {
       List<List<Ticket>> started = new ArrayList<>();
       lock.lock();

@@ -305,6 +305,17 @@ class CombinerTest {
     assertThat(combiner.waiting(HOT)).isZero();
   }
 
+  @Test
+  @DisplayName("fails a request its batch's runner left unanswered, rather than return nothing")
+  void unansweredRequestFails() {
+    Combiner combiner = new Combiner(8, 64, 100, Duration.ofSeconds(5), batch -> {});
+
+    assertThatThrownBy(() -> combiner.submit(request("x")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("unanswered");
+    assertThat(combiner.waiting(HOT)).isZero();
+  }
+
   private static void await(CountDownLatch latch) {
     if (latch == null) {
       return;
