@@ -16,6 +16,7 @@ import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
 import dev.inventory.StockLedger;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -184,6 +185,59 @@ class AuditTest {
             Problem.ON_HAND_DIFFERS_FROM_LOG, Problem.LAST_ENTRY_DIFFERS, Problem.LOG_CHAIN_BROKEN);
     assertThat(d.replayedOnHand()).isEqualTo(15);
     assertThat(d.logEntries()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("a key whose log spans eras of the log index is replayed whole")
+  void logAcrossErasIsReplayedWhole() {
+    StockKey a = key("A");
+    StockKey b = key("B");
+    inventory.receive(a, 10, null);
+    DB.skipLogEras(1);
+    inventory.receive(b, 1, null);
+    DB.skipLogEras(2);
+    inventory.adjust(a, -3, "breakage");
+    inventory.reserve(ReservationRequest.builder(prefix + "c1").line(a, 2).build());
+    DB.skipLogEras(1);
+    inventory.receive(a, 4, null);
+
+    AuditReport clean = ledger.audit(List.of(a, b));
+    tamper(
+        "INSERT INTO ${schema}.inventory_log (at, sku, location, kind, on_hand_delta,"
+            + " reserved_delta, on_hand_after, reserved_after)"
+            + " VALUES (now(), :sku, :location, 'RECEIVE', 5, 0, 99, 0)",
+        a);
+    Discrepancy forged = onlyDiscrepancy(List.of(a, b), a);
+
+    assertThat(clean.isClean()).as(clean.describe()).isTrue();
+    assertThat(clean.logEntries()).isEqualTo(5);
+    assertThat(forged.problems()).contains(Problem.LOG_CHAIN_BROKEN);
+    assertThat(forged.logEntries()).isEqualTo(5);
+    assertThat(forged.replayedOnHand()).isEqualTo(10 - 3 + 4 + 5);
+    assertThat(forged.replayedReserved()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("an audit of more keys than index descents are worth reads the log once, alike")
+  void auditOfManyKeysReadsTheLogOnce() {
+    List<StockKey> busy = busyKeys();
+    DB.skipLogEras(10); // 10,000 keys x 11 eras or more: past the descents worth making
+    inventory.receive(busy.get(0), 1, "after the skip");
+    tamper(
+        "UPDATE ${schema}.stock_level SET on_hand = on_hand + 5"
+            + " WHERE sku = :sku AND location = :location",
+        busy.get(0));
+    List<StockKey> many = new ArrayList<>(busy);
+    for (int i = 0; i < 9_998; i++) {
+      many.add(key("never-" + i));
+    }
+
+    Discrepancy throughIndex = onlyDiscrepancy(busy, busy.get(0));
+    AuditReport onePass = ledger.audit(many);
+
+    assertThat(onePass.keysChecked()).isEqualTo(10_000);
+    assertThat(onlyDiscrepancy(onePass, busy.get(0))).isEqualTo(throughIndex);
+    assertThat(onePass.logEntries()).isEqualTo(ledger.audit(busy).logEntries());
   }
 
   @Test

@@ -49,10 +49,7 @@ class HistoryTest {
 
   /** One RECEIVE per hour, quantities 1..n, starting at START. */
   private void receiveHourly(StockKey key, int n) {
-    for (int i = 1; i <= n; i++) {
-      clock.set(START.plus(Duration.ofHours(i - 1)));
-      inventory.receive(key, i, "r" + i);
-    }
+    receiveAt(key, 1, n);
   }
 
   private static final Instant EVER_FROM = Instant.parse("2000-01-01T00:00:00Z");
@@ -84,6 +81,37 @@ class HistoryTest {
     assertThat(all).extracting(LogEntry::onHandDelta).containsExactly(7L, 6L, 5L, 4L, 3L, 2L, 1L);
     assertThat(all).extracting(LogEntry::key).containsOnly(a);
     assertThat(all).extracting(LogEntry::id).isSortedAccordingTo((x, y) -> Long.compare(y, x));
+  }
+
+  @Test
+  @DisplayName("pages run newest first across eras of the log index, past eras without the key")
+  void pagesCrossEras() {
+    StockKey a = key("A");
+    receiveAt(a, 1, 2); // one era
+    DB.skipLogEras(1);
+    inventory.receive(key("other"), 1, null); // the next era: another key only
+    DB.skipLogEras(2);
+    receiveAt(a, 3, 4); // two eras on
+    DB.skipLogEras(1);
+    receiveAt(a, 5, 5); // and the next
+
+    List<LogEntry> byTwo = allPages(a, EVER_FROM, EVER_TO, 2);
+    List<LogEntry> byThree = allPages(a, EVER_FROM, EVER_TO, 3);
+    List<LogEntry> middle =
+        allPages(a, START.plus(Duration.ofHours(1)), START.plus(Duration.ofHours(4)), 1);
+
+    assertThat(byTwo).extracting(LogEntry::onHandDelta).containsExactly(5L, 4L, 3L, 2L, 1L);
+    assertThat(byTwo.stream().map(e -> e.id() / 262_144).distinct()).as("eras").hasSize(3);
+    assertThat(byThree).isEqualTo(byTwo);
+    assertThat(middle).extracting(LogEntry::onHandDelta).containsExactly(4L, 3L, 2L);
+  }
+
+  /** One RECEIVE per quantity first..last, each at START + (quantity - 1) hours. */
+  private void receiveAt(StockKey key, int first, int last) {
+    for (int i = first; i <= last; i++) {
+      clock.set(START.plus(Duration.ofHours(i - 1)));
+      inventory.receive(key, i, "r" + i);
+    }
   }
 
   @Test

@@ -558,7 +558,8 @@ public final class BenchCommand implements Callable<Integer> {
       report.printGrowth(workloads, threadCount);
       String largest = schemaNames.get(schemaNames.size() - 1);
       report.line(
-          "the largest log's key index (sku, location, id) is %s; shared_buffers is %s.",
+          "the largest log's key index (id / 262144, sku, location, id) is %s; appends touch only"
+              + " its newest era; shared_buffers is %s.",
           growth.keyIndexSize(largest), env.sharedBuffers());
 
       // levels() of 1,000 keys and expireDue on the largest log, with the growth cells' holds.

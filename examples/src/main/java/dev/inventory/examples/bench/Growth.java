@@ -85,14 +85,14 @@ final class Growth {
   }
 
   /**
-   * The size of a schema's log key index, to set beside the server's buffer cache: once the index
-   * no longer fits, an insert on a cold key reads (and later writes back) a page of it.
+   * The size of a schema's log key index, to set beside the server's buffer cache. Led by the era
+   * of the log id, only the newest era's part of it is written to, whatever the whole index's size.
    */
   String keyIndexSize(String schema) throws SQLException {
     try (Connection c = admin.getConnection();
         PreparedStatement s =
             c.prepareStatement("SELECT pg_size_pretty(pg_relation_size(to_regclass(?)))")) {
-      s.setString(1, schema + ".inventory_log_by_key");
+      s.setString(1, schema + ".inventory_log_by_era_and_key");
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         return rs.getString(1);

@@ -60,6 +60,17 @@ public final class PostgresStockLedger implements StockLedger {
 
   private static final String CURSOR_PREFIX = "log:";
 
+  /**
+   * An audit of given keys reads their entries through the log's key index, one descent per key and
+   * era, while that costs less than one pass over the whole log: up to this many descents, or one
+   * per {@link #ROWS_PER_DESCENT} log entries on a larger log (a descent costs about as much as
+   * reading a few dozen rows in order), that is up to about 8,000 keys on a large log. Past that,
+   * it reads the log once.
+   */
+  private static final long MIN_INDEX_DESCENTS = 100_000;
+
+  private static final long ROWS_PER_DESCENT = 32;
+
   private final Db db;
   private final Db auditDb;
   private final Clock clock;
@@ -68,7 +79,9 @@ public final class PostgresStockLedger implements StockLedger {
   private final String setBatch;
   private final String history;
   private final String heldOnKey;
-  private final String auditKeys;
+  private final String auditKeysThroughIndex;
+  private final String auditKeysInOnePass;
+  private final String lastLogId;
   private final String auditAll;
   private final String overdueHoldsOnKeys;
   private final String overdueHolds;
@@ -86,7 +99,9 @@ public final class PostgresStockLedger implements StockLedger {
     this.setBatch = sql.setBatch();
     this.history = sql.history();
     this.heldOnKey = sql.heldOnKey();
-    this.auditKeys = sql.auditKeys();
+    this.auditKeysThroughIndex = sql.auditKeysThroughIndex();
+    this.auditKeysInOnePass = sql.auditKeysInOnePass();
+    this.lastLogId = sql.lastLogId();
     this.auditAll = sql.auditAll();
     this.overdueHoldsOnKeys = sql.overdueHoldsOnKeys();
     this.overdueHolds = sql.overdueHolds();
@@ -464,14 +479,27 @@ public final class PostgresStockLedger implements StockLedger {
     List<String> skus = sorted.stream().map(StockKey::sku).toList();
     List<String> locations = sorted.stream().map(StockKey::location).toList();
     return audit(
-        h ->
-            h.createQuery(auditKeys)
-                .bindArray("skus", String.class, skus)
-                .bindArray("locations", String.class, locations),
+        h -> {
+          long lastId = h.createQuery(lastLogId).mapTo(Long.class).one();
+          Query query =
+              auditThroughIndex(sorted.size(), lastId)
+                  ? h.createQuery(auditKeysThroughIndex)
+                      .bind("lastEra", lastId / StockOpsSql.LOG_ERA)
+                  : h.createQuery(auditKeysInOnePass);
+          return query
+              .bindArray("skus", String.class, skus)
+              .bindArray("locations", String.class, locations);
+        },
         h ->
             h.createQuery(overdueHoldsOnKeys)
                 .bindArray("skus", String.class, skus)
                 .bindArray("locations", String.class, locations));
+  }
+
+  /** Whether an audit of {@code keys} keys reads the log through its key index (see there). */
+  static boolean auditThroughIndex(int keys, long lastLogId) {
+    long descents = keys * (lastLogId / StockOpsSql.LOG_ERA + 1);
+    return descents <= Math.max(MIN_INDEX_DESCENTS, lastLogId / ROWS_PER_DESCENT);
   }
 
   @Override

@@ -9,6 +9,12 @@ import java.time.LocalDate;
  * checked identifier).
  */
 final class StockOpsSql {
+  /**
+   * Log ids per era of the log's key index (V4 migration): the index is {@code (id / 262144, sku,
+   * location, id)}, and a query uses it only if it divides by this very number.
+   */
+  static final int LOG_ERA = 262_144;
+
   private final String schema;
 
   StockOpsSql(String schema) {
@@ -16,7 +22,7 @@ final class StockOpsSql {
   }
 
   private String render(String sql) {
-    return sql.replace("${schema}", schema);
+    return sql.replace("${schema}", schema).replace("${era}", Integer.toString(LOG_ERA));
   }
 
   /**
@@ -112,19 +118,30 @@ final class StockOpsSql {
   }
 
   /**
-   * A page of one key's log, newest first. Keyset paging on the log's id: the index {@code (sku,
-   * location, id)} is read backwards from the cursor, so every page costs the same however deep.
+   * A page of one key's log, newest first. Keyset paging on the log's id, read through the index
+   * {@code (id / LOG_ERA, sku, location, id)} one era at a time from the cursor's era down: each
+   * era's part is read backwards from the cursor, and the outer LIMIT stops the loop once the page
+   * is full. The eras come out of {@code generate_series} in descending order and the nested loop
+   * keeps that order (the lateral subquery must run inside it), so the rows are already newest
+   * first; an outer ORDER BY would make PostgreSQL read every era before sorting.
    */
   String history() {
     return render(
         """
-        SELECT id, at, sku, location, kind, on_hand_delta, reserved_delta,
-               on_hand_after, reserved_after, reservation_id, reason
-          FROM ${schema}.inventory_log
-         WHERE sku = :sku AND location = :location
-           AND at >= :from AND at < :to
-           AND id < :before
-         ORDER BY id DESC
+        SELECT l.*
+          FROM generate_series(
+                   (SELECT least(max(id), :before - 1) FROM ${schema}.inventory_log) / ${era},
+                   0, -1) AS e(era)
+         CROSS JOIN LATERAL (
+               SELECT id, at, sku, location, kind, on_hand_delta, reserved_delta,
+                      on_hand_after, reserved_after, reservation_id, reason
+                 FROM ${schema}.inventory_log
+                WHERE id / ${era} = e.era
+                  AND sku = :sku AND location = :location
+                  AND at >= :from AND at < :to
+                  AND id < :before
+                ORDER BY id DESC
+                LIMIT :limit) l
          LIMIT :limit
         """);
   }
@@ -149,15 +166,60 @@ final class StockOpsSql {
         """);
   }
 
-  /** Audit of the keys given as {@code :skus, :locations}. */
-  String auditKeys() {
+  /**
+   * Audit of the keys given as {@code :skus, :locations}, their log entries read through the
+   * era-led key index: one descent per key and era up to {@code :lastEra}. The (key, era) pairs are
+   * made first, in a CTE of their own: left to itself, PostgreSQL joins the keys to the log before
+   * it pairs them with the eras (it puts off a join without a join condition), and then reads the
+   * whole log. {@code :lastEra} is a number, not a subquery, so the planner knows the pairs' count.
+   */
+  String auditKeysThroughIndex() {
     return audit(
+        KEYS_GIVEN,
         """
-        SELECT DISTINCT sku, location FROM unnest(:skus, :locations) AS k(sku, location)
+              FROM (WITH probes AS MATERIALIZED (
+                        SELECT k.sku, k.location, e.era
+                          FROM keys k
+                         CROSS JOIN generate_series(0, :lastEra::bigint) AS e(era)
+                    )
+                    SELECT l.*
+                      FROM probes p
+                      JOIN ${schema}.inventory_log l
+                        ON l.id / ${era} = p.era AND l.sku = p.sku AND l.location = p.location
+                   ) l
         """);
   }
 
-  /** Audit of every key the store knows: stock rows, log entries and held lines. */
+  /**
+   * Audit of the keys given as {@code :skus, :locations}, their log entries read in one pass over
+   * the log: for more keys than the index's descents would be worth.
+   */
+  String auditKeysInOnePass() {
+    return audit(
+        KEYS_GIVEN,
+        """
+              FROM ${schema}.inventory_log l
+              JOIN keys k ON k.sku = l.sku AND k.location = l.location
+        """);
+  }
+
+  private static final String KEYS_GIVEN =
+      """
+      SELECT DISTINCT sku, location FROM unnest(:skus, :locations) AS k(sku, location)
+      """;
+
+  /** The id of the log's newest entry; 0 if the log is empty. */
+  String lastLogId() {
+    return render(
+        """
+        SELECT coalesce(max(id), 0) FROM ${schema}.inventory_log
+        """);
+  }
+
+  /**
+   * Audit of every key the store knows: stock rows, log entries and held lines. Every log entry is
+   * read, in one pass over the table.
+   */
   String auditAll() {
     return audit(
         """
@@ -169,6 +231,9 @@ final class StockOpsSql {
           FROM ${schema}.reservation_line l
           JOIN ${schema}.reservation r ON r.id = l.reservation_id
          WHERE r.status = 'HELD'
+        """,
+        """
+              FROM ${schema}.inventory_log l
         """);
   }
 
@@ -180,8 +245,11 @@ final class StockOpsSql {
    * after-values (0 before the first). It holds because every change logs what it left behind while
    * it holds the row lock, and draws its log id after taking that lock, so a key's entries in id
    * order are its changes in order.
+   *
+   * <p>{@code keys} selects the keys audited; {@code entriesOfKeys} is the FROM clause that yields
+   * their log entries as {@code l}.
    */
-  private String audit(String keys) {
+  private String audit(String keys, String entriesOfKeys) {
     return render(
         """
         WITH keys AS MATERIALIZED (
@@ -196,8 +264,9 @@ final class StockOpsSql {
                    OR (l.reserved_after - l.reserved_delta
                         IS DISTINCT FROM lag(l.reserved_after, 1, 0::bigint) OVER w) AS broken,
                    lead(l.id) OVER w IS NULL AS is_last
-              FROM ${schema}.inventory_log l
-              JOIN keys k ON k.sku = l.sku AND k.location = l.location
+        """
+            + entriesOfKeys
+            + """
             WINDOW w AS (PARTITION BY l.sku, l.location ORDER BY l.id)
         ), replay AS (
             SELECT sku, location,
