@@ -221,21 +221,21 @@ class AuditTest {
   @DisplayName("an audit of more keys than index descents are worth reads the log once, alike")
   void auditOfManyKeysReadsTheLogOnce() {
     List<StockKey> busy = busyKeys();
-    DB.skipLogEras(10); // 10,000 keys x 11 eras or more: past the descents worth making
+    DB.skipLogEras(10); // 20,000 keys x 11 eras or more: past the descents worth making
     inventory.receive(busy.get(0), 1, "after the skip");
     tamper(
         "UPDATE ${schema}.stock_level SET on_hand = on_hand + 5"
             + " WHERE sku = :sku AND location = :location",
         busy.get(0));
     List<StockKey> many = new ArrayList<>(busy);
-    for (int i = 0; i < 9_998; i++) {
+    for (int i = 0; i < 19_998; i++) {
       many.add(key("never-" + i));
     }
 
     Discrepancy throughIndex = onlyDiscrepancy(busy, busy.get(0));
     AuditReport onePass = ledger.audit(many);
 
-    assertThat(onePass.keysChecked()).isEqualTo(10_000);
+    assertThat(onePass.keysChecked()).isEqualTo(20_000);
     assertThat(onlyDiscrepancy(onePass, busy.get(0))).isEqualTo(throughIndex);
     assertThat(onePass.logEntries()).isEqualTo(ledger.audit(busy).logEntries());
   }

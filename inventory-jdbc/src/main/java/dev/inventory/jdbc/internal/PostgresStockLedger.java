@@ -63,13 +63,14 @@ public final class PostgresStockLedger implements StockLedger {
   /**
    * An audit of given keys reads their entries through the log's key index, one descent per key and
    * era, while that costs less than one pass over the whole log: up to this many descents, or one
-   * per {@link #ROWS_PER_DESCENT} log entries on a larger log (a descent costs about as much as
-   * reading a few dozen rows in order), that is up to about 8,000 keys on a large log. Past that,
-   * it reads the log once.
+   * per {@link #ROWS_PER_DESCENT} log entries on a larger log, that is up to about 16,000 keys on a
+   * large log. Past that, it reads the log once. Measured at 10 M entries (39 eras), cached: 10,000
+   * keys took 3.1 s through the index, 5.8 s in one pass; a descent costs about what reading 14
+   * rows in order does.
    */
   private static final long MIN_INDEX_DESCENTS = 100_000;
 
-  private static final long ROWS_PER_DESCENT = 32;
+  private static final long ROWS_PER_DESCENT = 16;
 
   private final Db db;
   private final Db auditDb;

@@ -117,14 +117,12 @@ class LogIndexPlanTest {
   @Test
   @DisplayName("an audit descends the index while that costs less than one pass over the log")
   void auditChoosesDescentsOrOnePass() {
-    long era = StockOpsSql.LOG_ERA;
     // A small log: up to 100,000 descents.
     assertThat(PostgresStockLedger.auditThroughIndex(100_000, 500)).isTrue();
     assertThat(PostgresStockLedger.auditThroughIndex(100_001, 500)).isFalse();
-    assertThat(PostgresStockLedger.auditThroughIndex(7_000, 12 * era)).isTrue(); // 13 eras: 91,000
-    assertThat(PostgresStockLedger.auditThroughIndex(10_000, 12 * era - 1)).isFalse(); // 120,000
-    // A large log: one descent per 32 entries, about 8,000 keys whatever its size.
-    assertThat(PostgresStockLedger.auditThroughIndex(8_000, 1_000_000_000)).isTrue();
-    assertThat(PostgresStockLedger.auditThroughIndex(8_200, 1_000_000_000)).isFalse();
+    assertThat(PostgresStockLedger.auditThroughIndex(7_000, 12 * StockOpsSql.LOG_ERA)).isTrue();
+    // A large log: one descent per 16 entries, about 16,000 keys whatever its size.
+    assertThat(PostgresStockLedger.auditThroughIndex(16_000, 1_000_000_000)).isTrue();
+    assertThat(PostgresStockLedger.auditThroughIndex(16_500, 1_000_000_000)).isFalse();
   }
 }
