@@ -199,6 +199,28 @@ class HistoryTest {
   }
 
   @Test
+  @DisplayName("on a store whose log is empty, a page is empty and the last")
+  void historyOfAnEmptyLog() {
+    String empty = TestDatabase.newSchema(HistoryTest.class);
+    try {
+      StockLedger fresh =
+          JdbcInventory.builder(DB.pool())
+              .schema(empty)
+              // Were the eras counted down from the cursor, this call would write out trillions.
+              .statementTimeout(Duration.ofSeconds(10))
+              .buildStore()
+              .ledger();
+
+      HistoryPage page = fresh.history(StockKey.of("A"), EVER_FROM, EVER_TO, 10, null);
+
+      assertThat(page.entries()).isEmpty();
+      assertThat(page.hasNext()).isFalse();
+    } finally {
+      TestDatabase.dropSchema(DB.pool(), empty);
+    }
+  }
+
+  @Test
   @DisplayName("a cursor the ledger did not make, an empty range or a bad page size is refused")
   void badArgumentsAreRefused() {
     StockKey a = key("A");

@@ -65,15 +65,16 @@ final class MigratedSchema implements BeforeAllCallback, AfterAllCallback {
 
   /**
    * Moves the log's id sequence on by {@code eras} eras of the log's key index (262,144 ids each,
-   * the V4 migration's width): the next entry is the first of that era. A key's entries can then
-   * span eras without writing a quarter of a million rows per era.
+   * the V4 migration's width): the next entry's id is the first of that era, on the boundary. A
+   * key's entries can then span eras without writing a quarter of a million rows per era.
    */
   void skipLogEras(int eras) {
     String sequence = name + ".inventory_log_id_seq";
     jdbi.useHandle(
         h ->
             h.createQuery(
-                    "SELECT setval(:sequence::regclass, (last_value / 262144 + :eras) * 262144)"
+                    "SELECT setval(:sequence::regclass, (last_value / 262144 + :eras) * 262144,"
+                        + " false)"
                         + " FROM "
                         + sequence)
                 .bind("sequence", sequence)

@@ -80,7 +80,10 @@ public final class PostgresStockLedger implements StockLedger {
   private final String setBatch;
   private final String history;
   private final String heldOnKey;
-  private final String auditKeysThroughIndex;
+
+  /** For the one statement rendered per call: the audit of keys through the index. */
+  private final StockOpsSql sql;
+
   private final String auditKeysInOnePass;
   private final String lastLogId;
   private final String auditAll;
@@ -95,12 +98,11 @@ public final class PostgresStockLedger implements StockLedger {
     this.auditDb = new Db(jdbi, tuning.attempts(), Duration.ZERO, Duration.ZERO);
     this.clock = Objects.requireNonNull(clock, "clock must not be null");
     this.ops = new HandleOps(schema);
-    StockOpsSql sql = new StockOpsSql(schema);
+    this.sql = new StockOpsSql(schema);
     this.receiveBatch = sql.receiveBatch();
     this.setBatch = sql.setBatch();
     this.history = sql.history();
     this.heldOnKey = sql.heldOnKey();
-    this.auditKeysThroughIndex = sql.auditKeysThroughIndex();
     this.auditKeysInOnePass = sql.auditKeysInOnePass();
     this.lastLogId = sql.lastLogId();
     this.auditAll = sql.auditAll();
@@ -483,10 +485,10 @@ public final class PostgresStockLedger implements StockLedger {
         h -> {
           long lastId = h.createQuery(lastLogId).mapTo(Long.class).one();
           Query query =
-              auditThroughIndex(sorted.size(), lastId)
-                  ? h.createQuery(auditKeysThroughIndex)
-                      .bind("lastEra", lastId / StockOpsSql.LOG_ERA)
-                  : h.createQuery(auditKeysInOnePass);
+              h.createQuery(
+                  auditThroughIndex(sorted.size(), lastId)
+                      ? sql.auditKeysThroughIndex(lastId / StockOpsSql.LOG_ERA)
+                      : auditKeysInOnePass);
           return query
               .bindArray("skus", String.class, skus)
               .bindArray("locations", String.class, locations);

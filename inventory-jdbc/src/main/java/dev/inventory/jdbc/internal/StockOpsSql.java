@@ -123,14 +123,17 @@ final class StockOpsSql {
    * era's part is read backwards from the cursor, and the outer LIMIT stops the loop once the page
    * is full. The eras come out of {@code generate_series} in descending order and the nested loop
    * keeps that order (the lateral subquery must run inside it), so the rows are already newest
-   * first; an outer ORDER BY would make PostgreSQL read every era before sorting.
+   * first; an outer ORDER BY would make PostgreSQL read every era before sorting. The first era is
+   * that of the newest entry before the cursor, none if there is none: the series is written out
+   * whole before the loop reads it, so it must not start from the cursor itself (a page without one
+   * has the largest id as its cursor, and its era is 35 trillion eras away from 0).
    */
   String history() {
     return render(
         """
         SELECT l.*
           FROM generate_series(
-                   (SELECT least(max(id), :before - 1) FROM ${schema}.inventory_log) / ${era},
+                   (SELECT max(id) FROM ${schema}.inventory_log WHERE id < :before) / ${era},
                    0, -1) AS e(era)
          CROSS JOIN LATERAL (
                SELECT id, at, sku, location, kind, on_hand_delta, reserved_delta,
@@ -168,26 +171,28 @@ final class StockOpsSql {
 
   /**
    * Audit of the keys given as {@code :skus, :locations}, their log entries read through the
-   * era-led key index: one descent per key and era up to {@code :lastEra}. The (key, era) pairs are
+   * era-led key index: one descent per key and era up to {@code lastEra}. The (key, era) pairs are
    * made first, in a CTE of their own: left to itself, PostgreSQL joins the keys to the log before
    * it pairs them with the eras (it puts off a join without a join condition), and then reads the
-   * whole log. {@code :lastEra} is a number, not a subquery, so the planner knows the pairs' count.
+   * whole log. {@code lastEra} is written into the statement, not bound: the planner must know the
+   * pairs' count, which a cached generic plan (a bound parameter) would not.
    */
-  String auditKeysThroughIndex() {
+  String auditKeysThroughIndex(long lastEra) {
     return audit(
         KEYS_GIVEN,
         """
               FROM (WITH probes AS MATERIALIZED (
                         SELECT k.sku, k.location, e.era
                           FROM keys k
-                         CROSS JOIN generate_series(0, :lastEra::bigint) AS e(era)
+                         CROSS JOIN generate_series(0, ${lastEra}::bigint) AS e(era)
                     )
                     SELECT l.*
                       FROM probes p
                       JOIN ${schema}.inventory_log l
                         ON l.id / ${era} = p.era AND l.sku = p.sku AND l.location = p.location
                    ) l
-        """);
+        """
+            .replace("${lastEra}", Long.toString(lastEra)));
   }
 
   /**

@@ -13,6 +13,7 @@
 -- (LOG_ERA); queries match this index only if they divide by the same number.
 --
 -- Upgrading builds the new index in this migration's transaction: writes to the log wait for it
--- (about 6 s per 10 M entries on a 2-core machine).
+-- (about 6 s per 10 M entries on a 2-core machine). Dropping the old index then waits for running
+-- reads of the log and holds new ones until the migration commits, a moment later.
 CREATE INDEX inventory_log_by_era_and_key ON inventory_log ((id / 262144), sku, location, id);
 DROP INDEX inventory_log_by_key;

@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.jdbc.JdbcInventory;
 import dev.inventory.jdbc.TestDatabase;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.Query;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -25,10 +31,10 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Reading a key's log goes through the era-led key index")
 class LogIndexPlanTest {
   private static final String INDEX = "inventory_log_by_era_and_key";
-  private static final OffsetDateTime EVER_FROM =
-      OffsetDateTime.of(2000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
-  private static final OffsetDateTime EVER_TO =
-      OffsetDateTime.of(2100, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+  private static final String SEQ_SCAN = "Seq Scan on inventory_log";
+
+  /** The index searched by era, not read whole. */
+  private static final String BY_ERA = "Index Cond: (((id / " + StockOpsSql.LOG_ERA + ") = ";
 
   private static HikariDataSource pool;
   private static String schema;
@@ -64,53 +70,88 @@ class LogIndexPlanTest {
     pool.close();
   }
 
-  private static String plan(String statement, java.util.function.Consumer<Query> binds) {
-    return jdbi.withHandle(
-        h -> {
-          Query q = h.createQuery("EXPLAIN " + statement);
-          binds.accept(q);
-          return String.join("\n", q.mapTo(String.class).list());
-        });
+  /** A parameter of a statement: its name, its SQL type and a value as an SQL literal. */
+  private record Param(String name, String type, String value) {}
+
+  /**
+   * The plans of a statement: with its parameters as values (what a first call gets), and the
+   * generic plan PostgreSQL may cache for a prepared statement after five calls (pgjdbc prepares a
+   * statement on the server from its fifth use on a connection).
+   */
+  private static List<String> plans(String statement, Param... params) throws SQLException {
+    String valued = statement;
+    String numbered = statement;
+    for (int i = 0; i < params.length; i++) {
+      Pattern name = Pattern.compile("(?<!:):" + params[i].name() + "\\b");
+      String cast = "::" + params[i].type();
+      valued = name.matcher(valued).replaceAll(Matcher.quoteReplacement(params[i].value() + cast));
+      numbered = name.matcher(numbered).replaceAll(Matcher.quoteReplacement("$" + (i + 1) + cast));
+    }
+    String values =
+        Arrays.stream(params)
+            .map(p -> p.value() + "::" + p.type())
+            .collect(Collectors.joining(", "));
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
+      String custom = explain(s, "EXPLAIN " + valued);
+      s.execute("PREPARE plan_test AS " + numbered);
+      s.execute("SET plan_cache_mode = force_generic_plan");
+      String generic = explain(s, "EXPLAIN EXECUTE plan_test(" + values + ")");
+      s.execute("DEALLOCATE plan_test");
+      s.execute("RESET plan_cache_mode");
+      return List.of(custom, generic);
+    }
+  }
+
+  private static String explain(Statement s, String explain) throws SQLException {
+    StringBuilder plan = new StringBuilder();
+    try (ResultSet rs = s.executeQuery(explain)) {
+      while (rs.next()) {
+        plan.append(rs.getString(1)).append('\n');
+      }
+    }
+    return plan.toString();
   }
 
   @Test
-  @DisplayName("a history page descends the index era by era")
-  void historyUsesTheIndex() {
-    String plan =
-        plan(
+  @DisplayName("a history page descends the index era by era, in a generic plan too")
+  void historyUsesTheIndex() throws SQLException {
+    List<String> plans =
+        plans(
             sql.history(),
-            q ->
-                q.bind("sku", "K7")
-                    .bind("location", "default")
-                    .bind("from", EVER_FROM)
-                    .bind("to", EVER_TO)
-                    .bind("before", Long.MAX_VALUE)
-                    .bind("limit", 51));
+            new Param("sku", "text", "'K7'"),
+            new Param("location", "text", "'default'"),
+            new Param("from", "timestamptz", "'2000-01-01T00:00:00Z'"),
+            new Param("to", "timestamptz", "'2100-01-01T00:00:00Z'"),
+            new Param("before", "bigint", Long.toString(Long.MAX_VALUE)),
+            new Param("limit", "int", "51"));
 
-    assertThat(plan).contains(INDEX).doesNotContain("Seq Scan on inventory_log");
+    assertThat(plans)
+        .allSatisfy(p -> assertThat(p).contains(INDEX, BY_ERA).doesNotContain(SEQ_SCAN));
+    assertThat(plans.get(1)).as("the generic plan").contains("$1");
   }
 
   @Test
   @DisplayName("an audit of one key, or of a hundred, descends the index per key and era")
-  void auditOfKeysUsesTheIndex() {
+  void auditOfKeysUsesTheIndex() throws SQLException {
+    long lastEra =
+        jdbi.withHandle(h -> h.createQuery(sql.lastLogId()).mapTo(Long.class).one())
+            / StockOpsSql.LOG_ERA;
+    assertThat(lastEra).isEqualTo(4);
     for (int count : new int[] {1, 100}) {
-      List<String> skus = IntStream.range(0, count).mapToObj(i -> "K" + i * 7).toList();
-      List<String> locations = skus.stream().map(s -> "default").toList();
-      long lastEra =
-          jdbi.withHandle(h -> h.createQuery(sql.lastLogId()).mapTo(Long.class).one())
-              / StockOpsSql.LOG_ERA;
+      List<String> skus = IntStream.range(0, count).mapToObj(i -> "'K" + i * 7 + "'").toList();
+      String locations =
+          "ARRAY[" + String.join(", ", Collections.nCopies(count, "'default'")) + "]";
 
-      String plan =
-          plan(
-              sql.auditKeysThroughIndex(),
-              q ->
-                  q.bindArray("skus", String.class, skus)
-                      .bindArray("locations", String.class, locations)
-                      .bind("lastEra", lastEra));
+      List<String> plans =
+          plans(
+              sql.auditKeysThroughIndex(lastEra),
+              new Param("skus", "text[]", "ARRAY[" + String.join(", ", skus) + "]"),
+              new Param("locations", "text[]", locations));
 
-      assertThat(lastEra).isEqualTo(4);
-      assertThat(plan).as("%d keys", count).contains(INDEX);
-      assertThat(plan).as("%d keys", count).doesNotContain("Seq Scan on inventory_log");
+      assertThat(plans)
+          .as("%d keys", count)
+          .allSatisfy(p -> assertThat(p).contains(INDEX, BY_ERA).doesNotContain(SEQ_SCAN));
     }
   }
 
