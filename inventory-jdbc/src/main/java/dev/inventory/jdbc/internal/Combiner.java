@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Flash-sale mode: one-line requests that arrive while the combined statements are busy wait, and
@@ -139,9 +140,11 @@ final class Combiner {
     return ticket.answer();
   }
 
-  private static void failUnanswered(List<Ticket> batch, RuntimeException e) {
+  private static void failUnanswered(List<Ticket> batch, Supplier<RuntimeException> failure) {
+    RuntimeException e = null;
     for (Ticket t : batch) {
       if (!t.answered()) {
+        e = e == null ? failure.get() : e;
         t.fail(e);
       }
     }
@@ -178,14 +181,16 @@ final class Combiner {
   private void lead(List<Ticket> batch) {
     try {
       runner.run(batch);
-      // A request the runner left unanswered would return null to its caller as if placed.
+    } catch (RuntimeException e) {
+      failUnanswered(batch, () -> e);
+    } finally {
+      // A request still unanswered here (the runner returned without answering it, or threw an
+      // Error) would return null to its caller as if placed.
       failUnanswered(
           batch,
-          new IllegalStateException(
-              "inventory: a combined batch left a request unanswered; nothing is known of it"));
-    } catch (RuntimeException e) {
-      failUnanswered(batch, e);
-    } finally {
+          () ->
+              new IllegalStateException(
+                  "inventory: a combined batch left a request unanswered; nothing is known of it"));
       List<List<Ticket>> started = new ArrayList<>();
       lock.lock();
       try {
@@ -198,6 +203,9 @@ final class Combiner {
           startBatch(next);
           next.get(0).toLead = next;
           started.add(next);
+          if (next.size() < maxBatch) {
+            break; // the scan saw the whole queue: every key left waiting is in flight now
+          }
         }
       } finally {
         lock.unlock();

@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -58,12 +59,31 @@ class CombinerTest {
           if (first) {
             await(releaseFirst);
           }
-          for (Combiner.Ticket t : batch) {
-            t.succeed(
-                new Reservation(
-                    t.request.id(), Status.HELD, t.request.lines(), Instant.EPOCH, Instant.EPOCH));
-          }
+          answerHeld(batch);
         });
+  }
+
+  /** A combiner whose runner records each batch's request ids, then runs {@code run} on it. */
+  private Combiner recording(int maxInFlight, BiConsumer<List<String>, List<Combiner.Ticket>> run) {
+    return new Combiner(
+        maxInFlight,
+        64,
+        100,
+        Duration.ofSeconds(5),
+        batch -> {
+          List<String> ids = batch.stream().map(t -> t.request.id()).toList();
+          batches.add(ids);
+          run.accept(ids, batch);
+        });
+  }
+
+  /** Answers every request of the batch with a hold of its lines. */
+  private static void answerHeld(List<Combiner.Ticket> batch) {
+    for (Combiner.Ticket t : batch) {
+      t.succeed(
+          new Reservation(
+              t.request.id(), Status.HELD, t.request.lines(), Instant.EPOCH, Instant.EPOCH));
+    }
   }
 
   private static ReservationRequest request(String id) {
@@ -163,17 +183,17 @@ class CombinerTest {
   }
 
   @Test
-  @DisplayName("refuses a request at once when the queue is full")
+  @DisplayName("refuses a request at once when the queue is full, whatever keys fill it")
   void fullQueueRefuses() {
     Combiner combiner = combiner(64, 2, Duration.ofSeconds(5));
     submit(combiner, "r0");
     awaitFirstBatch();
     submitQueued(combiner, "r1");
-    submitQueued(combiner, "r2");
+    submitQueued(combiner, "a1", StockKey.of("A"));
 
-    assertThatThrownBy(() -> combiner.submit(request("r3")))
+    assertThatThrownBy(() -> combiner.submit(request("b1", StockKey.of("B"))))
         .isInstanceOf(InventoryUnavailableException.class)
-        .hasMessageContaining("too many requests queued (2) when HOT@default came");
+        .hasMessageContaining("too many requests queued (2) when B@default came");
   }
 
   @Test
@@ -235,24 +255,11 @@ class CombinerTest {
   void waitingKeysDoNotBlockOthers() throws Exception {
     CountDownLatch releaseA = new CountDownLatch(1);
     Combiner combiner =
-        new Combiner(
+        recording(
             2,
-            64,
-            100,
-            Duration.ofSeconds(5),
-            batch -> {
-              List<String> ids = batch.stream().map(t -> t.request.id()).toList();
-              batches.add(ids);
+            (ids, batch) -> {
               await(ids.contains("r0") ? releaseFirst : ids.contains("a0") ? releaseA : null);
-              batch.forEach(
-                  t ->
-                      t.succeed(
-                          new Reservation(
-                              t.request.id(),
-                              Status.HELD,
-                              t.request.lines(),
-                              Instant.EPOCH,
-                              Instant.EPOCH)));
+              answerHeld(batch);
             });
     CompletableFuture<Reservation> r0 = submit(combiner, "r0");
     CompletableFuture<Reservation> a0 = submit(combiner, "a0", StockKey.of("A"));
@@ -314,6 +321,37 @@ class CombinerTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("unanswered");
     assertThat(combiner.waiting(HOT)).isZero();
+  }
+
+  @Test
+  @DisplayName("fails the other requests of a batch whose runner threw an Error")
+  void errorInRunnerFailsTheOtherRequests() throws Exception {
+    Combiner combiner =
+        recording(
+            1,
+            (ids, batch) -> {
+              if (ids.contains("r0")) {
+                await(releaseFirst);
+                answerHeld(batch);
+              } else {
+                throw new AssertionError("runner broke");
+              }
+            });
+    CompletableFuture<Reservation> r0 = submit(combiner, "r0");
+    awaitFirstBatch();
+    CompletableFuture<Reservation> r1 = submitQueued(combiner, "r1");
+    CompletableFuture<Reservation> r2 = submitQueued(combiner, "r2");
+
+    releaseFirst.countDown();
+
+    assertThat(r0.get(5, TimeUnit.SECONDS).id()).isEqualTo("r0");
+    assertThatThrownBy(() -> r1.get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(AssertionError.class)
+        .hasRootCauseMessage("runner broke");
+    assertThatThrownBy(() -> r2.get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("unanswered");
+    assertThat(batches).containsExactly(List.of("r0"), List.of("r1", "r2"));
   }
 
   private static void await(CountDownLatch latch) {
