@@ -101,6 +101,14 @@ public final class Checks {
     return ttl;
   }
 
+  public static int between(String field, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          field + " must be between " + min + " and " + max + ", but was " + value);
+    }
+    return value;
+  }
+
   public static int positive(String field, int value) {
     if (value < 1) {
       throw new IllegalArgumentException(field + " must be at least 1, but was " + value);

@@ -165,21 +165,13 @@ public final class JdbcInventory {
      * smaller batches. Default: the number of processors, at least 2 and at most 16; 1 to 1,024.
      */
     public Builder maxInFlight(int maxInFlight) {
-      if (maxInFlight < 1 || maxInFlight > 1024) {
-        throw new IllegalArgumentException(
-            "maxInFlight must be between 1 and 1024, but was " + maxInFlight);
-      }
-      this.maxInFlight = maxInFlight;
+      this.maxInFlight = Checks.between("maxInFlight", maxInFlight, 1, 1024);
       return this;
     }
 
     /** The most requests one combined statement carries. Default 64; 2 to 10,000. */
     public Builder maxBatch(int maxBatch) {
-      if (maxBatch < 2 || maxBatch > 10_000) {
-        throw new IllegalArgumentException(
-            "maxBatch must be between 2 and 10000, but was " + maxBatch);
-      }
-      this.maxBatch = maxBatch;
+      this.maxBatch = Checks.between("maxBatch", maxBatch, 2, 10_000);
       return this;
     }
 

@@ -47,8 +47,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * The PostgreSQL {@link Inventory}. Every stock change is a conditional UPDATE (see {@link Sql});
- * Java never reads a level to decide a write. Thread-safe: it holds no mutable state, and each call
- * borrows a connection from the host's pool for as long as the call lasts.
+ * Java never reads a level to decide a write. Thread-safe: its only mutable state is its combiners'
+ * queues, behind their lock, and each call borrows a connection from the host's pool for as long as
+ * the call lasts.
  */
 public final class PostgresInventory implements Inventory {
   /** Compare-and-set attempts of setOnHand under contention before giving up. */
@@ -152,8 +153,8 @@ public final class PostgresInventory implements Inventory {
 
   /**
    * Reserve ({@code HELD}) or purchase ({@code CONFIRMED}) a request, all lines or none. One-line
-   * requests go through the combiner when it is on; carts of several lines go on their own: their
-   * all-or-nothing spans several rows, which a batch on one row cannot promise.
+   * requests go through the combiner when it is on; carts of several lines go on their own: a batch
+   * is all or nothing per key, not per request, so it cannot keep a cart's lines together.
    */
   private Reservation place(ReservationRequest request, Status status) {
     Objects.requireNonNull(request, "request must not be null");
@@ -219,11 +220,11 @@ public final class PostgresInventory implements Inventory {
         if (!refusedKeys.contains(t.key)) {
           ReservationRequest r = t.request;
           t.succeed(new Reservation(r.id(), status, r.lines(), now, expiresAt.get(i)));
-        } else if (refusal == null) {
+        } else if (byKey.size() > 1) {
           // One of several keys: its requests go again, as a batch for that key alone.
           again.computeIfAbsent(t.key, k -> new ArrayList<>()).add(t);
         } else if (refusal.anyIdTaken() || refusal.due() > 0) {
-          continue; // replays or due holds to expire: the path for one request handles both
+          // Replays or due holds to expire: left to the path for one request, which handles both.
         } else {
           // First fit in arrival order, as one request after the other would have gone.
           long quantity = t.request.lines().get(0).quantity();

@@ -2,6 +2,7 @@ package dev.inventory.jdbc.internal;
 
 import static dev.inventory.jdbc.internal.PostgresInventory.timestamp;
 
+import dev.inventory.internal.Checks;
 import dev.inventory.jdbc.MovementReports;
 import dev.inventory.jdbc.ReportJob;
 import java.io.IOException;
@@ -47,10 +48,7 @@ public final class PostgresMovementReports implements MovementReports {
   @Override
   public ReportJob start(LocalDate firstDay, LocalDate lastDay, int workers) {
     checkRange(firstDay, lastDay);
-    if (workers < 1 || workers > MAX_WORKERS) {
-      throw new IllegalArgumentException(
-          "workers must be between 1 and " + MAX_WORKERS + ", but was " + workers);
-    }
+    Checks.between("workers", workers, 1, MAX_WORKERS);
     PostgresReportJob job =
         new PostgresReportJob(firstDay, lastDay, workers, this::summarize, clock);
     jobs.put(job.id(), job);

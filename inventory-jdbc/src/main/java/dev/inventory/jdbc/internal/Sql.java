@@ -15,8 +15,9 @@ package dev.inventory.jdbc.internal;
  *       the newest version of the row (READ COMMITTED's EvalPlanQual), so two carts can never both
  *       take the last unit. The CHECK constraint on stock_level backs this up.
  *   <li>A statement that may touch several stock rows touches one (a transaction runs them in key
- *       order), because PostgreSQL does not promise the order in which one UPDATE locks the rows of
- *       a join; a fixed order is what keeps crossed carts from deadlocking.
+ *       order), or locks them one by one in key order (V3's {@code inventory_place_batch}), because
+ *       PostgreSQL does not promise the order in which one UPDATE locks the rows of a join; a fixed
+ *       order is what keeps crossed carts from deadlocking.
  * </ul>
  */
 final class Sql {
@@ -112,11 +113,12 @@ final class Sql {
   }
 
   /**
-   * Grants a batch of one-line requests for the same key in one autocommit statement (flash-sale
-   * mode, see {@link Combiner}): one conditional UPDATE of the batch's total, and every request's
+   * Grants a batch of one-line requests for the same key in one statement (flash-sale mode, see
+   * {@link Combiner}): one conditional UPDATE of the batch's total, and every request's
    * reservation, line and log row. All of the batch or none: if the total does not fit (or an id is
-   * taken, which fails the whole statement), nothing is written and the caller serves the requests
-   * one by one, in arrival order. Log rows follow arrival order, each with the level as it stood
+   * taken, which fails the whole statement), nothing is written and the statement answers what was
+   * free, so that the caller can send again the requests that fit it (see
+   * PostgresInventory#placeBatch). Log rows follow arrival order, each with the level as it stood
    * after it. Purchase: {@code :sold} 1, {@code :held} 0; reserve: the other way round.
    */
   String placeBatch() {
