@@ -5,8 +5,8 @@ import java.time.LocalDate;
 /**
  * The SQL of the stock operations beside the reservation lifecycle: bulk stock, history, audit and
  * the daily movement report. The lifecycle's own statements are in {@link Sql}, whose rules apply
- * here too (conditional writes, rows touched in key order, {@code ${schema}} replaced once by a
- * checked identifier).
+ * here too (conditional writes, rows touched in key order, {@code ${schema}} replaced by a checked
+ * identifier). {@code ${era}} is the log key index's era width, {@link #LOG_ERA}.
  */
 final class StockOpsSql {
   /**
@@ -119,14 +119,14 @@ final class StockOpsSql {
 
   /**
    * A page of one key's log, newest first. Keyset paging on the log's id, read through the index
-   * {@code (id / LOG_ERA, sku, location, id)} one era at a time from the cursor's era down: each
-   * era's part is read backwards from the cursor, and the outer LIMIT stops the loop once the page
-   * is full. The eras come out of {@code generate_series} in descending order and the nested loop
-   * keeps that order (the lateral subquery must run inside it), so the rows are already newest
-   * first; an outer ORDER BY would make PostgreSQL read every era before sorting. The first era is
-   * that of the newest entry before the cursor, none if there is none: the series is written out
-   * whole before the loop reads it, so it must not start from the cursor itself (a page without one
-   * has the largest id as its cursor, and its era is 35 trillion eras away from 0).
+   * {@code (id / LOG_ERA, sku, location, id)} one era at a time, from the era of the log's newest
+   * entry before the cursor down to era 0: each era's part is read backwards from the cursor, and
+   * the outer LIMIT stops the loop once the page is full. The eras come out of {@code
+   * generate_series} in descending order and the nested loop keeps that order (the lateral subquery
+   * must run inside it), so the rows are already newest first; an outer ORDER BY would make
+   * PostgreSQL read every era before sorting. The series starts from an entry, not from the cursor
+   * itself, because it is written out whole before the loop reads it: a first page's cursor is
+   * {@code Long.MAX_VALUE}, 35 trillion eras away from 0. No entry before the cursor: no eras.
    */
   String history() {
     return render(

@@ -114,6 +114,13 @@ class LogIndexPlanTest {
   }
 
   @Test
+  @DisplayName("the era width is the one the V4 index and the tests' era skipping divide by")
+  void eraWidthIsTheIndexOne() {
+    // Written out as 262144 in V4, in MigratedSchema.skipLogEras and in HistoryTest.pagesCrossEras.
+    assertThat(StockOpsSql.LOG_ERA).isEqualTo(262_144);
+  }
+
+  @Test
   @DisplayName("a history page descends the index era by era, in a generic plan too")
   void historyUsesTheIndex() throws SQLException {
     List<String> plans =
@@ -158,11 +165,15 @@ class LogIndexPlanTest {
   @Test
   @DisplayName("an audit descends the index while that costs less than one pass over the log")
   void auditChoosesDescentsOrOnePass() {
-    // A small log: up to 100,000 descents.
-    assertThat(PostgresStockLedger.auditThroughIndex(100_000, 500)).isTrue();
-    assertThat(PostgresStockLedger.auditThroughIndex(100_001, 500)).isFalse();
+    // One descent per 16 entries: a small log of 500 entries, 31 keys in its one era.
+    assertThat(PostgresStockLedger.auditThroughIndex(31, 500)).isTrue();
+    assertThat(PostgresStockLedger.auditThroughIndex(32, 500)).isFalse();
+    assertThat(PostgresStockLedger.auditThroughIndex(1, 0)).as("an empty log").isFalse();
     assertThat(PostgresStockLedger.auditThroughIndex(7_000, 12 * StockOpsSql.LOG_ERA)).isTrue();
-    // A large log: one descent per 16 entries, about 16,000 keys whatever its size.
+    // AuditTest.auditOfManyKeysReadsTheLogOnce: 20,000 keys past 11 eras go in one pass, 2 do not.
+    assertThat(PostgresStockLedger.auditThroughIndex(20_000, 11L * StockOpsSql.LOG_ERA)).isFalse();
+    assertThat(PostgresStockLedger.auditThroughIndex(2, 11L * StockOpsSql.LOG_ERA)).isTrue();
+    // A large log: about 16,000 keys whatever its size.
     assertThat(PostgresStockLedger.auditThroughIndex(16_000, 1_000_000_000)).isTrue();
     assertThat(PostgresStockLedger.auditThroughIndex(16_500, 1_000_000_000)).isFalse();
   }
