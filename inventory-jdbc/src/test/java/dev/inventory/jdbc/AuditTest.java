@@ -47,6 +47,12 @@ class AuditTest {
     return StockKey.of(prefix + name);
   }
 
+  /** A RECEIVE of 5 logged past the library, after which on-hand would read 99. */
+  private static final String FORGED_RECEIVE_OF_5 =
+      "INSERT INTO ${schema}.inventory_log (at, sku, location, kind, on_hand_delta,"
+          + " reserved_delta, on_hand_after, reserved_after)"
+          + " VALUES (now(), :sku, :location, 'RECEIVE', 5, 0, 99, 0)";
+
   /** Direct SQL, as someone bypassing the library would write it. */
   private static void tamper(String sql, StockKey key) {
     DB.jdbi()
@@ -172,11 +178,7 @@ class AuditTest {
   void forgedLogRowShowsUp() {
     StockKey a = key("A");
     inventory.receive(a, 10, null);
-    tamper(
-        "INSERT INTO ${schema}.inventory_log (at, sku, location, kind, on_hand_delta,"
-            + " reserved_delta, on_hand_after, reserved_after)"
-            + " VALUES (now(), :sku, :location, 'RECEIVE', 5, 0, 99, 0)",
-        a);
+    tamper(FORGED_RECEIVE_OF_5, a);
 
     Discrepancy d = onlyDiscrepancy(List.of(a), a);
 
@@ -202,11 +204,7 @@ class AuditTest {
     inventory.receive(a, 4, null);
 
     AuditReport clean = ledger.audit(List.of(a, b));
-    tamper(
-        "INSERT INTO ${schema}.inventory_log (at, sku, location, kind, on_hand_delta,"
-            + " reserved_delta, on_hand_after, reserved_after)"
-            + " VALUES (now(), :sku, :location, 'RECEIVE', 5, 0, 99, 0)",
-        a);
+    tamper(FORGED_RECEIVE_OF_5, a);
     Discrepancy forged = onlyDiscrepancy(List.of(a, b), a);
 
     assertThat(clean.isClean()).as(clean.describe()).isTrue();

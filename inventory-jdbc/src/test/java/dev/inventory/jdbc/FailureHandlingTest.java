@@ -80,18 +80,30 @@ class FailureHandlingTest {
 
   /** Waits until one of the app's backends waits for a lock, then terminates it. */
   private static void terminateTheWaitingBackend() {
+    awaitTheWaitingBackend("pg_terminate_backend(pid)");
+  }
+
+  /** Waits until one of the app's backends waits for a lock. */
+  private static void awaitTheWaitingBackend() {
+    awaitTheWaitingBackend("*");
+  }
+
+  /** Waits until {@code count(what)} over the app's backends waiting for a lock is above 0. */
+  private static void awaitTheWaitingBackend(String what) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
-      Integer killed =
+      Integer found =
           adminJdbi.withHandle(
               h ->
                   h.createQuery(
-                          "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity"
+                          "SELECT count("
+                              + what
+                              + ")::int FROM pg_stat_activity"
                               + " WHERE application_name = :app AND wait_event_type = 'Lock'")
                       .bind("app", schema)
                       .mapTo(Integer.class)
                       .one());
-      if (killed > 0) {
+      if (found > 0) {
         return;
       }
       Thread.onSpinWait();
@@ -130,6 +142,47 @@ class FailureHandlingTest {
       holder.rollback();
     }
     assertThat(inventory.level(key).onHand()).isEqualTo(5);
+  }
+
+  @Test
+  @DisplayName("a combined batch over several keys times out only the requests on the locked key")
+  void lockTimeoutInABatchOfKeysFailsOnlyThatKey() throws Exception {
+    Inventory inventory =
+        JdbcInventory.builder(app)
+            .schema(schema)
+            .migrate(false)
+            .lockTimeout(Duration.ofSeconds(1))
+            .maxInFlight(1)
+            .build();
+    StockKey locked = newKey();
+    StockKey free = newKey();
+    inventory.receive(locked, 5, null);
+    inventory.receive(free, 5, null);
+    CompletableFuture<Reservation> first;
+    CompletableFuture<Reservation> onFree;
+    CompletableFuture<Reservation> onLocked;
+    try (Connection holder = lockRow(locked)) {
+      first = reserveAsync(inventory, "b1-" + locked, locked);
+      awaitTheWaitingBackend(); // the one statement in flight waits for the row
+      // These two wait for its slot, then go as one batch over both keys, which times out on one.
+      onFree = reserveAsync(inventory, "b2-" + free, free);
+      onLocked = reserveAsync(inventory, "b3-" + locked, locked);
+
+      assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(InventoryTimeoutException.class);
+      assertThat(onFree.get(10, TimeUnit.SECONDS).status()).isEqualTo(Reservation.Status.HELD);
+      assertThatThrownBy(() -> onLocked.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(InventoryTimeoutException.class);
+      holder.rollback();
+    }
+    assertThat(inventory.level(free)).isEqualTo(new StockLevel(free, 5, 1));
+    assertThat(inventory.level(locked)).isEqualTo(new StockLevel(locked, 5, 0));
+  }
+
+  private static CompletableFuture<Reservation> reserveAsync(
+      Inventory inventory, String id, StockKey key) {
+    return CompletableFuture.supplyAsync(
+        () -> inventory.reserve(ReservationRequest.builder(id).line(key, 1).build()));
   }
 
   @Test

@@ -33,11 +33,12 @@ final class MigratedSchema implements BeforeAllCallback, AfterAllCallback {
     if (owner != null) {
       return;
     }
-    owner = context.getRequiredTestClass();
     pool = TestDatabase.pool(poolSize);
     name = TestDatabase.newSchema(context.getRequiredTestClass());
     JdbcInventory.builder(pool).schema(name).build();
     jdbi = Jdbi.create(pool);
+    // Last: if the set-up failed, afterAll has nothing to drop and lets its error show.
+    owner = context.getRequiredTestClass();
   }
 
   @Override
