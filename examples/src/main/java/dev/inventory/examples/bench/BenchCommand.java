@@ -741,12 +741,8 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     int gt = growthThreads != null ? growthThreads : Collections.max(ts);
-    if (gt < 1 || gt > 512) {
-      throw bad("--growth-threads must be between 1 and 512, but was " + gt);
-    }
-    if (maxPool < 1 || maxPool > 512) {
-      throw bad("--max-pool must be between 1 and 512, but was " + maxPool);
-    }
+    range("--growth-threads", gt, 1, 512);
+    range("--max-pool", maxPool, 1, 512);
     if (!SYNC_VALUES.contains(synchronousCommit)) {
       throw bad(
           "--synchronous-commit must be one of "
@@ -755,22 +751,16 @@ public final class BenchCommand implements Callable<Integer> {
               + synchronousCommit
               + "'");
     }
-    positive("--uniform-skus", uniformSkus, 10_000_000);
-    positive("--cart-skus", cartSkus, 10_000_000);
-    positive("--levels-keys", levelsKeys, 100_000);
+    range("--uniform-skus", uniformSkus, 1, 10_000_000);
+    range("--cart-skus", cartSkus, 1, 10_000_000);
+    range("--levels-keys", levelsKeys, 1, 100_000);
     if (cartLines < 1 || cartLines > Math.min(100, cartSkus)) {
       throw bad("--cart-lines must be between 1 and min(100, --cart-skus), but was " + cartLines);
     }
-    if (correctnessStock < 1 || correctnessStock > 1_000_000) {
-      throw bad("--correctness-stock must be between 1 and 1000000, but was " + correctnessStock);
-    }
+    range("--correctness-stock", correctnessStock, 1, 1_000_000);
     int buyers = correctnessBuyers != null ? correctnessBuyers : Collections.max(ts);
-    if (buyers < 1 || buyers > 512) {
-      throw bad("--correctness-buyers must be between 1 and 512, but was " + buyers);
-    }
-    if (profileOps < 0 || profileOps > 1_000_000) {
-      throw bad("--profile-ops must be between 0 and 1000000, but was " + profileOps);
-    }
+    range("--correctness-buyers", buyers, 1, 512);
+    range("--profile-ops", profileOps, 0, 1_000_000);
     if (!IDENTIFIER.matcher(schemaPrefix).matches()) {
       throw bad(
           "--schema-prefix must be a plain lower-case SQL identifier of at most 40 characters"
@@ -781,9 +771,9 @@ public final class BenchCommand implements Callable<Integer> {
     return new Plan(ws, os, ts, d, wu, as, gs, gt, buyers);
   }
 
-  private void positive(String option, int value, int max) {
-    if (value < 1 || value > max) {
-      throw bad(option + " must be between 1 and " + max + ", but was " + value);
+  private void range(String option, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw bad(option + " must be between " + min + " and " + max + ", but was " + value);
     }
   }
 

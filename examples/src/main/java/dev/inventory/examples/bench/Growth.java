@@ -17,11 +17,11 @@ import java.util.SplittableRandom;
 import javax.sql.DataSource;
 
 /**
- * Does the library slow down as its log grows? The log of a library schema of its own is filled to
- * each level with {@code INSERT ... SELECT generate_series} (the append-only trigger forbids only
- * UPDATE, DELETE and TRUNCATE), and {@code reserve} is measured on each in turn, round after round
- * (the smallest log is the control for the machine's own drift). Then {@code levels} of 1,000 keys,
- * and the rate at which {@code expireDue} clears the holds left.
+ * Does the library slow down as its log grows? Each log size gets a library schema of its own,
+ * whose log is filled with {@code INSERT ... SELECT generate_series} (the append-only trigger
+ * forbids only UPDATE, DELETE and TRUNCATE), and {@code reserve} is measured on each in turn, round
+ * after round (the smallest log is the control for the machine's own drift). Then {@code levels} of
+ * 1,000 keys, and the rate at which {@code expireDue} clears the holds left.
  */
 final class Growth {
   /** Rows the log is filled with per statement. */
@@ -46,9 +46,10 @@ final class Growth {
 
   /**
    * Appends rows to the log until it holds {@code target}: one in ten on the hot key, the rest
-   * spread over the uniform keys, sorted by key within each chunk so the key index fills in a
-   * realistic shape without a random write per row. Then VACUUM ANALYZE, so the measurement that
-   * follows does not set the hint bits of the fill.
+   * spread over the uniform keys, sorted by key within each chunk so that the key index is written
+   * in order, not at random (each era of a filled log holds a slice of the keys; the measurement
+   * appends to the newest era, where every key's entries go). Then VACUUM ANALYZE, so the
+   * measurement that follows does not set the hint bits of the fill.
    */
   void fillLog(String schema, long target) throws SQLException {
     long current = logRows(schema);

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -57,10 +56,6 @@ final class Report {
 
   void add(String section, CellResult cell) {
     rows.add(new Row(section, cell));
-  }
-
-  List<Row> rows() {
-    return rows;
   }
 
   void addCorrectness(List<Correctness.Row> more) {
@@ -452,9 +447,5 @@ final class Report {
 
   private static String num(double value, int decimals) {
     return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%." + decimals + "f", value);
-  }
-
-  static Map<String, Double> noWaits() {
-    return Map.of();
   }
 }
