@@ -4,11 +4,11 @@ import dev.inventory.Inventory;
 import dev.inventory.internal.Checks;
 import dev.inventory.jdbc.internal.Migrations;
 import dev.inventory.jdbc.internal.PostgresInventory;
+import dev.inventory.jdbc.internal.Settings;
 import dev.inventory.jdbc.internal.StartupChecks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
@@ -42,8 +42,6 @@ public final class JdbcInventory {
   private static final int DEFAULT_MAX_IN_FLIGHT =
       Math.min(16, Math.max(2, Runtime.getRuntime().availableProcessors()));
 
-  private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-
   private JdbcInventory() {}
 
   public static Builder builder(DataSource dataSource) {
@@ -76,15 +74,7 @@ public final class JdbcInventory {
      * 63 characters), so it needs no quoting anywhere.
      */
     public Builder schema(String schema) {
-      Objects.requireNonNull(schema, "schema must not be null");
-      if (!PLAIN_IDENTIFIER.matcher(schema).matches()) {
-        throw new IllegalArgumentException(
-            "schema must be a plain SQL identifier (a-z, 0-9, _; not starting with a digit; at"
-                + " most 63 characters), but was '"
-                + schema
-                + "'");
-      }
-      this.schema = schema;
+      this.schema = Settings.schema(schema);
       return this;
     }
 
@@ -131,7 +121,7 @@ public final class JdbcInventory {
      * lock_timeout=2s} in the JDBC URL) is free.
      */
     public Builder lockTimeout(Duration lockTimeout) {
-      this.lockTimeout = timeout("lockTimeout", lockTimeout);
+      this.lockTimeout = Settings.timeout("lockTimeout", lockTimeout);
       return this;
     }
 
@@ -141,7 +131,7 @@ public final class JdbcInventory {
      * never cancelled by it.
      */
     public Builder statementTimeout(Duration statementTimeout) {
-      this.statementTimeout = timeout("statementTimeout", statementTimeout);
+      this.statementTimeout = Settings.timeout("statementTimeout", statementTimeout);
       return this;
     }
 
@@ -165,13 +155,13 @@ public final class JdbcInventory {
      * smaller batches. Default: the number of processors, at least 2 and at most 16; 1 to 1,024.
      */
     public Builder maxInFlight(int maxInFlight) {
-      this.maxInFlight = Checks.between("maxInFlight", maxInFlight, 1, 1024);
+      this.maxInFlight = Settings.maxInFlight(maxInFlight);
       return this;
     }
 
     /** The most requests one combined statement carries. Default 64; 2 to 10,000. */
     public Builder maxBatch(int maxBatch) {
-      this.maxBatch = Checks.between("maxBatch", maxBatch, 2, 10_000);
+      this.maxBatch = Settings.maxBatch(maxBatch);
       return this;
     }
 
@@ -189,25 +179,8 @@ public final class JdbcInventory {
      * {@link dev.inventory.InventoryTimeoutException}. Default 5 seconds; 1 ms to 1 hour.
      */
     public Builder maxWait(Duration maxWait) {
-      Duration checked = timeout("maxWait", maxWait);
-      if (checked.isZero()) {
-        throw new IllegalArgumentException("maxWait must be at least 1 millisecond, but was 0");
-      }
-      this.maxWait = checked;
+      this.maxWait = Settings.maxWait(maxWait);
       return this;
-    }
-
-    private static Duration timeout(String name, Duration value) {
-      Objects.requireNonNull(value, name + " must not be null");
-      if (value.isNegative() || value.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException(
-            name + " must be between 0 and 1 hour, but was " + value);
-      }
-      if (!value.isZero() && value.toMillis() == 0) {
-        throw new IllegalArgumentException(
-            name + " must be zero or at least 1 millisecond, but was " + value);
-      }
-      return value;
     }
 
     /**
@@ -221,7 +194,8 @@ public final class JdbcInventory {
      *     migrate(false)} is missing or behind, or the database is a standby
      */
     public Inventory build() {
-      return new PostgresInventory(prepare(), schema, clock, defaultTtl, tuning());
+      Settings settings = settings();
+      return new PostgresInventory(prepare(settings), settings);
     }
 
     /**
@@ -233,19 +207,16 @@ public final class JdbcInventory {
      *     migrate(false)} is missing or behind, or the database is a standby
      */
     public JdbcInventoryStore buildStore() {
-      Jdbi jdbi = prepare();
-      PostgresInventory.Tuning tuning = tuning();
-      return new JdbcInventoryStore(
-          jdbi,
+      Settings settings = settings();
+      Jdbi jdbi = prepare(settings);
+      return new JdbcInventoryStore(jdbi, settings, new PostgresInventory(jdbi, settings));
+    }
+
+    private Settings settings() {
+      return new Settings(
           schema,
           clock,
           defaultTtl,
-          tuning,
-          new PostgresInventory(jdbi, schema, clock, defaultTtl, tuning));
-    }
-
-    private PostgresInventory.Tuning tuning() {
-      return new PostgresInventory.Tuning(
           attempts,
           lockTimeout,
           statementTimeout,
@@ -256,8 +227,8 @@ public final class JdbcInventory {
           maxWait);
     }
 
-    private Jdbi prepare() {
-      StartupChecks.run(dataSource, !lockTimeout.isZero() || !statementTimeout.isZero());
+    private Jdbi prepare(Settings settings) {
+      StartupChecks.run(dataSource, settings.setsTimeouts());
       if (migrate) {
         Migrations.migrate(dataSource, schema);
       } else {

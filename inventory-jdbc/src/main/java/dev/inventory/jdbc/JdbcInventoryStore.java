@@ -2,13 +2,11 @@ package dev.inventory.jdbc;
 
 import dev.inventory.Inventory;
 import dev.inventory.StockLedger;
-import dev.inventory.jdbc.internal.BoundInventory;
 import dev.inventory.jdbc.internal.PostgresInventory;
 import dev.inventory.jdbc.internal.PostgresMovementReports;
 import dev.inventory.jdbc.internal.PostgresStockLedger;
+import dev.inventory.jdbc.internal.Settings;
 import java.sql.Connection;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -29,26 +27,14 @@ import org.jdbi.v3.core.Jdbi;
  * the host's {@code DataSource} for the length of each call and owns no connection.
  */
 public final class JdbcInventoryStore {
-  private final String schema;
-  private final Clock clock;
-  private final Duration defaultTtl;
-  private final Inventory inventory;
+  private final PostgresInventory inventory;
   private final StockLedger ledger;
   private final MovementReports reports;
 
-  JdbcInventoryStore(
-      Jdbi jdbi,
-      String schema,
-      Clock clock,
-      Duration defaultTtl,
-      PostgresInventory.Tuning tuning,
-      Inventory inventory) {
-    this.schema = schema;
-    this.clock = clock;
-    this.defaultTtl = defaultTtl;
+  JdbcInventoryStore(Jdbi jdbi, Settings settings, PostgresInventory inventory) {
     this.inventory = inventory;
-    this.ledger = new PostgresStockLedger(jdbi, schema, clock, tuning);
-    this.reports = new PostgresMovementReports(jdbi, schema, clock, tuning);
+    this.ledger = new PostgresStockLedger(jdbi, settings);
+    this.reports = new PostgresMovementReports(jdbi, settings);
   }
 
   /** The inventory, as {@link JdbcInventory.Builder#build()} returns it. */
@@ -73,7 +59,7 @@ public final class JdbcInventoryStore {
    */
   public TransactionalInventory inTransaction(Connection connection) {
     Objects.requireNonNull(connection, "connection must not be null");
-    return new BoundInventory(connection, schema, clock, defaultTtl);
+    return inventory.bind(connection);
   }
 
   /**

@@ -2,13 +2,18 @@ package dev.inventory.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 
+import dev.inventory.InventoryContract;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -16,10 +21,12 @@ import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.EngineFilter;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
@@ -36,32 +43,71 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * take a second or two. The tests that ran are compared by their unique ids without the class
  * segment ({@code [nested-class:Reserve]/[method:...]}, {@code .../[test-template-invocation:#3]}):
  * the same ids means the same tests, so the same number.
+ *
+ * <p>The contract classes are not listed by hand: every concrete subclass of {@link
+ * InventoryContract} on the test class path (this module's and {@code inventory-core}'s test-jar)
+ * is discovered, so a new variant is covered the day it is written.
  */
 @DisplayName("every implementation runs the same contract tests")
 class ContractCoverageTest {
   private static final String COUNT_ONLY = "inventory.contract.count-only";
 
-  private static final List<String> CONTRACT_CLASSES =
-      List.of(
-          "dev.inventory.memory.InMemoryInventoryContractTest",
-          "dev.inventory.memory.SharedInMemoryInventoryContractTest",
-          PostgresInventoryContractTest.class.getName(),
-          AutocommitOffPoolContractTest.class.getName(),
-          RestrictedRoleContractTest.class.getName());
+  private static final String IN_MEMORY = "dev.inventory.memory.InMemoryInventoryContractTest";
+
+  @Test
+  @DisplayName("every contract class on the class path is found, the PostgreSQL and in-memory ones")
+  void contractClassesAreDiscovered() {
+    assertThat(contractClasses())
+        .contains(
+            IN_MEMORY,
+            "dev.inventory.memory.SharedInMemoryInventoryContractTest",
+            PostgresInventoryContractTest.class.getName(),
+            CombiningOffContractTest.class.getName(),
+            AutocommitOffPoolContractTest.class.getName(),
+            RestrictedRoleContractTest.class.getName())
+        .doesNotContain(InventoryContract.class.getName());
+  }
 
   @Test
   @DisplayName("the PostgreSQL and in-memory contract classes execute the same tests")
   void sameContractTests() {
     Map<String, List<String>> executed = new TreeMap<>();
-    for (String className : CONTRACT_CLASSES) {
+    for (String className : contractClasses()) {
       executed.put(className, executedTests(className));
     }
 
-    List<String> inMemory = executed.get(CONTRACT_CLASSES.get(0));
+    List<String> inMemory = executed.get(IN_MEMORY);
     assertThat(inMemory).as("contract tests run against InMemoryInventory").hasSizeGreaterThan(250);
     executed.forEach(
         (className, tests) ->
             assertThat(tests).as("the tests of " + className).isEqualTo(inMemory));
+  }
+
+  /**
+   * Every concrete subclass of {@link InventoryContract} in the {@code dev.inventory} packages of
+   * the test class path, found by the JUnit Platform's own discovery (which reads directories and
+   * jars alike), by name.
+   */
+  private static List<String> contractClasses() {
+    LauncherDiscoveryRequest request =
+        LauncherDiscoveryRequestBuilder.request()
+            .selectors(selectPackage("dev.inventory"))
+            .filters(EngineFilter.includeEngines("junit-jupiter"))
+            .build();
+    TestPlan plan = LauncherFactory.create().discover(request);
+    Set<String> found = new TreeSet<>();
+    for (TestIdentifier root : plan.getRoots()) {
+      for (TestIdentifier child : plan.getChildren(root)) {
+        child
+            .getSource()
+            .filter(ClassSource.class::isInstance)
+            .map(source -> ((ClassSource) source).getJavaClass())
+            .filter(InventoryContract.class::isAssignableFrom)
+            .filter(c -> !Modifier.isAbstract(c.getModifiers()))
+            .ifPresent(c -> found.add(c.getName()));
+      }
+    }
+    return List.copyOf(found);
   }
 
   /** The tests one contract class executes, as unique ids without the class, sorted. */

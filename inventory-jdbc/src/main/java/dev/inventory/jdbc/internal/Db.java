@@ -1,8 +1,6 @@
 package dev.inventory.jdbc.internal;
 
-import dev.inventory.InventoryException;
-import dev.inventory.InventoryTimeoutException;
-import dev.inventory.InventoryUnavailableException;
+import dev.inventory.jdbc.internal.SqlErrors.Phase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -10,15 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.postgresql.util.PSQLException;
 
 /**
- * Runs work on a borrowed connection: one statement or one transaction, with the retries that are
- * safe, and every SQLSTATE translated here, in one place.
+ * The {@link Session} on connections borrowed from the host's pool: one statement or one
+ * transaction per call, with the retries that are safe; failures translated by {@link SqlErrors}.
  *
  * <p>Transactions are begun and ended on the JDBC connection itself rather than through Jdbi's
  * transaction handler, so that a host pool that hands out connections with autocommit off works the
@@ -31,12 +29,12 @@ import org.postgresql.util.PSQLException;
  *   <li>no connection could be borrowed: nothing was sent; always;
  *   <li>the connection broke before the commit was sent: nothing committed; always;
  *   <li>the connection broke during the commit (or during an autocommit statement, which is its own
- *       commit): the outcome is unknown, so only work that is idempotent is re-sent — a reservation
- *       id turns the unknown into the right answer. Other work fails with an {@link
- *       InventoryUnavailableException} that says the outcome is unknown.
+ *       commit): the outcome is unknown, so only work that is {@link Repeat#SAFE} is re-sent — a
+ *       reservation id turns the unknown into the right answer. Other work fails with an {@link
+ *       dev.inventory.InventoryUnavailableException} that says the outcome is unknown.
  * </ul>
  */
-final class Db {
+final class Db implements Session {
   private final Jdbi jdbi;
   private final int maxAttempts;
   private final String timeoutsSql;
@@ -45,21 +43,6 @@ final class Db {
     this.jdbi = jdbi;
     this.maxAttempts = maxAttempts;
     this.timeoutsSql = timeoutsSql(lockTimeout.toMillis(), statementTimeout.toMillis());
-  }
-
-  @FunctionalInterface
-  interface Work<T> {
-    T run(Handle handle);
-  }
-
-  /** Where an attempt failed, which decides whether it may be repeated. */
-  private enum Phase {
-    /** Borrowing a connection: nothing was sent. */
-    CONNECT,
-    /** Inside a transaction, before its commit was sent: nothing committed. */
-    BEFORE_COMMIT,
-    /** The commit itself, or an autocommit statement: it may or may not have committed. */
-    COMMIT
   }
 
   /** A failure tagged with the phase it struck in. */
@@ -73,13 +56,10 @@ final class Db {
     }
   }
 
-  /**
-   * Work whose statements must commit together. {@code idempotent}: repeating it after an unknown
-   * outcome (a connection lost during the commit) cannot apply it twice.
-   */
-  <T> T transaction(boolean idempotent, Work<T> work) {
+  @Override
+  public <T> T transaction(Repeat repeat, Work<T> work) {
     return withRetries(
-        idempotent,
+        repeat,
         () -> {
           try (Handle handle = open()) {
             return inTransaction(handle, work);
@@ -88,12 +68,13 @@ final class Db {
   }
 
   /**
-   * Work of a single statement, atomic on its own: in autocommit when the connection is in
-   * autocommit and no timeouts are set (one round trip), else in a transaction of its own.
+   * In autocommit when the connection is in autocommit and no timeouts are set (one round trip),
+   * else in a transaction of its own.
    */
-  <T> T statement(boolean idempotent, Work<T> work) {
+  @Override
+  public <T> T statement(Repeat repeat, Work<T> work) {
     return withRetries(
-        idempotent,
+        repeat,
         () -> {
           try (Handle handle = open()) {
             if (timeoutsSql == null && autoCommit(handle)) {
@@ -106,11 +87,6 @@ final class Db {
             return inTransaction(handle, work);
           }
         });
-  }
-
-  /** Reads: one snapshot per statement, safe to repeat. */
-  <T> T read(Work<T> work) {
-    return statement(true, work);
   }
 
   private Handle open() {
@@ -197,22 +173,24 @@ final class Db {
     return settings.isEmpty() ? null : "SELECT " + String.join(", ", settings);
   }
 
-  private <T> T withRetries(boolean idempotent, java.util.function.Supplier<T> attempt) {
+  private <T> T withRetries(Repeat repeat, Supplier<T> attempt) {
+    boolean idempotent = repeat == Repeat.SAFE;
     for (int attemptNo = 1; ; attemptNo++) {
       try {
         return attempt.get();
       } catch (Failure f) {
-        SQLException sql = sqlCause(f);
+        SQLException sql = SqlErrors.sqlCause(f);
         String state = sql == null ? null : sql.getSQLState();
         boolean retryable =
-            isSerializationOrDeadlock(state)
+            SqlErrors.isSerializationOrDeadlock(state)
                 || f.phase == Phase.CONNECT
-                || (isConnectionLoss(state) && (f.phase == Phase.BEFORE_COMMIT || idempotent));
+                || (SqlErrors.isConnectionLoss(state)
+                    && (f.phase == Phase.BEFORE_COMMIT || idempotent));
         if (retryable && attemptNo < maxAttempts) {
           backOff(attemptNo);
           continue;
         }
-        throw translate(f, sql, state, attemptNo, idempotent);
+        throw SqlErrors.translate(f.phase, f.getCause(), attemptNo, idempotent);
       }
     }
   }
@@ -222,126 +200,6 @@ final class Db {
     // again in lockstep, and a restarting server gets a moment to come back.
     long ceilingMicros = Math.min(1_000_000L, 5_000L << Math.min(attemptNo, 20));
     LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(ceilingMicros) * 1_000L);
-  }
-
-  /** True if the failure says a reservation id (or a line of it) already exists. */
-  static boolean isReservationIdTaken(RuntimeException e) {
-    SQLException sql = sqlCause(e);
-    return sql != null && isReservationIdTaken(sql);
-  }
-
-  /** True if the failure is the unique violation of a reservation id. */
-  static boolean isDuplicateReservationId(RuntimeException e) {
-    SQLException sql = sqlCause(e);
-    return sql != null && isDuplicateReservationIdState(sql);
-  }
-
-  /**
-   * Translates a failure of work in a transaction the library does not own (see BoundInventory), as
-   * every other failure is translated. Never retried, and never a commit: the caller commits.
-   */
-  static RuntimeException translateWithoutRetry(RuntimeException e) {
-    SQLException sql = sqlCause(e);
-    return translate(
-        new Failure(Phase.BEFORE_COMMIT, e), sql, sql == null ? null : sql.getSQLState(), 1, false);
-  }
-
-  private static RuntimeException translate(
-      Failure f, SQLException sql, String state, int attempts, boolean idempotent) {
-    Throwable cause = f.getCause();
-    String after = attempts > 1 ? " (after " + attempts + " attempts)" : "";
-    if (f.phase == Phase.CONNECT) {
-      return new InventoryUnavailableException(
-          "could not get a database connection" + after + ": " + cause.getMessage(), cause);
-    }
-    if (state == null) {
-      return new InventoryException("database call failed: " + cause.getMessage(), cause);
-    }
-    if (isReservationIdTaken(sql) && cause instanceof RuntimeException runtime) {
-      return runtime; // a reservation id taken: the caller resolves it as an idempotent replay
-    }
-    if (isSerializationOrDeadlock(state)) {
-      return new InventoryUnavailableException(
-          "database kept aborting the transaction (SQLSTATE " + state + ")" + after, sql);
-    }
-    if (isConnectionLoss(state)) {
-      String outcome =
-          f.phase == Phase.COMMIT
-              ? idempotent
-                  ? "; the outcome is unknown: repeating the call is safe (a reservation id"
-                      + " applies once)"
-                  : "; the outcome is unknown: read the level or the log before repeating the"
-                      + " call, which could apply it twice"
-              : "; nothing was changed";
-      return new InventoryUnavailableException(
-          "database connection failed (SQLSTATE " + state + ")" + after + outcome, sql);
-    }
-    switch (state) {
-      case "55P03":
-        return new InventoryTimeoutException(
-            "timed out waiting for a row lock (SQLSTATE 55P03, lock_timeout); nothing was changed",
-            sql);
-      case "57014":
-        return new InventoryTimeoutException(
-            "statement cancelled (SQLSTATE 57014, statement_timeout); nothing was changed", sql);
-      case "25006":
-        return new InventoryUnavailableException(
-            "database is read-only (SQLSTATE 25006): connected to a standby, not the primary", sql);
-      case "42P01":
-      case "3F000":
-        return new InventoryException(
-            "inventory tables not found (SQLSTATE "
-                + state
-                + "): run the migrations (JdbcInventory.builder(...).migrate(true))",
-            sql);
-      case "23514":
-        return new InventoryException(
-            "the database refused a change that would break a stock invariant: " + sql.getMessage(),
-            sql);
-      default:
-        return new InventoryException(
-            "database call failed (SQLSTATE " + state + "): " + sql.getMessage(), sql);
-    }
-  }
-
-  /** A unique violation on a reservation's id or its lines: the id was taken meanwhile. */
-  private static boolean isReservationIdTaken(SQLException sql) {
-    if (!"23505".equals(sql.getSQLState())) {
-      return false;
-    }
-    if (sql instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
-      String constraint = psql.getServerErrorMessage().getConstraint();
-      return "reservation_pkey".equals(constraint) || "reservation_line_pkey".equals(constraint);
-    }
-    return false;
-  }
-
-  private static boolean isDuplicateReservationIdState(SQLException sql) {
-    return "23505".equals(sql.getSQLState())
-        && sql instanceof PSQLException psql
-        && psql.getServerErrorMessage() != null
-        && "reservation_pkey".equals(psql.getServerErrorMessage().getConstraint());
-  }
-
-  private static boolean isSerializationOrDeadlock(String state) {
-    return "40001".equals(state) || "40P01".equals(state);
-  }
-
-  private static boolean isConnectionLoss(String state) {
-    return state != null
-        && (state.startsWith("08")
-            || "57P01".equals(state)
-            || "57P02".equals(state)
-            || "57P03".equals(state));
-  }
-
-  static SQLException sqlCause(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql) {
-        return sql;
-      }
-    }
-    return null;
   }
 
   private static void rollbackQuietly(Connection connection, Throwable failure) {

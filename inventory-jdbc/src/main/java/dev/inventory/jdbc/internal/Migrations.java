@@ -1,6 +1,5 @@
 package dev.inventory.jdbc.internal;
 
-import dev.inventory.InventoryException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,8 +26,7 @@ public final class Migrations {
     try {
       flyway(dataSource, schema).migrate();
     } catch (FlywayException e) {
-      throw new InventoryException(
-          "could not migrate the inventory schema '" + schema + "': " + e.getMessage(), e);
+      throw SqlErrors.migrationFailed(schema, e);
     }
   }
 
@@ -45,23 +43,10 @@ public final class Migrations {
         ResultSet rs = s.executeQuery()) {
       int version = rs.next() ? rs.getInt(1) : 0;
       if (version < REQUIRED_VERSION) {
-        throw new InventoryException(
-            "inventory schema '"
-                + schema
-                + "' is at migration version "
-                + version
-                + " but this library needs "
-                + REQUIRED_VERSION
-                + ": run the migrations (JdbcInventory.builder(...).migrate(true))");
+        throw SqlErrors.schemaBehind(schema, version, REQUIRED_VERSION);
       }
     } catch (SQLException e) {
-      throw new InventoryException(
-          "inventory schema '"
-              + schema
-              + "' is not migrated ("
-              + e.getMessage()
-              + "): run the migrations (JdbcInventory.builder(...).migrate(true))",
-          e);
+      throw SqlErrors.schemaNotMigrated(schema, e);
     }
   }
 

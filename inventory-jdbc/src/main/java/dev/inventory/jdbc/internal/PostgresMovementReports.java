@@ -1,25 +1,19 @@
 package dev.inventory.jdbc.internal;
 
-import static dev.inventory.jdbc.internal.PostgresInventory.timestamp;
-
 import dev.inventory.internal.Checks;
 import dev.inventory.jdbc.MovementReports;
 import dev.inventory.jdbc.ReportJob;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.inventory.jdbc.internal.Session.Repeat;
 import java.io.Writer;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Jdbi;
-import org.postgresql.PGConnection;
 
 /**
  * The PostgreSQL {@link MovementReports}. Thread-safe: the jobs it started are kept in a concurrent
@@ -31,18 +25,15 @@ public final class PostgresMovementReports implements MovementReports {
 
   private final Db db;
   private final Clock clock;
-  private final StockOpsSql sql;
-  private final String summarizeDay;
+  private final MovementSql sql;
   private final Map<UUID, ReportJob> jobs = new ConcurrentHashMap<>();
 
-  public PostgresMovementReports(
-      Jdbi jdbi, String schema, Clock clock, PostgresInventory.Tuning tuning) {
+  public PostgresMovementReports(Jdbi jdbi, Settings settings) {
     // The builder's lock timeout applies; its statement timeout, sized for a checkout, does not:
     // a day of a large log, or a CSV of a month, takes longer (see Db.liftStatementTimeout).
-    this.db = new Db(jdbi, tuning.attempts(), tuning.lockTimeout(), Duration.ZERO);
-    this.clock = Objects.requireNonNull(clock, "clock must not be null");
-    this.sql = new StockOpsSql(schema);
-    this.summarizeDay = sql.summarizeDay();
+    this.db = new Db(jdbi, settings.attempts(), settings.lockTimeout(), Duration.ZERO);
+    this.clock = settings.clock();
+    this.sql = new MovementSql(new SqlText(settings.schema()));
   }
 
   @Override
@@ -58,15 +49,11 @@ public final class PostgresMovementReports implements MovementReports {
   /** Rebuilds one day's rows from the log in one transaction; returns the log entries read. */
   long summarize(LocalDate day) {
     return db.transaction(
-        true, // recomputed from the log: repeating it after an unknown outcome changes nothing
+        Repeat
+            .SAFE, // recomputed from the log: repeating it after an unknown outcome changes nothing
         h -> {
           Db.liftStatementTimeout(h);
-          return h.createQuery(summarizeDay)
-              .bind("day", day)
-              .bind("dayStart", timestamp(day.atStartOfDay(ZoneOffset.UTC).toInstant()))
-              .bind("dayEnd", timestamp(day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()))
-              .map((rs, ctx) -> rs.getLong("rows_read"))
-              .one();
+          return sql.summarizeDay(h, day);
         });
   }
 
@@ -80,22 +67,12 @@ public final class PostgresMovementReports implements MovementReports {
   public long exportCsv(LocalDate firstDay, LocalDate lastDay, Writer out) {
     checkRange(firstDay, lastDay);
     Objects.requireNonNull(out, "out must not be null");
-    String copy = sql.exportCsv(firstDay, lastDay);
     // Not repeated on a lost connection: part of the CSV may already be written.
     return db.transaction(
-        false,
+        Repeat.UNSAFE,
         h -> {
           Db.liftStatementTimeout(h);
-          try {
-            long rows =
-                h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyOut(copy, out);
-            out.flush();
-            return rows;
-          } catch (SQLException e) {
-            throw HandleOps.sqlFailure("COPY of daily_movement failed", e);
-          } catch (IOException e) {
-            throw new UncheckedIOException("could not write the movement CSV", e);
-          }
+          return sql.exportCsv(h, firstDay, lastDay, out);
         });
   }
 

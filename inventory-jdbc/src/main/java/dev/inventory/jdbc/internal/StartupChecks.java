@@ -1,6 +1,5 @@
 package dev.inventory.jdbc.internal;
 
-import dev.inventory.InventoryException;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -34,9 +33,7 @@ public final class StartupChecks {
                   + " current_setting('lock_timeout'), current_setting('statement_timeout')")) {
         rs.next();
         if (rs.getBoolean(1)) {
-          throw new InventoryException(
-              "the DataSource is connected to a standby (read-only); the inventory needs the"
-                  + " primary: use targetServerType=primary in a multi-host JDBC URL");
+          throw SqlErrors.connectedToStandby();
         }
         String synchronousCommit = rs.getString(2);
         if ("off".equals(synchronousCommit) || "local".equals(synchronousCommit)) {
@@ -63,7 +60,7 @@ public final class StartupChecks {
         c.rollback();
       }
     } catch (SQLException e) {
-      throw new InventoryException("could not check the database: " + e.getMessage(), e);
+      throw SqlErrors.startupCheckFailed(e);
     }
     if (!warnings.isEmpty() && WARNED.add(dataSource)) {
       warnings.forEach(w -> LOG.log(Level.WARNING, "inventory: " + w));

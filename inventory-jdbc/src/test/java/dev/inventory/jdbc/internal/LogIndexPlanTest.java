@@ -34,12 +34,13 @@ class LogIndexPlanTest {
   private static final String SEQ_SCAN = "Seq Scan on inventory_log";
 
   /** The index searched by era, not read whole. */
-  private static final String BY_ERA = "Index Cond: (((id / " + StockOpsSql.LOG_ERA + ") = ";
+  private static final String BY_ERA = "Index Cond: (((id / " + SqlText.LOG_ERA + ") = ";
 
   private static HikariDataSource pool;
   private static String schema;
   private static Jdbi jdbi;
-  private static StockOpsSql sql;
+  private static LedgerSql ledgerSql;
+  private static AuditSql auditSql;
 
   /** 50,000 entries over 1,000 keys in the first era, as many three eras on, then ANALYZE. */
   @BeforeAll
@@ -48,7 +49,8 @@ class LogIndexPlanTest {
     schema = TestDatabase.newSchema(LogIndexPlanTest.class);
     JdbcInventory.builder(pool).schema(schema).build();
     jdbi = Jdbi.create(pool);
-    sql = new StockOpsSql(schema);
+    ledgerSql = new LedgerSql(new SqlText(schema));
+    auditSql = new AuditSql(new SqlText(schema));
     String fill =
         "INSERT INTO "
             + schema
@@ -59,7 +61,7 @@ class LogIndexPlanTest {
     TestDatabase.execute(
         pool,
         fill,
-        "SELECT setval('" + schema + ".inventory_log_id_seq', " + 4 * StockOpsSql.LOG_ERA + ")",
+        "SELECT setval('" + schema + ".inventory_log_id_seq', " + 4 * SqlText.LOG_ERA + ")",
         fill,
         "ANALYZE " + schema + ".inventory_log");
   }
@@ -117,7 +119,7 @@ class LogIndexPlanTest {
   @DisplayName("the era width is the one the V4 index and the tests' era skipping divide by")
   void eraWidthIsTheIndexOne() {
     // Written out as 262144 in V4, in MigratedSchema.skipLogEras and in HistoryTest.pagesCrossEras.
-    assertThat(StockOpsSql.LOG_ERA).isEqualTo(262_144);
+    assertThat(SqlText.LOG_ERA).isEqualTo(262_144);
   }
 
   @Test
@@ -125,7 +127,7 @@ class LogIndexPlanTest {
   void historyUsesTheIndex() throws SQLException {
     List<String> plans =
         plans(
-            sql.history(),
+            ledgerSql.historyText(),
             new Param("sku", "text", "'K7'"),
             new Param("location", "text", "'default'"),
             new Param("from", "timestamptz", "'2000-01-01T00:00:00Z'"),
@@ -141,9 +143,7 @@ class LogIndexPlanTest {
   @Test
   @DisplayName("an audit of one key, or of a hundred, descends the index per key and era")
   void auditOfKeysUsesTheIndex() throws SQLException {
-    long lastEra =
-        jdbi.withHandle(h -> h.createQuery(sql.lastLogId()).mapTo(Long.class).one())
-            / StockOpsSql.LOG_ERA;
+    long lastEra = jdbi.withHandle(auditSql::lastLogId) / SqlText.LOG_ERA;
     assertThat(lastEra).isEqualTo(4);
     for (int count : new int[] {1, 100}) {
       List<String> skus = IntStream.range(0, count).mapToObj(i -> "'K" + i * 7 + "'").toList();
@@ -152,7 +152,7 @@ class LogIndexPlanTest {
 
       List<String> plans =
           plans(
-              sql.auditKeysThroughIndex(lastEra),
+              auditSql.auditKeysThroughIndex(lastEra),
               new Param("skus", "text[]", "ARRAY[" + String.join(", ", skus) + "]"),
               new Param("locations", "text[]", locations));
 
@@ -166,15 +166,15 @@ class LogIndexPlanTest {
   @DisplayName("an audit descends the index while that costs less than one pass over the log")
   void auditChoosesDescentsOrOnePass() {
     // One descent per 16 entries: a small log of 500 entries, 31 keys in its one era.
-    assertThat(PostgresStockLedger.auditThroughIndex(31, 500)).isTrue();
-    assertThat(PostgresStockLedger.auditThroughIndex(32, 500)).isFalse();
-    assertThat(PostgresStockLedger.auditThroughIndex(1, 0)).as("an empty log").isFalse();
-    assertThat(PostgresStockLedger.auditThroughIndex(7_000, 12 * StockOpsSql.LOG_ERA)).isTrue();
+    assertThat(Audit.auditThroughIndex(31, 500)).isTrue();
+    assertThat(Audit.auditThroughIndex(32, 500)).isFalse();
+    assertThat(Audit.auditThroughIndex(1, 0)).as("an empty log").isFalse();
+    assertThat(Audit.auditThroughIndex(7_000, 12 * SqlText.LOG_ERA)).isTrue();
     // AuditTest.auditOfManyKeysReadsTheLogOnce: 20,000 keys past 11 eras go in one pass, 2 do not.
-    assertThat(PostgresStockLedger.auditThroughIndex(20_000, 11L * StockOpsSql.LOG_ERA)).isFalse();
-    assertThat(PostgresStockLedger.auditThroughIndex(2, 11L * StockOpsSql.LOG_ERA)).isTrue();
+    assertThat(Audit.auditThroughIndex(20_000, 11L * SqlText.LOG_ERA)).isFalse();
+    assertThat(Audit.auditThroughIndex(2, 11L * SqlText.LOG_ERA)).isTrue();
     // A large log: about 16,000 keys whatever its size.
-    assertThat(PostgresStockLedger.auditThroughIndex(16_000, 1_000_000_000)).isTrue();
-    assertThat(PostgresStockLedger.auditThroughIndex(16_500, 1_000_000_000)).isFalse();
+    assertThat(Audit.auditThroughIndex(16_000, 1_000_000_000)).isTrue();
+    assertThat(Audit.auditThroughIndex(16_500, 1_000_000_000)).isFalse();
   }
 }

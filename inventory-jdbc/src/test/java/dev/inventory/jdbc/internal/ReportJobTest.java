@@ -69,10 +69,18 @@ class ReportJobTest {
     reports =
         new PostgresMovementReports(
             jdbi,
-            schema,
-            clock,
-            new PostgresInventory.Tuning(
-                5, Duration.ZERO, Duration.ZERO, true, 8, 64, 10_000, Duration.ofSeconds(5)));
+            new Settings(
+                schema,
+                clock,
+                Duration.ofMinutes(15),
+                5,
+                Duration.ZERO,
+                Duration.ZERO,
+                true,
+                8,
+                64,
+                10_000,
+                Duration.ofSeconds(5)));
     first = LocalDate.of(2031, 1, 1).plusDays(10L * TESTS.incrementAndGet());
     // One receive at noon of each of five days.
     for (int d = 0; d < 5; d++) {

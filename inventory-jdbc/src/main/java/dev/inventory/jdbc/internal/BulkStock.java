@@ -1,0 +1,172 @@
+package dev.inventory.jdbc.internal;
+
+import dev.inventory.BulkEntry;
+import dev.inventory.BulkMode;
+import dev.inventory.BulkResult;
+import dev.inventory.BulkResult.Refusal;
+import dev.inventory.StockKey;
+import dev.inventory.jdbc.internal.LazyExpiry.Need;
+import dev.inventory.jdbc.internal.Session.Repeat;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Stock loaded in bulk: receipts and counts of many keys, one transaction per call, one statement
+ * per batch of {@link #BATCH_SIZE} keys. Entries come validated and sorted by key (the order in
+ * which rows are locked). Thread-safe: it holds only statements.
+ */
+final class BulkStock {
+  /**
+   * Keys per statement of a bulk call: large enough to amortize the round trip, small enough to
+   * keep each statement's arrays and plan cheap.
+   */
+  static final int BATCH_SIZE = 1000;
+
+  private final LedgerSql ledger;
+  private final StockSql stock;
+  private final Expiry expiry;
+
+  BulkStock(LedgerSql ledger, StockSql stock, Expiry expiry) {
+    this.ledger = ledger;
+    this.stock = stock;
+    this.expiry = expiry;
+  }
+
+  /** Receives every entry, all or none. */
+  void receiveAll(Session session, List<BulkEntry> sorted, String reason, Instant now) {
+    // Not idempotent (a repeat would receive twice): only failures that undid everything are
+    // retried, never a lost connection around the commit.
+    session.transaction(
+        Repeat.UNSAFE,
+        h -> {
+          for (List<BulkEntry> batch : batches(sorted)) {
+            int logged = ledger.receiveBatch(h, batch, reason, now);
+            if (logged != batch.size()) {
+              throw new IllegalStateException(
+                  "bulk receive logged " + logged + " of " + batch.size() + " keys");
+            }
+          }
+          return null;
+        });
+  }
+
+  /** Sets every entry; in {@link BulkMode#ATOMIC} mode one refused key refuses the call. */
+  BulkResult setOnHandAll(
+      Session session, List<BulkEntry> sorted, String reason, BulkMode mode, Instant now) {
+    try {
+      List<Refusal> refused =
+          session.transaction(
+              Repeat.UNSAFE,
+              h -> {
+                List<Refusal> refusals = setAll(h, sorted, reason, now);
+                if (mode == BulkMode.ATOMIC && !refusals.isEmpty()) {
+                  throw new Refused(refusals); // rolls the whole call back
+                }
+                return refusals;
+              });
+      return new BulkResult(mode, sorted.size(), sorted.size() - refused.size(), refused);
+    } catch (Refused r) {
+      return new BulkResult(mode, sorted.size(), 0, r.refusals);
+    }
+  }
+
+  /**
+   * Sets every entry in one transaction: each batch in one statement; then the keys it did not
+   * write once more (they are locked by now, so what refuses them is final); then the rule of
+   * {@link LazyExpiry}: for keys that only due holds stand in the way of, those holds are expired
+   * and the keys tried a last time. A last time, because every refused key is locked by this
+   * transaction and {@code now} does not move: nothing can block it again. Returns the keys still
+   * refused, with their numbers read under their locks.
+   */
+  private List<Refusal> setAll(Handle h, List<BulkEntry> sorted, String reason, Instant now) {
+    List<BulkEntry> unwritten = setBatches(h, sorted, reason, now);
+    if (unwritten.isEmpty()) {
+      return List.of();
+    }
+    List<BulkEntry> refused = setBatches(h, unwritten, reason, now);
+    if (refused.isEmpty()) {
+      return List.of();
+    }
+    Map<StockKey, Free> free = probe(h, refused, now);
+    Set<StockKey> blocked = new TreeSet<>(LazyExpiry.judge(needs(refused, free), free).blocked());
+    if (!blocked.isEmpty()) {
+      // Expired holds never block a stock-take, as with setOnHand: free them, then try again.
+      expiry.expireDueOn(h, blocked, now);
+      List<BulkEntry> retried = refused.stream().filter(e -> blocked.contains(e.key())).toList();
+      Set<StockKey> unblocked = new TreeSet<>(blocked);
+      setBatches(h, retried, reason, now).forEach(e -> unblocked.remove(e.key()));
+      refused.removeIf(e -> unblocked.contains(e.key()));
+      if (refused.isEmpty()) {
+        return List.of();
+      }
+      free = probe(h, refused, now);
+    }
+    List<Refusal> refusals = new ArrayList<>(refused.size());
+    for (BulkEntry entry : refused) {
+      Free f = free.get(entry.key());
+      if (f.reserved() <= entry.quantity()) {
+        // Every refused key is locked by this transaction: nothing can have changed it since.
+        throw new IllegalStateException(
+            "bulk set did not write " + entry.key() + " although its figure fits: " + f);
+      }
+      refusals.add(
+          new Refusal(
+              entry.key(),
+              Refusal.Reason.BELOW_RESERVED,
+              entry.quantity(),
+              f.onHand(),
+              f.effectivelyReserved()));
+    }
+    return refusals;
+  }
+
+  /** A count as the rule sees it: a decrease from on-hand as read, to the figure. */
+  private static List<Need> needs(List<BulkEntry> entries, Map<StockKey, Free> free) {
+    return entries.stream()
+        .map(e -> new Need(e.key(), free.get(e.key()).onHand() - e.quantity(), 0))
+        .toList();
+  }
+
+  /** Sets the entries, batch by batch; returns the entries not written. */
+  private List<BulkEntry> setBatches(
+      Handle h, List<BulkEntry> entries, String reason, Instant now) {
+    List<BulkEntry> unwritten = new ArrayList<>();
+    for (List<BulkEntry> batch : batches(entries)) {
+      unwritten.addAll(ledger.setBatch(h, batch, reason, now));
+    }
+    return unwritten;
+  }
+
+  private Map<StockKey, Free> probe(Handle h, List<BulkEntry> entries, Instant now) {
+    Map<StockKey, Free> free = new LinkedHashMap<>();
+    for (List<BulkEntry> batch : batches(entries)) {
+      free.putAll(stock.probe(h, null, batch.stream().map(BulkEntry::key).toList(), now).byKey());
+    }
+    return free;
+  }
+
+  private static List<List<BulkEntry>> batches(List<BulkEntry> entries) {
+    List<List<BulkEntry>> batches = new ArrayList<>();
+    for (int from = 0; from < entries.size(); from += BATCH_SIZE) {
+      batches.add(entries.subList(from, Math.min(entries.size(), from + BATCH_SIZE)));
+    }
+    return batches;
+  }
+
+  /** Ends an atomic bulk call that refused keys: the transaction rolls back. */
+  private static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient List<Refusal> refusals;
+
+    Refused(List<Refusal> refusals) {
+      super(null, null, false, false);
+      this.refusals = refusals;
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package dev.inventory.jdbc.internal;
+
+import dev.inventory.InsufficientStockException;
+import dev.inventory.InventoryTimeoutException;
+import dev.inventory.Reservation;
+import dev.inventory.Reservation.Status;
+import dev.inventory.ReservationRequest;
+import dev.inventory.Shortage;
+import dev.inventory.StockKey;
+import dev.inventory.internal.Lines;
+import dev.inventory.jdbc.internal.PlacementSql.BatchRefusal;
+import dev.inventory.jdbc.internal.PlacementSql.Item;
+import dev.inventory.jdbc.internal.Session.Repeat;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Runs one batch of the {@link Combiner} (flash-sale mode): one-line requests of one kind, for one
+ * key or for several, answered so that each gets exactly the answer it would get alone.
+ *
+ * <ul>
+ *   <li>A batch for one key is one statement. If refused, it reports what was free, and the
+ *       requests that fit it in arrival order (first fit) go again together; the rest are refused.
+ *   <li>A batch for several keys is one call that locks the keys in key order; the requests of a
+ *       key that did not fit go again, as a batch for that key alone.
+ *   <li>At most three combined attempts per request (several keys, then one key, then the part of
+ *       it that fits).
+ *   <li>Whatever is left goes to {@link Placement}, one request after the other in arrival order: a
+ *       single request, replays (a taken id), due holds to expire on the key (the lazy expiry is
+ *       Placement's), an id twice in the batch, a lock wait that timed out on one key of several.
+ * </ul>
+ *
+ * <p>Thread-safe: it holds only statements; each batch runs on its leader's thread.
+ */
+final class CombinedPlacement {
+  private static final int COMBINED_ATTEMPTS = 3;
+
+  private final Session session;
+  private final PlacementSql placements;
+  private final Placement placement;
+  private final Clock clock;
+
+  CombinedPlacement(Session session, PlacementSql placements, Placement placement, Clock clock) {
+    this.session = session;
+    this.placements = placements;
+    this.placement = placement;
+    this.clock = clock;
+  }
+
+  /** Answers every request of the batch. */
+  void run(List<Combiner.Ticket> batch, Status status) {
+    ArrayDeque<Attempt> attempts = new ArrayDeque<>();
+    attempts.add(new Attempt(withoutRepeatedIds(batch), 1));
+    while (!attempts.isEmpty()) {
+      Attempt attempt = attempts.poll();
+      if (attempt.round() <= COMBINED_ATTEMPTS && attempt.tickets().size() >= 2) {
+        attempts.addAll(send(attempt, status));
+      }
+    }
+    for (Combiner.Ticket ticket : batch) {
+      if (ticket.answered()) {
+        continue;
+      }
+      try {
+        ticket.succeed(placement.place(session, ticket.request, status, clock));
+      } catch (RuntimeException e) {
+        ticket.fail(e);
+      }
+    }
+  }
+
+  /** Requests to send combined, and which combined attempt that is for them. */
+  private record Attempt(List<Combiner.Ticket> tickets, int round) {}
+
+  /**
+   * Sends one combined attempt and answers what it can; returns the attempts that follow from it
+   * (requests left unanswered go to {@link Placement} afterwards).
+   */
+  private List<Attempt> send(Attempt attempt, Status status) {
+    List<Combiner.Ticket> sent = attempt.tickets();
+    Instant now = PgValues.now(clock);
+    List<Item> items = new ArrayList<>(sent.size());
+    TreeMap<StockKey, List<Integer>> byKey = new TreeMap<>();
+    for (int i = 0; i < sent.size(); i++) {
+      Combiner.Ticket t = sent.get(i);
+      ReservationRequest r = t.request;
+      items.add(
+          new Item(
+              r.id(),
+              r.lines().get(0).quantity(),
+              Lines.fingerprint(r.lines()),
+              PgValues.expiresAt(now, placement.ttlOf(r), status)));
+      byKey.computeIfAbsent(t.key, k -> new ArrayList<>()).add(i);
+    }
+    Optional<BatchRefusal> refusal = Optional.empty();
+    Set<StockKey> refusedKeys;
+    try {
+      if (byKey.size() == 1) {
+        StockKey key = byKey.firstKey();
+        refusal =
+            session.statement(Repeat.SAFE, h -> placements.placeBatch(h, key, items, status, now));
+        refusedKeys = refusal.isEmpty() ? Set.of() : byKey.keySet();
+      } else {
+        refusedKeys =
+            session.statement(
+                Repeat.SAFE, h -> placements.placeBatchOfKeys(h, items, byKey, status, now));
+      }
+    } catch (InventoryTimeoutException e) {
+      if (byKey.size() == 1) {
+        sent.forEach(t -> t.fail(e));
+      }
+      return List.of(); // one key's lock wait must not fail the requests for the others
+    } catch (RuntimeException e) {
+      if (!SqlErrors.isReservationIdTaken(e)) {
+        sent.forEach(t -> t.fail(e));
+      }
+      return List.of(); // an id already taken: serve each on its own, as a replay
+    }
+    Map<StockKey, List<Combiner.Ticket>> again = new TreeMap<>();
+    long free = refusal.map(BatchRefusal::available).orElse(0L);
+    for (int i = 0; i < sent.size(); i++) {
+      Combiner.Ticket t = sent.get(i);
+      if (!refusedKeys.contains(t.key)) {
+        ReservationRequest r = t.request;
+        t.succeed(new Reservation(r.id(), status, r.lines(), now, items.get(i).expiresAt()));
+      } else if (byKey.size() > 1) {
+        // One of several keys: its requests go again, as a batch for that key alone.
+        again.computeIfAbsent(t.key, k -> new ArrayList<>()).add(t);
+      } else if (refusal.get().anyIdTaken() || refusal.get().due() > 0) {
+        // Replays or due holds to expire: left to Placement, which handles both.
+      } else {
+        // First fit in arrival order, as one request after the other would have gone.
+        long quantity = t.request.lines().get(0).quantity();
+        if (quantity <= free) {
+          free -= quantity;
+          again.computeIfAbsent(t.key, k -> new ArrayList<>()).add(t);
+        } else {
+          t.fail(new InsufficientStockException(List.of(new Shortage(t.key, quantity, free))));
+        }
+      }
+    }
+    return again.values().stream()
+        .map(tickets -> new Attempt(tickets, attempt.round() + 1))
+        .toList();
+  }
+
+  /** The batch without the requests whose id it holds twice: those go on their own afterwards. */
+  private static List<Combiner.Ticket> withoutRepeatedIds(List<Combiner.Ticket> batch) {
+    if (batch.size() == 1) {
+      return batch;
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    for (Combiner.Ticket t : batch) {
+      seen.merge(t.request.id(), 1, Integer::sum);
+    }
+    if (seen.size() == batch.size()) {
+      return batch;
+    }
+    return batch.stream().filter(t -> seen.get(t.request.id()) == 1).toList();
+  }
+}

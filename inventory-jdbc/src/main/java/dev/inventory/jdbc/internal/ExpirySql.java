@@ -1,0 +1,111 @@
+package dev.inventory.jdbc.internal;
+
+import static dev.inventory.jdbc.internal.PgValues.timestamp;
+
+import dev.inventory.StockKey;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The statements that mark due holds expired (guarded by {@code ${dueHold}}), returning the ids
+ * they claimed; giving back their stock is {@link Expiry}'s. Each statement's text, binding and row
+ * mapping; no decision. Thread-safe: it holds only text.
+ */
+final class ExpirySql {
+  private final String expireIfDue;
+  private final String expireDue;
+  private final String expireDueOnKeys;
+
+  ExpirySql(SqlText sql) {
+    this.expireIfDue = sql.render(EXPIRE_IF_DUE);
+    this.expireDue = sql.render(EXPIRE_DUE);
+    this.expireDueOnKeys = sql.render(EXPIRE_DUE_ON_KEYS);
+  }
+
+  /** Expires one hold if it is due: the write half of the lazy expiry. Returns its id. */
+  private static final String EXPIRE_IF_DUE =
+      """
+      UPDATE ${schema}.reservation
+         SET status = 'EXPIRED', updated_at = :now
+       WHERE id = :id AND ${dueHold}
+      RETURNING id
+      """;
+
+  /** Marks one hold expired if it is due; its id, or nothing. */
+  List<String> claimIfDue(Handle h, String reservationId, Instant now) {
+    return h.createQuery(expireIfDue)
+        .bind("id", reservationId)
+        .bind("now", timestamp(now))
+        .mapTo(String.class)
+        .list();
+  }
+
+  /**
+   * Claims due holds for expiry and marks them expired. SKIP LOCKED lets several sweepers (or a
+   * sweeper and a lazy expiry) run at once: each hold is claimed by one, and a hold that a confirm
+   * or release has locked is left to it. Returns the claimed ids.
+   */
+  private static final String EXPIRE_DUE =
+      """
+      WITH due AS (
+          SELECT id
+            FROM ${schema}.reservation
+           WHERE ${dueHold}
+           -- Ties in id order as Java orders ids, never by the database's collation (which
+           -- may say "a" < "B"): with a limit, that decides which holds expire, and every
+           -- implementation must pick the same ones. "C" compares code points, which is
+           -- String.compareTo's order but for surrogate pairs against U+E000..U+FFFF.
+           ORDER BY expires_at, id COLLATE "C"
+           LIMIT :limit
+             FOR UPDATE SKIP LOCKED
+      )
+      UPDATE ${schema}.reservation r
+         SET status = 'EXPIRED', updated_at = :now
+        FROM due
+       WHERE r.id = due.id
+      RETURNING r.id
+      """;
+
+  /** Marks up to {@code limit} due holds expired, earliest first; their ids. */
+  List<String> claimDue(Handle h, int limit, Instant now) {
+    return h.createQuery(expireDue)
+        .bind("now", timestamp(now))
+        .bind("limit", limit)
+        .mapTo(String.class)
+        .list();
+  }
+
+  /** {@link #EXPIRE_DUE} for the due holds with a line on one of these keys. */
+  private static final String EXPIRE_DUE_ON_KEYS =
+      """
+      WITH due AS (
+          SELECT r.id
+            FROM ${schema}.reservation r
+           WHERE ${dueHold(r)}
+             AND EXISTS (
+                 SELECT 1
+                   FROM ${schema}.reservation_line l
+                   JOIN unnest(:skus, :locations) AS k(sku, location)
+                     ON k.sku = l.sku AND k.location = l.location
+                  WHERE l.reservation_id = r.id)
+           ORDER BY r.expires_at, r.id
+             FOR UPDATE SKIP LOCKED
+      )
+      UPDATE ${schema}.reservation r
+         SET status = 'EXPIRED', updated_at = :now
+        FROM due
+       WHERE r.id = due.id
+      RETURNING r.id
+      """;
+
+  /** Marks the due holds with a line on one of these sorted keys expired; their ids. */
+  List<String> claimDueOnKeys(Handle h, List<StockKey> sorted, Instant now) {
+    return h.createQuery(expireDueOnKeys)
+        .bind("now", timestamp(now))
+        .bindArray("skus", String.class, PgValues.skus(sorted))
+        .bindArray("locations", String.class, PgValues.locations(sorted))
+        .mapTo(String.class)
+        .list();
+  }
+}

@@ -1,0 +1,135 @@
+package dev.inventory.jdbc.internal;
+
+import dev.inventory.InsufficientStockException;
+import dev.inventory.Shortage;
+import dev.inventory.StockKey;
+import dev.inventory.jdbc.internal.Session.Repeat;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The one rule of lazy expiry: <b>expired holds never block a change</b>. When a change is refused
+ * for want of unreserved units — a reserve, a purchase, a cart, a combined batch (through {@link
+ * Placement}), the growth of an amend, a decrease by adjust, a count by setOnHand or by the bulk
+ * set — what the refused keys had free decides:
+ *
+ * <ol>
+ *   <li>a key short even once its due holds are expired: the change is refused, {@link
+ *       InsufficientStockException} naming every such key;
+ *   <li>else, on the last of {@link #ATTEMPTS} attempts: refused as read (stock kept being freed
+ *       and taken again between the attempts);
+ *   <li>else, keys that fit only once their due holds are expired: those holds are expired (whole
+ *       reservations, once per change) and the change is tried again;
+ *   <li>else (the stock was freed meanwhile): tried again.
+ * </ol>
+ *
+ * <p>A change runs its attempts through a {@link Round}; {@link #judge} is the rule's decision on
+ * its own, which the bulk set (one transaction, its refused keys locked) applies directly. Holds no
+ * state: thread-safe.
+ */
+final class LazyExpiry {
+  /** How often a change that was short is tried in all. */
+  static final int ATTEMPTS = 3;
+
+  private final Expiry expiry;
+
+  LazyExpiry(Expiry expiry) {
+    this.expiry = expiry;
+  }
+
+  /**
+   * What one key of a refused change asked for.
+   *
+   * @param requested the units the change needs free on the key (for amend, the key's new total;
+   *     for a decrease or a count, the decrease)
+   * @param held what the change's own reservation already holds on the key, which counts as free to
+   *     it (amend); 0 otherwise
+   */
+  record Need(StockKey key, long requested, long held) {}
+
+  /**
+   * The rule's decision on a refused attempt.
+   *
+   * @param shortages the keys short even once their due holds are expired
+   * @param blocked the keys that fit once their due holds are expired, and only then
+   */
+  record Verdict(List<Shortage> shortages, List<StockKey> blocked) {}
+
+  /** Judges what the refused keys had free; {@code free} has every key of {@code needs}. */
+  static Verdict judge(List<Need> needs, Map<StockKey, Free> free) {
+    List<Shortage> shortages =
+        asRead(needs, free).stream().filter(s -> s.available() < s.requested()).toList();
+    List<StockKey> blocked =
+        needs.stream()
+            .filter(
+                need -> {
+                  Free f = free.get(need.key());
+                  return f.effectivelyAvailable() + need.held() >= need.requested()
+                      && f.available() + need.held() < need.requested();
+                })
+            .map(Need::key)
+            .toList();
+    return new Verdict(shortages, blocked);
+  }
+
+  /** Every need as a shortage, with what was free once due holds are expired. */
+  private static List<Shortage> asRead(List<Need> needs, Map<StockKey, Free> free) {
+    return needs.stream()
+        .map(
+            need ->
+                new Shortage(
+                    need.key(),
+                    need.requested(),
+                    free.get(need.key()).effectivelyAvailable() + need.held()))
+        .toList();
+  }
+
+  /** The attempts of one change, on this session. */
+  Round begin(Session session) {
+    return new Round(session);
+  }
+
+  /** The attempts of one change: counts them, and expires blocking holds once. Not thread-safe. */
+  final class Round {
+    private final Session session;
+    private int attempt = 1;
+    private boolean expiredOnce;
+
+    private Round(Session session) {
+      this.session = session;
+    }
+
+    /**
+     * After a refused attempt: throws {@link InsufficientStockException} if the rule refuses the
+     * change; else expires the holds that block it (the first time only) and returns, to be tried
+     * again.
+     */
+    void refused(List<Need> needs, Map<StockKey, Free> free, Instant now) {
+      Verdict verdict = judge(needs, free);
+      if (!verdict.shortages().isEmpty()) {
+        throw new InsufficientStockException(verdict.shortages());
+      }
+      if (attempt == ATTEMPTS) {
+        throw new InsufficientStockException(asRead(needs, free));
+      }
+      if (!verdict.blocked().isEmpty() && !expiredOnce) {
+        expiredOnce = true;
+        session.transaction(Repeat.SAFE, h -> expiry.expireDueOn(h, verdict.blocked(), now));
+      }
+      attempt++;
+    }
+
+    /**
+     * After an attempt that lost a race unrelated to stock (its id was being inserted by another
+     * request that then rolled back): to be tried again, unless that was the last attempt.
+     */
+    void raced(Supplier<RuntimeException> exhausted) {
+      if (attempt == ATTEMPTS) {
+        throw exhausted.get();
+      }
+      attempt++;
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package dev.inventory.jdbc.internal;
+
+import dev.inventory.IdempotencyConflictException;
+import dev.inventory.InventoryUnavailableException;
+import dev.inventory.Line;
+import dev.inventory.Reservation;
+import dev.inventory.Reservation.Status;
+import dev.inventory.ReservationRequest;
+import dev.inventory.StockKey;
+import dev.inventory.internal.Lines;
+import dev.inventory.jdbc.internal.LazyExpiry.Need;
+import dev.inventory.jdbc.internal.Session.Repeat;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Places one request on its own — reserve ({@code HELD}) or purchase ({@code CONFIRMED}), all lines
+ * or none — which is also where every combined request goes that a batch could not answer:
+ *
+ * <ol>
+ *   <li>an attempt: a one-line request is one statement, which answers its own refusal; a cart is
+ *       its reservation row, then one conditional change per line in key order, in a transaction
+ *       that is rolled back if a line is short (and then probed);
+ *   <li>a refusal whose id turned out to be taken is an idempotent replay: the stored reservation
+ *       if it has the same lines, else {@link IdempotencyConflictException};
+ *   <li>any other refusal goes to {@link LazyExpiry}, which refuses it or has it tried again.
+ * </ol>
+ *
+ * <p>Thread-safe: it holds only statements and settings.
+ */
+final class Placement {
+  private final PlacementSql placements;
+  private final StockSql stock;
+  private final ReservationSql reservations;
+  private final LazyExpiry lazyExpiry;
+  private final Duration defaultTtl;
+
+  Placement(
+      PlacementSql placements,
+      StockSql stock,
+      ReservationSql reservations,
+      LazyExpiry lazyExpiry,
+      Duration defaultTtl) {
+    this.placements = placements;
+    this.stock = stock;
+    this.reservations = reservations;
+    this.lazyExpiry = lazyExpiry;
+    this.defaultTtl = defaultTtl;
+  }
+
+  /** The request's TTL, or the inventory's default when it names none. */
+  Duration ttlOf(ReservationRequest request) {
+    return request.ttl() != null ? request.ttl() : defaultTtl;
+  }
+
+  /** Places the request, all lines or none; see the class comment. */
+  Reservation place(Session session, ReservationRequest request, Status status, Clock clock) {
+    List<Line> lines = request.lines();
+    String id = request.id();
+    String hash = Lines.fingerprint(lines);
+    Duration ttl = ttlOf(request);
+    LazyExpiry.Round round = lazyExpiry.begin(session);
+    while (true) {
+      Instant now = PgValues.now(clock);
+      Instant expiresAt = PgValues.expiresAt(now, ttl, status);
+      Optional<Probe> refused;
+      try {
+        refused =
+            lines.size() == 1
+                ? session.statement(
+                    Repeat.SAFE,
+                    h ->
+                        placements.reserveOneLine(
+                            h, id, status, lines.get(0), hash, now, expiresAt))
+                : placeCart(session, id, status, lines, hash, now, expiresAt);
+      } catch (RuntimeException e) {
+        if (!SqlErrors.isDuplicateReservationId(e)) {
+          throw e;
+        }
+        Optional<Reservation> replayed = replay(session, request, hash, clock);
+        if (replayed.isPresent()) {
+          return replayed.get();
+        }
+        // The other insert rolled back: the id is free again.
+        round.raced(
+            () ->
+                new InventoryUnavailableException(
+                    "reservation '" + id + "' kept racing with another request of the same id",
+                    null));
+        continue;
+      }
+      if (refused.isEmpty()) {
+        return new Reservation(id, status, lines, now, expiresAt);
+      }
+      Probe probe = refused.get();
+      if (probe.idTaken()) {
+        Optional<Reservation> replayed = replay(session, request, hash, clock);
+        if (replayed.isPresent()) {
+          return replayed.get();
+        }
+      }
+      round.refused(needs(lines), probe.byKey(), now);
+    }
+  }
+
+  /**
+   * A cart: its reservation row first (a duplicate id fails there, before any stock row is locked),
+   * then each line in key order. Empty when placed; when a line was short, the transaction is
+   * rolled back and the keys are probed.
+   */
+  private Optional<Probe> placeCart(
+      Session session,
+      String id,
+      Status status,
+      List<Line> lines,
+      String hash,
+      Instant now,
+      Instant expiresAt) {
+    boolean held = status == Status.HELD;
+    List<StockSql.Change> changes =
+        lines.stream()
+            .map(
+                line -> {
+                  long q = line.quantity();
+                  return new StockSql.Change(
+                      line.key(),
+                      held ? 0 : -q,
+                      held ? q : 0,
+                      q,
+                      held ? "RESERVE" : "CONFIRM",
+                      id,
+                      now);
+                })
+            .toList();
+    try {
+      session.transaction(
+          Repeat.SAFE,
+          h -> {
+            placements.insertReservation(h, id, status, lines, hash, now, expiresAt);
+            if (!stock.changeAll(h, changes).isEmpty()) {
+              throw CartShort.INSTANCE; // rolls the cart back
+            }
+            return null;
+          });
+      return Optional.empty();
+    } catch (CartShort e) {
+      List<StockKey> keys = lines.stream().map(Line::key).toList();
+      return Optional.of(session.read(h -> stock.probe(h, id, keys, now)));
+    }
+  }
+
+  /** Rolls back a cart's placement whose stock was short. */
+  private static final class CartShort extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final CartShort INSTANCE = new CartShort();
+
+    private CartShort() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The reservation with this id if the request is a replay of it; conflict if not. */
+  private Optional<Reservation> replay(
+      Session session, ReservationRequest request, String hash, Clock clock) {
+    Optional<Stored> stored = session.read(h -> reservations.find(h, request.id()));
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    Stored existing = stored.get();
+    if (!existing.hash().equals(hash)) {
+      throw new IdempotencyConflictException(request.id(), existing.lines(), request.lines());
+    }
+    return Optional.of(existing.asOf(PgValues.now(clock)));
+  }
+
+  private static List<Need> needs(List<Line> lines) {
+    return lines.stream().map(line -> new Need(line.key(), line.quantity(), 0)).toList();
+  }
+}

@@ -1,0 +1,338 @@
+package dev.inventory.jdbc.internal;
+
+import static dev.inventory.jdbc.internal.PgValues.timestamp;
+
+import dev.inventory.Line;
+import dev.inventory.Reservation.Status;
+import dev.inventory.StockKey;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The statements that place a request: a one-line request in one statement, a batch of one-line
+ * requests for one key or for several (flash-sale mode), and a cart's reservation row. Each
+ * statement's text, binding and row mapping; no decision about what a refusal means (that is {@link
+ * Placement}'s and {@link CombinedPlacement}'s). Thread-safe: it holds only text.
+ *
+ * <p>Reserve and purchase share the statements: a reserve holds ({@code reserved + q}, log kind
+ * RESERVE), a purchase sells at once ({@code on_hand - q}, log kind CONFIRM).
+ */
+final class PlacementSql {
+  /** One request of a combined batch. */
+  record Item(String id, long quantity, String hash, Instant expiresAt) {}
+
+  /** What a refused batch for one key saw: units free and kept by due holds, and taken ids. */
+  record BatchRefusal(long available, long due, boolean anyIdTaken) {}
+
+  private final String reserveOneLine;
+  private final String placeBatch;
+  private final String placeBatchOfKeys;
+  private final String insertReservation;
+
+  PlacementSql(SqlText sql) {
+    this.reserveOneLine = sql.render(RESERVE_ONE_LINE);
+    this.placeBatch = sql.render(PLACE_BATCH);
+    this.placeBatchOfKeys = sql.render(PLACE_BATCH_OF_KEYS);
+    this.insertReservation = sql.render(INSERT_RESERVATION);
+  }
+
+  /**
+   * Reserves (or purchases) a one-line request in one statement: the stock, the reservation, its
+   * line and the log row. Safe in autocommit: if the stock is short, the UPDATE matches no row and
+   * nothing else is inserted; if the id exists, the INSERT's unique violation undoes the UPDATE.
+   * Reserve: onHandDelta 0, reservedDelta +q. Purchase: onHandDelta -q, reservedDelta 0.
+   */
+  private static final String RESERVE_ONE_LINE =
+      """
+      WITH taken AS (
+          UPDATE ${schema}.stock_level
+             SET on_hand = on_hand + :onHandDelta,
+                 reserved = reserved + :reservedDelta,
+                 updated_at = :now
+           WHERE sku = :sku AND location = :location
+             -- The whole safety argument: see the class comment.
+             AND on_hand - reserved >= :quantity
+          RETURNING on_hand, reserved
+      ), held AS (
+          INSERT INTO ${schema}.reservation
+                 (id, status, created_at, expires_at, updated_at, request_hash)
+          SELECT :id, :status, :now, :expiresAt, :now, :hash
+            FROM taken
+          RETURNING id
+      ), line AS (
+          INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
+          SELECT id, :sku, :location, :quantity
+            FROM held
+      ), logged AS (
+          INSERT INTO ${schema}.inventory_log
+                 (at, sku, location, kind, on_hand_delta, reserved_delta,
+                  on_hand_after, reserved_after, reservation_id)
+          SELECT :now, :sku, :location, :kind, :onHandDelta, :reservedDelta,
+                 on_hand, reserved, :id
+            FROM taken
+      )
+      SELECT true AS placed, NULL::bigint AS available, NULL::bigint AS due,
+             NULL::boolean AS id_taken
+        FROM taken
+      UNION ALL
+      -- Refused (nothing above wrote a row): what was free, what due holds keep, whether the id
+      -- is taken, so that a refusal needs no second round trip. Evaluated only when refused.
+      SELECT false,
+             coalesce((SELECT on_hand - reserved FROM ${schema}.stock_level
+                        WHERE sku = :sku AND location = :location), 0),
+             ${dueOnKey},
+             EXISTS (SELECT 1 FROM ${schema}.reservation WHERE id = :id)
+       WHERE NOT EXISTS (SELECT 1 FROM taken)
+      """;
+
+  /** Places a one-line request; empty if placed, else what the refusal saw on its key. */
+  Optional<Probe> reserveOneLine(
+      Handle h, String id, Status status, Line line, String hash, Instant now, Instant expiresAt) {
+    long q = line.quantity();
+    boolean held = status == Status.HELD;
+    return h.createQuery(reserveOneLine)
+        .bind("id", id)
+        .bind("status", status.name())
+        .bind("hash", hash)
+        .bind("sku", line.key().sku())
+        .bind("location", line.key().location())
+        .bind("quantity", q)
+        .bind("onHandDelta", held ? 0L : -q)
+        .bind("reservedDelta", held ? q : 0L)
+        .bind("kind", held ? "RESERVE" : "CONFIRM")
+        .bind("now", timestamp(now))
+        .bind("expiresAt", timestamp(expiresAt))
+        .map(
+            (rs, ctx) ->
+                rs.getBoolean("placed")
+                    ? Optional.<Probe>empty()
+                    : Optional.of(
+                        new Probe(
+                            Map.of(
+                                line.key(),
+                                new Free(-1, rs.getLong("available"), rs.getLong("due"))),
+                            rs.getBoolean("id_taken"))))
+        .one();
+  }
+
+  /**
+   * Grants a batch of one-line requests for the same key in one statement (flash-sale mode, see
+   * {@link Combiner}): one conditional UPDATE of the batch's total, and every request's
+   * reservation, line and log row. All of the batch or none: if the total does not fit (or an id is
+   * taken, which fails the whole statement), nothing is written and the statement answers what was
+   * free, so that the caller can send again the requests that fit it. Log rows follow arrival
+   * order, each with the level as it stood after it. Purchase: {@code :sold} 1, {@code :held} 0;
+   * reserve: the other way round.
+   */
+  private static final String PLACE_BATCH =
+      """
+      WITH req AS (
+          SELECT *
+            FROM unnest(:ids, :quantities, :hashes, :expiresMicros)
+                 WITH ORDINALITY AS r(id, quantity, hash, expires_micros, ord)
+      ), taken AS (
+          UPDATE ${schema}.stock_level
+             SET on_hand = on_hand - :sold * :total,
+                 reserved = reserved + :held * :total,
+                 updated_at = :now
+           WHERE sku = :sku AND location = :location
+             -- The whole safety argument again, for the batch's total: see the class comment.
+             AND on_hand - reserved >= :total
+          RETURNING on_hand, reserved
+      ), held AS (
+          INSERT INTO ${schema}.reservation
+                 (id, status, created_at, expires_at, updated_at, request_hash)
+          SELECT r.id, :status, :now,
+                 timestamptz 'epoch' + r.expires_micros * interval '1 microsecond',
+                 :now, r.hash
+            FROM req r, taken
+      ), line AS (
+          INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
+          SELECT r.id, :sku, :location, r.quantity
+            FROM req r, taken
+      ), logged AS (
+          INSERT INTO ${schema}.inventory_log
+                 (at, sku, location, kind, on_hand_delta, reserved_delta,
+                  on_hand_after, reserved_after, reservation_id)
+          SELECT :now, :sku, :location, :kind, -:sold * r.quantity, :held * r.quantity,
+                 t.on_hand + :sold * (:total - sum(r.quantity) OVER arrival),
+                 t.reserved - :held * (:total - sum(r.quantity) OVER arrival),
+                 r.id
+            FROM req r, taken t
+          WINDOW arrival AS (ORDER BY r.ord)
+           ORDER BY r.ord
+      )
+      SELECT true AS placed, NULL::bigint AS available, NULL::bigint AS due,
+             NULL::text[] AS taken_ids
+        FROM taken
+      UNION ALL
+      -- Refused: what was free, what due holds keep, which ids are taken; evaluated only then.
+      SELECT false,
+             coalesce((SELECT on_hand - reserved FROM ${schema}.stock_level
+                        WHERE sku = :sku AND location = :location), 0),
+             ${dueOnKey},
+             ARRAY(SELECT r.id FROM req r
+                    WHERE EXISTS (SELECT 1 FROM ${schema}.reservation x WHERE x.id = r.id))
+       WHERE NOT EXISTS (SELECT 1 FROM taken)
+      """;
+
+  /** Places a batch of one-line requests for one key; empty if placed, else what it saw. */
+  Optional<BatchRefusal> placeBatch(
+      Handle h, StockKey key, List<Item> items, Status status, Instant now) {
+    Columns c = Columns.of(items);
+    long total = 0;
+    for (long quantity : c.quantities()) {
+      total = Math.addExact(total, quantity);
+    }
+    boolean held = status == Status.HELD;
+    return h.createQuery(placeBatch)
+        .bind("sku", key.sku())
+        .bind("location", key.location())
+        .bind("total", total)
+        .bind("held", held ? 1L : 0L)
+        .bind("sold", held ? 0L : 1L)
+        .bind("status", status.name())
+        .bind("kind", held ? "RESERVE" : "CONFIRM")
+        .bind("now", timestamp(now))
+        .bind("ids", c.ids())
+        .bind("quantities", c.quantities())
+        .bind("hashes", c.hashes())
+        .bind("expiresMicros", c.expiresMicros())
+        .map(
+            (rs, ctx) ->
+                rs.getBoolean("placed")
+                    ? Optional.<BatchRefusal>empty()
+                    : Optional.of(
+                        new BatchRefusal(
+                            rs.getLong("available"),
+                            rs.getLong("due"),
+                            ((String[]) rs.getArray("taken_ids").getArray()).length > 0)))
+        .one();
+  }
+
+  /**
+   * Grants a batch of one-line requests over several keys (flash-sale mode), through the function
+   * of migration V3, which locks the keys' rows one by one in the order given (key order, as a cart
+   * locks them: a single UPDATE over several rows cannot promise an order). Returns the keys whose
+   * total did not fit; nothing was written for those. Arrays: the keys with their totals, then the
+   * requests in arrival order with the index (1-based) of each one's key.
+   */
+  private static final String PLACE_BATCH_OF_KEYS =
+      """
+      SELECT refused_sku, refused_location
+        FROM ${schema}.inventory_place_batch(:status, :kind, :held, :sold, :now,
+                                   :keySkus, :keyLocations, :keyTotals,
+                                   :ids, :keyOf, :quantities, :hashes, :expiresMicros)
+      """;
+
+  /**
+   * Places a batch of one-line requests over several keys; returns the keys refused.
+   *
+   * @param byKey the positions in {@code items} of each key's requests, keys in key order
+   */
+  TreeSet<StockKey> placeBatchOfKeys(
+      Handle h,
+      List<Item> items,
+      SortedMap<StockKey, List<Integer>> byKey,
+      Status status,
+      Instant now) {
+    int keys = byKey.size();
+    String[] keySkus = new String[keys];
+    String[] keyLocations = new String[keys];
+    Long[] keyTotals = new Long[keys];
+    Integer[] keyOf = new Integer[items.size()];
+    int k = 0;
+    for (Map.Entry<StockKey, List<Integer>> e : byKey.entrySet()) {
+      keySkus[k] = e.getKey().sku();
+      keyLocations[k] = e.getKey().location();
+      long total = 0;
+      for (int i : e.getValue()) {
+        total = Math.addExact(total, items.get(i).quantity());
+        keyOf[i] = k + 1;
+      }
+      keyTotals[k++] = total;
+    }
+    Columns c = Columns.of(items);
+    boolean held = status == Status.HELD;
+    return h.createQuery(placeBatchOfKeys)
+        .bind("status", status.name())
+        .bind("kind", held ? "RESERVE" : "CONFIRM")
+        .bind("held", held ? 1L : 0L)
+        .bind("sold", held ? 0L : 1L)
+        .bind("now", timestamp(now))
+        .bind("keySkus", keySkus)
+        .bind("keyLocations", keyLocations)
+        .bind("keyTotals", keyTotals)
+        .bind("ids", c.ids())
+        .bind("keyOf", keyOf)
+        .bind("quantities", c.quantities())
+        .bind("hashes", c.hashes())
+        .bind("expiresMicros", c.expiresMicros())
+        .map(
+            (rs, ctx) ->
+                new StockKey(rs.getString("refused_sku"), rs.getString("refused_location")))
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** A batch's requests as columns (arrays in batch order), to be unnested by the statement. */
+  private record Columns(String[] ids, Long[] quantities, String[] hashes, Long[] expiresMicros) {
+    static Columns of(List<Item> items) {
+      int n = items.size();
+      Columns c = new Columns(new String[n], new Long[n], new String[n], new Long[n]);
+      for (int i = 0; i < n; i++) {
+        Item item = items.get(i);
+        c.ids[i] = item.id();
+        c.quantities[i] = item.quantity();
+        c.hashes[i] = item.hash();
+        c.expiresMicros[i] = PgValues.epochMicros(item.expiresAt());
+      }
+      return c;
+    }
+  }
+
+  /** Inserts a reservation and its lines; the first step of a multi-line reserve or purchase. */
+  private static final String INSERT_RESERVATION =
+      """
+      WITH held AS (
+          INSERT INTO ${schema}.reservation
+                 (id, status, created_at, expires_at, updated_at, request_hash)
+          VALUES (:id, :status, :now, :expiresAt, :now, :hash)
+          RETURNING id
+      )
+      INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
+      SELECT held.id, l.sku, l.location, l.quantity
+        FROM held,
+             unnest(:skus, :locations, :quantities) AS l(sku, location, quantity)
+      """;
+
+  /**
+   * Inserts a cart's reservation row and its lines. A duplicate id fails here, before any stock row
+   * is locked; the stock changes follow in key order ({@link StockSql#changeAll}).
+   */
+  void insertReservation(
+      Handle h,
+      String id,
+      Status status,
+      List<Line> lines,
+      String hash,
+      Instant now,
+      Instant expiresAt) {
+    List<StockKey> keys = lines.stream().map(Line::key).toList();
+    h.createUpdate(insertReservation)
+        .bind("id", id)
+        .bind("status", status.name())
+        .bind("hash", hash)
+        .bind("now", timestamp(now))
+        .bind("expiresAt", timestamp(expiresAt))
+        .bindArray("skus", String.class, PgValues.skus(keys))
+        .bindArray("locations", String.class, PgValues.locations(keys))
+        .bindArray("quantities", Long.class, lines.stream().map(Line::quantity).toList())
+        .execute();
+  }
+}

@@ -1,0 +1,28 @@
+package dev.inventory.jdbc.internal;
+
+import java.time.Duration;
+
+/**
+ * The procedures of the reservation lifecycle on one schema, with the statements they run: built
+ * once per store and shared by its inventory and by every inventory bound to a caller's
+ * transaction. Thread-safe: they hold only rendered statements and settings.
+ */
+final class Procedures {
+  final PlacementSql placements;
+  final Placement placement;
+  final Moves moves;
+  final StockChanges stockChanges;
+  final Expiry expiry;
+
+  Procedures(String schema, Duration defaultTtl) {
+    SqlText text = new SqlText(schema);
+    StockSql stock = new StockSql(text);
+    ReservationSql reservations = new ReservationSql(text);
+    this.placements = new PlacementSql(text);
+    this.expiry = new Expiry(new ExpirySql(text), reservations, stock);
+    LazyExpiry lazyExpiry = new LazyExpiry(expiry);
+    this.placement = new Placement(placements, stock, reservations, lazyExpiry, defaultTtl);
+    this.moves = new Moves(reservations, stock, expiry, lazyExpiry);
+    this.stockChanges = new StockChanges(stock, lazyExpiry);
+  }
+}
