@@ -4,7 +4,6 @@ import dev.inventory.AuditReport;
 import dev.inventory.StockKey;
 import dev.inventory.jdbc.internal.AuditSql.Books;
 import dev.inventory.jdbc.internal.AuditSql.Overdue;
-import dev.inventory.jdbc.internal.Session.Repeat;
 import java.time.Instant;
 import java.util.List;
 
@@ -32,32 +31,28 @@ final class Audit {
   }
 
   /**
-   * Audits sorted, distinct keys. {@code session} must run without the builder's timeouts: the
-   * audit sets its own isolation first thing, and may read the whole log.
+   * Audits sorted, distinct keys: a transaction's work, for a session without the builder's
+   * timeouts (the audit sets its own isolation first thing, and may read the whole log).
    */
-  AuditReport ofKeys(Session session, List<StockKey> sorted, Instant now) {
-    return session.transaction(
-        Repeat.SAFE,
-        h -> {
-          sql.beginSnapshot(h);
-          long lastId = sql.lastLogId(h);
-          Books books =
-              sql.auditKeys(
-                  h, sorted, auditThroughIndex(sorted.size(), lastId), lastId / SqlText.LOG_ERA);
-          return report(
-              now, books, sql.overdueOnKeys(h, sorted, now, AuditReport.MAX_LISTED_OVERDUE_HOLDS));
-        });
+  Session.Work<AuditReport> ofKeys(List<StockKey> sorted, Instant now) {
+    return h -> {
+      sql.beginSnapshot().run(h);
+      long lastId = sql.lastLogId().run(h);
+      Books books =
+          sql.auditKeys(sorted, auditThroughIndex(sorted.size(), lastId), lastId / SqlText.LOG_ERA)
+              .run(h);
+      return report(
+          now, books, sql.overdueOnKeys(sorted, now, AuditReport.MAX_LISTED_OVERDUE_HOLDS).run(h));
+    };
   }
 
-  /** Audits every key the store knows; reads the whole log. */
-  AuditReport ofAll(Session session, Instant now) {
-    return session.transaction(
-        Repeat.SAFE,
-        h -> {
-          sql.beginSnapshot(h);
-          Books books = sql.auditAll(h);
-          return report(now, books, sql.overdueAll(h, now, AuditReport.MAX_LISTED_OVERDUE_HOLDS));
-        });
+  /** Audits every key the store knows, reading the whole log: a transaction's work. */
+  Session.Work<AuditReport> ofAll(Instant now) {
+    return h -> {
+      sql.beginSnapshot().run(h);
+      Books books = sql.auditAll().run(h);
+      return report(now, books, sql.overdueAll(now, AuditReport.MAX_LISTED_OVERDUE_HOLDS).run(h));
+    };
   }
 
   private static AuditReport report(Instant now, Books books, Overdue overdue) {

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 /**
@@ -42,11 +41,11 @@ final class AuditSql {
 
   AuditSql(SqlText text) {
     this.text = text;
-    this.auditKeysInOnePass = auditKeysInOnePass();
-    this.lastLogId = lastLogId();
-    this.auditAll = auditAll();
-    this.overdueHoldsOnKeys = overdueHoldsOnKeys();
-    this.overdueHolds = overdueHolds();
+    this.auditKeysInOnePass = auditKeysInOnePassText();
+    this.lastLogId = lastLogIdText();
+    this.auditAll = auditAllText();
+    this.overdueHoldsOnKeys = overdueHoldsOnKeysText();
+    this.overdueHolds = overdueHoldsText();
   }
 
   private String render(String sql) {
@@ -59,46 +58,54 @@ final class AuditSql {
    * back-office read of the whole log may take longer than a checkout's statement timeout, which is
    * lifted for this transaction.
    */
-  void beginSnapshot(Handle h) {
-    h.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-    Db.liftStatementTimeout(h);
+  Session.Work<Void> beginSnapshot() {
+    return h -> {
+      h.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+      Db.liftStatementTimeout(h);
+
+      return null;
+    };
   }
 
   /** The id of the log's newest entry; 0 if the log is empty. */
-  long lastLogId(Handle h) {
-    return h.createQuery(lastLogId).mapTo(Long.class).one();
+  Session.Work<Long> lastLogId() {
+    return h -> h.createQuery(lastLogId).mapTo(Long.class).one();
   }
 
   /**
    * The books of sorted keys: their log read through the era-led key index up to {@code lastEra}
    * when {@code throughIndex}, else in one pass over the log.
    */
-  Books auditKeys(Handle h, List<StockKey> sorted, boolean throughIndex, long lastEra) {
-    Query query = h.createQuery(throughIndex ? auditKeysThroughIndex(lastEra) : auditKeysInOnePass);
-    return books(
-        query
-            .bindArray("skus", String.class, PgValues.skus(sorted))
-            .bindArray("locations", String.class, PgValues.locations(sorted)));
+  Session.Work<Books> auditKeys(List<StockKey> sorted, boolean throughIndex, long lastEra) {
+    return h -> {
+      Query query =
+          h.createQuery(throughIndex ? auditKeysThroughIndex(lastEra) : auditKeysInOnePass);
+      return books(
+          query
+              .bindArray("skus", String.class, PgValues.skus(sorted))
+              .bindArray("locations", String.class, PgValues.locations(sorted)));
+    };
   }
 
   /** The books of every key the store knows. */
-  Books auditAll(Handle h) {
-    return books(h.createQuery(auditAll));
+  Session.Work<Books> auditAll() {
+    return h -> books(h.createQuery(auditAll));
   }
 
   /** Overdue holds with a line on one of these keys. */
-  Overdue overdueOnKeys(Handle h, List<StockKey> sorted, Instant now, int limit) {
-    return overdue(
-        h.createQuery(overdueHoldsOnKeys)
-            .bindArray("skus", String.class, PgValues.skus(sorted))
-            .bindArray("locations", String.class, PgValues.locations(sorted)),
-        now,
-        limit);
+  Session.Work<Overdue> overdueOnKeys(List<StockKey> sorted, Instant now, int limit) {
+    return h ->
+        overdue(
+            h.createQuery(overdueHoldsOnKeys)
+                .bindArray("skus", String.class, PgValues.skus(sorted))
+                .bindArray("locations", String.class, PgValues.locations(sorted)),
+            now,
+            limit);
   }
 
   /** Every overdue hold. */
-  Overdue overdueAll(Handle h, Instant now, int limit) {
-    return overdue(h.createQuery(overdueHolds), now, limit);
+  Session.Work<Overdue> overdueAll(Instant now, int limit) {
+    return h -> overdue(h.createQuery(overdueHolds), now, limit);
   }
 
   private static Books books(Query query) {
@@ -215,7 +222,7 @@ final class AuditSql {
    * Audit of the keys given as {@code :skus, :locations}, their log entries read in one pass over
    * the log: for more keys than the index's descents would be worth.
    */
-  private String auditKeysInOnePass() {
+  private String auditKeysInOnePassText() {
     return audit(
         KEYS_GIVEN,
         """
@@ -230,7 +237,7 @@ final class AuditSql {
       """;
 
   /** The id of the log's newest entry; 0 if the log is empty. */
-  private String lastLogId() {
+  private String lastLogIdText() {
     return render(
         """
         SELECT coalesce(max(id), 0) FROM ${schema}.inventory_log
@@ -241,7 +248,7 @@ final class AuditSql {
    * Audit of every key the store knows: stock rows, log entries and held lines. Every log entry is
    * read, in one pass over the table.
    */
-  private String auditAll() {
+  private String auditAllText() {
     return audit(
         """
         SELECT sku, location FROM ${schema}.stock_level
@@ -343,7 +350,7 @@ final class AuditSql {
   }
 
   /** Holds past their expiry with a line on one of the keys {@code :skus, :locations}. */
-  private String overdueHoldsOnKeys() {
+  private String overdueHoldsOnKeysText() {
     return overdueHolds(
         """
            AND EXISTS (
@@ -356,7 +363,7 @@ final class AuditSql {
   }
 
   /** Every hold past its expiry. */
-  private String overdueHolds() {
+  private String overdueHoldsText() {
     return overdueHolds("");
   }
 

@@ -6,7 +6,6 @@ import dev.inventory.BulkResult;
 import dev.inventory.BulkResult.Refusal;
 import dev.inventory.StockKey;
 import dev.inventory.jdbc.internal.LazyExpiry.Need;
-import dev.inventory.jdbc.internal.Session.Repeat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -38,42 +38,37 @@ final class BulkStock {
     this.expiry = expiry;
   }
 
-  /** Receives every entry, all or none. */
-  void receiveAll(Session session, List<BulkEntry> sorted, String reason, Instant now) {
-    // Not idempotent (a repeat would receive twice): only failures that undid everything are
-    // retried, never a lost connection around the commit.
-    session.transaction(
-        Repeat.UNSAFE,
-        h -> {
-          for (List<BulkEntry> batch : batches(sorted)) {
-            int logged = ledger.receiveBatch(h, batch, reason, now);
-            if (logged != batch.size()) {
-              throw new IllegalStateException(
-                  "bulk receive logged " + logged + " of " + batch.size() + " keys");
-            }
-          }
-          return null;
-        });
+  /** Receives every entry: a transaction's work, all entries or none. */
+  Session.Work<Void> receiveAll(List<BulkEntry> sorted, String reason, Instant now) {
+    return h -> {
+      for (List<BulkEntry> batch : batches(sorted)) {
+        int logged = ledger.receiveBatch(batch, reason, now).run(h);
+        if (logged != batch.size()) {
+          throw new IllegalStateException(
+              "bulk receive logged " + logged + " of " + batch.size() + " keys");
+        }
+      }
+      return null;
+    };
   }
 
-  /** Sets every entry; in {@link BulkMode#ATOMIC} mode one refused key refuses the call. */
-  BulkResult setOnHandAll(
-      Session session, List<BulkEntry> sorted, String reason, BulkMode mode, Instant now) {
-    try {
-      List<Refusal> refused =
-          session.transaction(
-              Repeat.UNSAFE,
-              h -> {
-                List<Refusal> refusals = setAll(h, sorted, reason, now);
-                if (mode == BulkMode.ATOMIC && !refusals.isEmpty()) {
-                  throw new Refused(refusals); // rolls the whole call back
-                }
-                return refusals;
-              });
-      return new BulkResult(mode, sorted.size(), sorted.size() - refused.size(), refused);
-    } catch (Refused r) {
-      return new BulkResult(mode, sorted.size(), 0, r.refusals);
-    }
+  /**
+   * When the work of {@link #setAll} commits: in {@link BulkMode#ATOMIC} mode only if no key was
+   * refused (one refused key refuses the call), in {@link BulkMode#PARTIAL} mode always.
+   */
+  static Predicate<List<Refusal>> keeps(BulkMode mode) {
+    return refusals -> mode == BulkMode.PARTIAL || refusals.isEmpty();
+  }
+
+  /** The result of a bulk set of {@code entries} keys that refused these. */
+  static BulkResult result(BulkMode mode, int entries, List<Refusal> refused) {
+    int applied = keeps(mode).test(refused) ? entries - refused.size() : 0;
+    return new BulkResult(mode, entries, applied, refused);
+  }
+
+  /** Sets every entry: a transaction's work; see {@link #setAll(Handle, List, String, Instant)}. */
+  Session.Work<List<Refusal>> setAll(List<BulkEntry> sorted, String reason, Instant now) {
+    return h -> setAll(h, sorted, reason, now);
   }
 
   /**
@@ -97,7 +92,7 @@ final class BulkStock {
     Set<StockKey> blocked = new TreeSet<>(LazyExpiry.judge(needs(refused, free), free).blocked());
     if (!blocked.isEmpty()) {
       // Expired holds never block a stock-take, as with setOnHand: free them, then try again.
-      expiry.expireDueOn(h, blocked, now);
+      expiry.expireDueOn(blocked, now).run(h);
       List<BulkEntry> retried = refused.stream().filter(e -> blocked.contains(e.key())).toList();
       Set<StockKey> unblocked = new TreeSet<>(blocked);
       setBatches(h, retried, reason, now).forEach(e -> unblocked.remove(e.key()));
@@ -138,7 +133,7 @@ final class BulkStock {
       Handle h, List<BulkEntry> entries, String reason, Instant now) {
     List<BulkEntry> unwritten = new ArrayList<>();
     for (List<BulkEntry> batch : batches(entries)) {
-      unwritten.addAll(ledger.setBatch(h, batch, reason, now));
+      unwritten.addAll(ledger.setBatch(batch, reason, now).run(h));
     }
     return unwritten;
   }
@@ -146,7 +141,8 @@ final class BulkStock {
   private Map<StockKey, Free> probe(Handle h, List<BulkEntry> entries, Instant now) {
     Map<StockKey, Free> free = new LinkedHashMap<>();
     for (List<BulkEntry> batch : batches(entries)) {
-      free.putAll(stock.probe(h, null, batch.stream().map(BulkEntry::key).toList(), now).byKey());
+      free.putAll(
+          stock.probe(null, batch.stream().map(BulkEntry::key).toList(), now).run(h).byKey());
     }
     return free;
   }
@@ -157,16 +153,5 @@ final class BulkStock {
       batches.add(entries.subList(from, Math.min(entries.size(), from + BATCH_SIZE)));
     }
     return batches;
-  }
-
-  /** Ends an atomic bulk call that refused keys: the transaction rolls back. */
-  private static final class Refused extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final transient List<Refusal> refusals;
-
-    Refused(List<Refusal> refusals) {
-      super(null, null, false, false);
-      this.refusals = refusals;
-    }
   }
 }

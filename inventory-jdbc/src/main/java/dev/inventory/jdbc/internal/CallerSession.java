@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.Objects;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Handles;
@@ -32,19 +33,20 @@ final class CallerSession implements Session {
 
   @Override
   public <T> T statement(Repeat repeat, Work<T> work) {
-    return inSavepoint(work);
+    return inSavepoint(work, result -> true);
   }
 
   @Override
-  public <T> T transaction(Repeat repeat, Work<T> work) {
-    return inSavepoint(work);
+  public <T> T transaction(Repeat repeat, Work<T> work, Predicate<? super T> commitIf) {
+    return inSavepoint(work, commitIf);
   }
 
   /**
    * Runs a step in a savepoint of the caller's transaction: released when the step succeeds, rolled
-   * back to (undoing the step, and only the step) when it throws.
+   * back to (undoing the step, and only the step) when it throws or its result fails {@code
+   * keepIf}.
    */
-  private <T> T inSavepoint(Work<T> step) {
+  private <T> T inSavepoint(Work<T> step, Predicate<? super T> keepIf) {
     try {
       requireTransaction();
       Savepoint savepoint;
@@ -66,6 +68,9 @@ final class CallerSession implements Session {
         throw e;
       }
       try {
+        if (!keepIf.test(result)) {
+          connection.rollback(savepoint);
+        }
         connection.releaseSavepoint(savepoint);
       } catch (SQLException e) {
         throw SqlErrors.sqlFailure("could not release a savepoint", e);

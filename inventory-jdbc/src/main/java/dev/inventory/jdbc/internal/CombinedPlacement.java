@@ -40,29 +40,34 @@ import java.util.TreeMap;
  *
  * <p>Thread-safe: it holds only statements; each batch runs on its leader's thread.
  */
-final class CombinedPlacement {
+final class CombinedPlacement implements Combiner.BatchRunner {
   private static final int COMBINED_ATTEMPTS = 3;
 
   private final Session session;
   private final PlacementSql placements;
   private final Placement placement;
   private final Clock clock;
+  private final Status status;
 
-  CombinedPlacement(Session session, PlacementSql placements, Placement placement, Clock clock) {
+  /** Runs the batches of one kind: reserve ({@code HELD}) or purchase ({@code CONFIRMED}). */
+  CombinedPlacement(
+      Session session, PlacementSql placements, Placement placement, Clock clock, Status status) {
     this.session = session;
     this.placements = placements;
     this.placement = placement;
     this.clock = clock;
+    this.status = status;
   }
 
   /** Answers every request of the batch. */
-  void run(List<Combiner.Ticket> batch, Status status) {
+  @Override
+  public void run(List<Combiner.Ticket> batch) {
     ArrayDeque<Attempt> attempts = new ArrayDeque<>();
     attempts.add(new Attempt(withoutRepeatedIds(batch), 1));
     while (!attempts.isEmpty()) {
       Attempt attempt = attempts.poll();
       if (attempt.round() <= COMBINED_ATTEMPTS && attempt.tickets().size() >= 2) {
-        attempts.addAll(send(attempt, status));
+        attempts.addAll(send(attempt));
       }
     }
     for (Combiner.Ticket ticket : batch) {
@@ -84,7 +89,7 @@ final class CombinedPlacement {
    * Sends one combined attempt and answers what it can; returns the attempts that follow from it
    * (requests left unanswered go to {@link Placement} afterwards).
    */
-  private List<Attempt> send(Attempt attempt, Status status) {
+  private List<Attempt> send(Attempt attempt) {
     List<Combiner.Ticket> sent = attempt.tickets();
     Instant now = PgValues.now(clock);
     List<Item> items = new ArrayList<>(sent.size());
@@ -105,13 +110,11 @@ final class CombinedPlacement {
     try {
       if (byKey.size() == 1) {
         StockKey key = byKey.firstKey();
-        refusal =
-            session.statement(Repeat.SAFE, h -> placements.placeBatch(h, key, items, status, now));
+        refusal = session.statement(Repeat.SAFE, placements.placeBatch(key, items, status, now));
         refusedKeys = refusal.isEmpty() ? Set.of() : byKey.keySet();
       } else {
         refusedKeys =
-            session.statement(
-                Repeat.SAFE, h -> placements.placeBatchOfKeys(h, items, byKey, status, now));
+            session.statement(Repeat.SAFE, placements.placeBatchOfKeys(items, byKey, status, now));
       }
     } catch (InventoryTimeoutException e) {
       if (byKey.size() == 1) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
@@ -57,12 +58,12 @@ final class Db implements Session {
   }
 
   @Override
-  public <T> T transaction(Repeat repeat, Work<T> work) {
+  public <T> T transaction(Repeat repeat, Work<T> work, Predicate<? super T> commitIf) {
     return withRetries(
         repeat,
         () -> {
           try (Handle handle = open()) {
-            return inTransaction(handle, work);
+            return inTransaction(handle, work, commitIf);
           }
         });
   }
@@ -84,7 +85,7 @@ final class Db implements Session {
                 throw new Failure(Phase.COMMIT, e);
               }
             }
-            return inTransaction(handle, work);
+            return inTransaction(handle, work, result -> true);
           }
         });
   }
@@ -105,7 +106,7 @@ final class Db implements Session {
     }
   }
 
-  private <T> T inTransaction(Handle handle, Work<T> work) {
+  private <T> T inTransaction(Handle handle, Work<T> work, Predicate<? super T> commitIf) {
     Connection connection = handle.getConnection();
     boolean autoCommit = autoCommit(handle);
     try {
@@ -122,6 +123,10 @@ final class Db implements Session {
       } catch (RuntimeException | Error e) {
         rollbackQuietly(connection, e);
         throw e;
+      }
+      if (!commitIf.test(result)) {
+        connection.rollback();
+        return result;
       }
       try {
         connection.commit();

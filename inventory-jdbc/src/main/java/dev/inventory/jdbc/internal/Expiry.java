@@ -11,11 +11,11 @@ import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Expires due holds inside a transaction someone else runs: marks them expired ({@link ExpirySql})
- * and gives their units back, one stock change and log row per line, in key order (then reservation
- * id order), so that concurrent expiries and carts lock stock rows in the same order. Used by the
- * sweeper's {@code expireDue}, by {@link LazyExpiry}, and by a move that met a due hold.
- * Thread-safe: it holds only statements.
+ * Expiries of due holds, each a unit of work for one transaction: mark the holds expired ({@link
+ * ExpirySql}) and give their units back, one stock change and log row per line, in key order (then
+ * reservation id order), so that concurrent expiries and carts lock stock rows in the same order.
+ * Run by the sweeper's {@code expireDue}, by {@link LazyExpiry}, by a move that met a due hold and
+ * inside the bulk set. Thread-safe: it holds only statements.
  */
 final class Expiry {
   private final ExpirySql expirySql;
@@ -28,20 +28,20 @@ final class Expiry {
     this.stock = stock;
   }
 
-  /** Expires up to {@code limit} due holds, earliest first; returns how many. */
-  int expireDue(Handle h, int limit, Instant now) {
-    return giveBack(h, expirySql.claimDue(h, limit, now), now);
+  /** Expires up to {@code limit} due holds, earliest first; how many. */
+  Session.Work<Integer> expireDue(int limit, Instant now) {
+    return h -> giveBack(h, expirySql.claimDue(limit, now).run(h), now);
   }
 
-  /** Expires the due holds that have a line on one of these keys; returns how many. */
-  int expireDueOn(Handle h, Collection<StockKey> keys, Instant now) {
+  /** Expires the due holds that have a line on one of these keys; how many. */
+  Session.Work<Integer> expireDueOn(Collection<StockKey> keys, Instant now) {
     List<StockKey> sorted = new ArrayList<>(new TreeSet<>(keys));
-    return giveBack(h, expirySql.claimDueOnKeys(h, sorted, now), now);
+    return h -> giveBack(h, expirySql.claimDueOnKeys(sorted, now).run(h), now);
   }
 
-  /** Expires one hold if it is due; returns how many it expired (0 or 1). */
-  int expireOne(Handle h, String reservationId, Instant now) {
-    return giveBack(h, expirySql.claimIfDue(h, reservationId, now), now);
+  /** Expires one hold if it is due; how many it expired (0 or 1). */
+  Session.Work<Integer> expireOne(String reservationId, Instant now) {
+    return h -> giveBack(h, expirySql.claimIfDue(reservationId, now).run(h), now);
   }
 
   /** Gives back the stock of holds just marked expired, in key order; returns how many holds. */
@@ -50,7 +50,7 @@ final class Expiry {
       return 0;
     }
     List<StockSql.Change> changes =
-        reservations.linesOf(h, claimed).stream()
+        reservations.linesOf(claimed).run(h).stream()
             .sorted(
                 Comparator.comparing(ClaimedLine::key).thenComparing(ClaimedLine::reservationId))
             .map(
@@ -58,17 +58,7 @@ final class Expiry {
                     new StockSql.Change(
                         line.key(), 0, -line.quantity(), 0, "EXPIRE", line.reservationId(), now))
             .toList();
-    requireAllGivenBack(stock.changeAll(h, changes), "expired holds");
+    stock.giveBackAll(changes, "expired holds").run(h);
     return claimed.size();
-  }
-
-  /**
-   * Giving back held units cannot be short while the CHECK constraint holds: a change that matched
-   * no row means the stock row is missing.
-   */
-  static void requireAllGivenBack(List<StockKey> unapplied, String what) {
-    if (!unapplied.isEmpty()) {
-      throw new IllegalStateException("stock row missing while giving back units of " + what);
-    }
   }
 }

@@ -5,7 +5,6 @@ import static dev.inventory.jdbc.internal.PgValues.timestamp;
 import dev.inventory.StockKey;
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.core.Handle;
 
 /**
  * The statements that mark due holds expired (guarded by {@code ${dueHold}}), returning the ids
@@ -33,12 +32,13 @@ final class ExpirySql {
       """;
 
   /** Marks one hold expired if it is due; its id, or nothing. */
-  List<String> claimIfDue(Handle h, String reservationId, Instant now) {
-    return h.createQuery(expireIfDue)
-        .bind("id", reservationId)
-        .bind("now", timestamp(now))
-        .mapTo(String.class)
-        .list();
+  Session.Work<List<String>> claimIfDue(String reservationId, Instant now) {
+    return h ->
+        h.createQuery(expireIfDue)
+            .bind("id", reservationId)
+            .bind("now", timestamp(now))
+            .mapTo(String.class)
+            .list();
   }
 
   /**
@@ -68,12 +68,13 @@ final class ExpirySql {
       """;
 
   /** Marks up to {@code limit} due holds expired, earliest first; their ids. */
-  List<String> claimDue(Handle h, int limit, Instant now) {
-    return h.createQuery(expireDue)
-        .bind("now", timestamp(now))
-        .bind("limit", limit)
-        .mapTo(String.class)
-        .list();
+  Session.Work<List<String>> claimDue(int limit, Instant now) {
+    return h ->
+        h.createQuery(expireDue)
+            .bind("now", timestamp(now))
+            .bind("limit", limit)
+            .mapTo(String.class)
+            .list();
   }
 
   /** {@link #EXPIRE_DUE} for the due holds with a line on one of these keys. */
@@ -100,12 +101,13 @@ final class ExpirySql {
       """;
 
   /** Marks the due holds with a line on one of these sorted keys expired; their ids. */
-  List<String> claimDueOnKeys(Handle h, List<StockKey> sorted, Instant now) {
-    return h.createQuery(expireDueOnKeys)
-        .bind("now", timestamp(now))
-        .bindArray("skus", String.class, PgValues.skus(sorted))
-        .bindArray("locations", String.class, PgValues.locations(sorted))
-        .mapTo(String.class)
-        .list();
+  Session.Work<List<String>> claimDueOnKeys(List<StockKey> sorted, Instant now) {
+    return h ->
+        h.createQuery(expireDueOnKeys)
+            .bind("now", timestamp(now))
+            .bindArray("skus", String.class, PgValues.skus(sorted))
+            .bindArray("locations", String.class, PgValues.locations(sorted))
+            .mapTo(String.class)
+            .list();
   }
 }

@@ -116,7 +116,7 @@ final class LazyExpiry {
       }
       if (!verdict.blocked().isEmpty() && !expiredOnce) {
         expiredOnce = true;
-        session.transaction(Repeat.SAFE, h -> expiry.expireDueOn(h, verdict.blocked(), now));
+        session.transaction(Repeat.SAFE, expiry.expireDueOn(verdict.blocked(), now));
       }
       attempt++;
     }

@@ -14,7 +14,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
 
 /**
  * The ledger's statements: bulk receipts and counts, a page of a key's log, and the holds on a key.
@@ -66,14 +65,15 @@ final class LedgerSql {
       """;
 
   /** Receives a sorted batch of distinct keys; returns the number of log rows written. */
-  int receiveBatch(Handle h, List<BulkEntry> batch, String reason, Instant now) {
-    return h.createUpdate(receiveBatch)
-        .bindArray("skus", String.class, skus(batch))
-        .bindArray("locations", String.class, locations(batch))
-        .bindArray("quantities", Long.class, quantities(batch))
-        .bind("now", timestamp(now))
-        .bind("reason", reason)
-        .execute();
+  Session.Work<Integer> receiveBatch(List<BulkEntry> batch, String reason, Instant now) {
+    return h ->
+        h.createUpdate(receiveBatch)
+            .bindArray("skus", String.class, skus(batch))
+            .bindArray("locations", String.class, locations(batch))
+            .bindArray("quantities", Long.class, quantities(batch))
+            .bind("now", timestamp(now))
+            .bind("reason", reason)
+            .execute();
   }
 
   /**
@@ -134,21 +134,23 @@ final class LedgerSql {
       """;
 
   /** Sets a sorted batch of distinct keys; returns the entries it did not write. */
-  List<BulkEntry> setBatch(Handle h, List<BulkEntry> batch, String reason, Instant now) {
-    List<Integer> positions =
-        h.createQuery(setBatch)
-            .bindArray("skus", String.class, skus(batch))
-            .bindArray("locations", String.class, locations(batch))
-            .bindArray("figures", Long.class, quantities(batch))
-            .bind("now", timestamp(now))
-            .bind("reason", reason)
-            .map((rs, ctx) -> rs.getInt("ord"))
-            .list();
-    List<BulkEntry> unwritten = new ArrayList<>(positions.size());
-    for (int position : positions) {
-      unwritten.add(batch.get(position - 1));
-    }
-    return unwritten;
+  Session.Work<List<BulkEntry>> setBatch(List<BulkEntry> batch, String reason, Instant now) {
+    return h -> {
+      List<Integer> positions =
+          h.createQuery(setBatch)
+              .bindArray("skus", String.class, skus(batch))
+              .bindArray("locations", String.class, locations(batch))
+              .bindArray("figures", Long.class, quantities(batch))
+              .bind("now", timestamp(now))
+              .bind("reason", reason)
+              .map((rs, ctx) -> rs.getInt("ord"))
+              .list();
+      List<BulkEntry> unwritten = new ArrayList<>(positions.size());
+      for (int position : positions) {
+        unwritten.add(batch.get(position - 1));
+      }
+      return unwritten;
+    };
   }
 
   private static List<String> skus(List<BulkEntry> batch) {
@@ -199,28 +201,30 @@ final class LedgerSql {
   }
 
   /** Up to {@code limit} entries of the key with {@code from <= at < to} and id before a cursor. */
-  List<LogEntry> history(Handle h, StockKey key, Instant from, Instant to, long before, int limit) {
-    return h.createQuery(history)
-        .bind("sku", key.sku())
-        .bind("location", key.location())
-        .bind("from", timestamp(from))
-        .bind("to", timestamp(to))
-        .bind("before", before)
-        .bind("limit", limit)
-        .map(
-            (rs, ctx) ->
-                new LogEntry(
-                    rs.getLong("id"),
-                    instant(rs, "at"),
-                    PgValues.key(rs),
-                    LogEntry.Kind.valueOf(rs.getString("kind")),
-                    rs.getLong("on_hand_delta"),
-                    rs.getLong("reserved_delta"),
-                    rs.getLong("on_hand_after"),
-                    rs.getLong("reserved_after"),
-                    rs.getString("reservation_id"),
-                    rs.getString("reason")))
-        .list();
+  Session.Work<List<LogEntry>> history(
+      StockKey key, Instant from, Instant to, long before, int limit) {
+    return h ->
+        h.createQuery(history)
+            .bind("sku", key.sku())
+            .bind("location", key.location())
+            .bind("from", timestamp(from))
+            .bind("to", timestamp(to))
+            .bind("before", before)
+            .bind("limit", limit)
+            .map(
+                (rs, ctx) ->
+                    new LogEntry(
+                        rs.getLong("id"),
+                        instant(rs, "at"),
+                        PgValues.key(rs),
+                        LogEntry.Kind.valueOf(rs.getString("kind")),
+                        rs.getLong("on_hand_delta"),
+                        rs.getLong("reserved_delta"),
+                        rs.getLong("on_hand_after"),
+                        rs.getLong("reserved_after"),
+                        rs.getString("reservation_id"),
+                        rs.getString("reason")))
+            .list();
   }
 
   /** The reservations holding units of one key now, soonest expiry first, with all their lines. */
@@ -242,37 +246,40 @@ final class LedgerSql {
       """;
 
   /** Up to {@code limit} reservations holding units of the key now, each with all its lines. */
-  List<Reservation> heldOnKey(Handle h, StockKey key, int limit, Instant now) {
-    Map<String, HeldRows> byId = new LinkedHashMap<>();
-    h.createQuery(heldOnKey)
-        .bind("sku", key.sku())
-        .bind("location", key.location())
-        .bind("now", timestamp(now))
-        .bind("limit", limit)
-        .map(
-            (rs, ctx) ->
-                new HeldRow(
-                    rs.getString("id"),
-                    instant(rs, "created_at"),
-                    instant(rs, "expires_at"),
-                    new Line(PgValues.key(rs), rs.getLong("quantity"))))
-        .list()
-        .forEach(
-            row ->
-                byId.computeIfAbsent(row.id(), id -> new HeldRows(row.createdAt(), row.expiresAt()))
-                    .lines()
-                    .add(row.line()));
-    List<Reservation> held = new ArrayList<>(byId.size());
-    byId.forEach(
-        (id, rows) ->
-            held.add(
-                new Reservation(
-                    id,
-                    Reservation.Status.HELD,
-                    rows.lines().stream().sorted(Comparator.comparing(Line::key)).toList(),
-                    rows.createdAt(),
-                    rows.expiresAt())));
-    return List.copyOf(held);
+  Session.Work<List<Reservation>> heldOnKey(StockKey key, int limit, Instant now) {
+    return h -> {
+      Map<String, HeldRows> byId = new LinkedHashMap<>();
+      h.createQuery(heldOnKey)
+          .bind("sku", key.sku())
+          .bind("location", key.location())
+          .bind("now", timestamp(now))
+          .bind("limit", limit)
+          .map(
+              (rs, ctx) ->
+                  new HeldRow(
+                      rs.getString("id"),
+                      instant(rs, "created_at"),
+                      instant(rs, "expires_at"),
+                      new Line(PgValues.key(rs), rs.getLong("quantity"))))
+          .list()
+          .forEach(
+              row ->
+                  byId.computeIfAbsent(
+                          row.id(), id -> new HeldRows(row.createdAt(), row.expiresAt()))
+                      .lines()
+                      .add(row.line()));
+      List<Reservation> held = new ArrayList<>(byId.size());
+      byId.forEach(
+          (id, rows) ->
+              held.add(
+                  new Reservation(
+                      id,
+                      Reservation.Status.HELD,
+                      rows.lines().stream().sorted(Comparator.comparing(Line::key)).toList(),
+                      rows.createdAt(),
+                      rows.expiresAt())));
+      return List.copyOf(held);
+    };
   }
 
   private record HeldRow(String id, Instant createdAt, Instant expiresAt, Line line) {}

@@ -29,7 +29,7 @@ final class LogHistory {
       Session session, StockKey key, Instant from, Instant to, int pageSize, String cursor) {
     long before = cursor == null ? Long.MAX_VALUE : decodeCursor(cursor);
     // One more than the page: tells whether a next page exists without a query.
-    List<LogEntry> rows = session.read(h -> ledger.history(h, key, from, to, before, pageSize + 1));
+    List<LogEntry> rows = session.read(ledger.history(key, from, to, before, pageSize + 1));
     if (rows.size() <= pageSize) {
       return new HistoryPage(rows, null);
     }

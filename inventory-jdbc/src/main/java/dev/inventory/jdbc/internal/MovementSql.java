@@ -27,31 +27,48 @@ final class MovementSql {
     return text.render(sql);
   }
 
-  /** Rebuilds one day's rows from the log; returns the log entries read. */
-  long summarizeDay(Handle h, LocalDate day) {
-    return h.createQuery(summarizeDay)
-        .bind("day", day)
-        .bind("dayStart", timestamp(PgValues.startOfUtcDay(day)))
-        .bind("dayEnd", timestamp(PgValues.startOfUtcDay(day.plusDays(1))))
-        .map((rs, ctx) -> rs.getLong("rows_read"))
-        .one();
+  /**
+   * Rebuilds one day's rows from the log; returns the log entries read. A transaction's work: it
+   * lifts the statement timeout for the transaction, since a day of a large log takes longer than a
+   * checkout's timeout.
+   */
+  Session.Work<Long> summarizeDay(LocalDate day) {
+    return h ->
+        liftingTimeout(h)
+            .createQuery(summarizeDay)
+            .bind("day", day)
+            .bind("dayStart", timestamp(PgValues.startOfUtcDay(day)))
+            .bind("dayEnd", timestamp(PgValues.startOfUtcDay(day.plusDays(1))))
+            .map((rs, ctx) -> rs.getLong("rows_read"))
+            .one();
   }
 
-  /** Streams the rows of the days as CSV with a header into {@code out}; the rows written. */
-  long exportCsv(Handle h, LocalDate firstDay, LocalDate lastDay, Writer out) {
-    try {
-      long rows =
-          h.getConnection()
-              .unwrap(PGConnection.class)
-              .getCopyAPI()
-              .copyOut(exportCsv(firstDay, lastDay), out);
-      out.flush();
-      return rows;
-    } catch (SQLException e) {
-      throw SqlErrors.sqlFailure("COPY of daily_movement failed", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write the movement CSV", e);
-    }
+  private static Handle liftingTimeout(Handle h) {
+    Db.liftStatementTimeout(h);
+    return h;
+  }
+
+  /**
+   * Streams the rows of the days as CSV with a header into {@code out}; the rows written. A
+   * transaction's work, without the statement timeout, like {@link #summarizeDay}.
+   */
+  Session.Work<Long> exportCsv(LocalDate firstDay, LocalDate lastDay, Writer out) {
+    return h -> {
+      try {
+        long rows =
+            liftingTimeout(h)
+                .getConnection()
+                .unwrap(PGConnection.class)
+                .getCopyAPI()
+                .copyOut(exportCsv(firstDay, lastDay), out);
+        out.flush();
+        return rows;
+      } catch (SQLException e) {
+        throw SqlErrors.sqlFailure("COPY of daily_movement failed", e);
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not write the movement CSV", e);
+      }
+    };
   }
 
   /**

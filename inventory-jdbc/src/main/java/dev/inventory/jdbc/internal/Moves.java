@@ -10,19 +10,14 @@ import dev.inventory.ReservationStateException;
 import dev.inventory.StockKey;
 import dev.inventory.internal.Lifecycle;
 import dev.inventory.internal.Lifecycle.Action;
-import dev.inventory.internal.Lines;
 import dev.inventory.jdbc.internal.LazyExpiry.Need;
+import dev.inventory.jdbc.internal.ReservationSql.Amendment;
 import dev.inventory.jdbc.internal.ReservationSql.Times;
 import dev.inventory.jdbc.internal.Session.Repeat;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import org.jdbi.v3.core.Handle;
 
 /**
  * The moves of a held reservation — confirm, release, extend, amend — and the verdict when a
@@ -50,149 +45,63 @@ final class Moves {
    */
   Reservation move(Session session, String reservationId, Action action, Instant now) {
     Optional<Reservation> moved =
-        session.statement(
-            Repeat.SAFE, h -> reservations.moveOneLine(h, reservationId, action, now));
+        session.statement(Repeat.SAFE, reservations.moveOneLine(reservationId, action, now));
     if (moved.isEmpty()) {
-      moved = session.transaction(Repeat.SAFE, h -> moveHeld(h, reservationId, action, now));
+      moved =
+          session.transaction(
+              Repeat.SAFE, reservations.moveHeldGivingBack(reservationId, action, now));
     }
     return moved.isPresent() ? moved.get() : afterNoMatch(session, reservationId, action, now);
-  }
-
-  private Optional<Reservation> moveHeld(
-      Handle h, String reservationId, Action action, Instant now) {
-    Optional<Times> times = reservations.moveHeld(h, reservationId, action, now);
-    if (times.isEmpty()) {
-      return Optional.empty();
-    }
-    List<Line> lines = reservations.linesOf(h, reservationId);
-    List<StockSql.Change> changes =
-        lines.stream()
-            .map(
-                line -> {
-                  long q = line.quantity();
-                  long onHandDelta = action == Action.CONFIRM ? -q : 0;
-                  return new StockSql.Change(
-                      line.key(), onHandDelta, -q, 0, action.name(), reservationId, now);
-                })
-            .toList();
-    Expiry.requireAllGivenBack(stock.changeAll(h, changes), reservationId);
-    return Optional.of(
-        new Reservation(
-            reservationId,
-            action.target(),
-            lines,
-            times.get().createdAt(),
-            times.get().expiresAt()));
   }
 
   /** Sets a held reservation's expiry to {@code expiresAt}. */
   Reservation extend(Session session, String reservationId, Instant now, Instant expiresAt) {
     Optional<Reservation> extended =
-        session.transaction(
-            Repeat.SAFE,
-            h ->
-                reservations
-                    .extendHeld(h, reservationId, now, expiresAt)
-                    .map(
-                        times ->
-                            new Reservation(
-                                reservationId,
-                                Status.HELD,
-                                reservations.linesOf(h, reservationId),
-                                times.createdAt(),
-                                times.expiresAt())));
+        session.transaction(Repeat.SAFE, reservations.extend(reservationId, now, expiresAt));
     return extended.isPresent()
         ? extended.get()
         : afterNoMatch(session, reservationId, Action.EXTEND, now);
   }
 
   /**
-   * Changes a held reservation to exactly these (merged) lines, all or nothing, in one transaction:
-   * lock the reservation, change each key that differs in key order (growth conditional on free
-   * units), replace the lines. Growth that does not fit goes to {@link LazyExpiry}, with what the
-   * cart already held on each key counting as free to it.
+   * Changes a held reservation to exactly these (merged) lines, all or nothing, in one transaction.
+   * Growth that does not fit goes to {@link LazyExpiry}, with what the cart already held on each
+   * key counting as free to it.
    */
   Reservation amend(Session session, String reservationId, List<Line> wanted, Clock clock) {
     LazyExpiry.Round round = lazyExpiry.begin(session);
     while (true) {
       Instant now = PgValues.now(clock);
-      Optional<Times> times;
-      try {
-        times = session.transaction(Repeat.SAFE, h -> amendHeld(h, reservationId, wanted, now));
-      } catch (AmendShort s) {
-        List<StockKey> keys = s.growing().stream().map(Line::key).toList();
-        Probe probe = session.read(h -> stock.probe(h, reservationId, keys, now));
+      Amendment amendment =
+          session.transaction(
+              Repeat.SAFE, reservations.amend(reservationId, wanted, now), Amendment::fits);
+      if (!amendment.fits()) {
+        List<StockKey> keys = amendment.growing().stream().map(Line::key).toList();
+        Probe probe = session.read(stock.probe(reservationId, keys, now));
         List<Need> needs =
-            s.growing().stream()
+            amendment.growing().stream()
                 .map(
                     line ->
                         new Need(
-                            line.key(), line.quantity(), s.held().getOrDefault(line.key(), 0L)))
+                            line.key(),
+                            line.quantity(),
+                            amendment.held().getOrDefault(line.key(), 0L)))
                 .toList();
         round.refused(needs, probe.byKey(), now);
         continue;
       }
-      if (times.isEmpty()) {
+      if (amendment.times().isEmpty()) {
         return afterNoMatch(session, reservationId, Action.AMEND, now);
       }
+      Times times = amendment.times().get();
       return new Reservation(
-          reservationId, Status.HELD, wanted, times.get().createdAt(), times.get().expiresAt());
-    }
-  }
-
-  private Optional<Times> amendHeld(
-      Handle h, String reservationId, List<Line> wanted, Instant now) {
-    Optional<Times> times = reservations.touchHeld(h, reservationId, now);
-    if (times.isEmpty()) {
-      return times;
-    }
-    Map<StockKey, Long> before = Lines.byKey(reservations.linesOf(h, reservationId));
-    Map<StockKey, Long> after = Lines.byKey(wanted);
-    Set<StockKey> keys = new TreeSet<>(before.keySet());
-    keys.addAll(after.keySet());
-    List<StockSql.Change> changes = new ArrayList<>();
-    for (StockKey key : keys) {
-      long delta = after.getOrDefault(key, 0L) - before.getOrDefault(key, 0L);
-      if (delta != 0) {
-        changes.add(
-            new StockSql.Change(key, 0, delta, Math.max(delta, 0), "AMEND", reservationId, now));
-      }
-    }
-    if (!changes.isEmpty()) {
-      List<StockKey> shortKeys = stock.changeAll(h, changes);
-      if (!shortKeys.isEmpty()) {
-        throw new AmendShort(
-            shortKeys.stream().map(key -> new Line(key, after.get(key))).toList(), before);
-      }
-      reservations.replaceLines(h, reservationId, wanted);
-    }
-    return times;
-  }
-
-  /** Growth of an amend did not fit; rolls the amend back, carrying what the cart held before. */
-  private static final class AmendShort extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final transient List<Line> growing;
-    private final transient Map<StockKey, Long> held;
-
-    AmendShort(List<Line> growing, Map<StockKey, Long> held) {
-      super(null, null, false, false);
-      this.growing = growing;
-      this.held = held;
-    }
-
-    List<Line> growing() {
-      return growing;
-    }
-
-    Map<StockKey, Long> held() {
-      return held;
+          reservationId, Status.HELD, wanted, times.createdAt(), times.expiresAt());
     }
   }
 
   /** The reservation with this id as it is at {@code now}; a due hold shows as expired. */
   Optional<Reservation> find(Session session, String reservationId, Instant now) {
-    return session.read(h -> reservations.find(h, reservationId)).map(stored -> stored.asOf(now));
+    return session.read(reservations.find(reservationId)).map(stored -> stored.asOf(now));
   }
 
   /**
@@ -203,10 +112,10 @@ final class Moves {
       Session session, String reservationId, Action action, Instant now) {
     Stored stored =
         session
-            .read(h -> reservations.find(h, reservationId))
+            .read(reservations.find(reservationId))
             .orElseThrow(() -> new ReservationNotFoundException(reservationId));
     if (stored.isDueAt(now)) {
-      session.transaction(Repeat.SAFE, h -> expiry.expireOne(h, reservationId, now));
+      session.transaction(Repeat.SAFE, expiry.expireOne(reservationId, now));
       throw new ReservationExpiredException(reservationId, stored.expiresAt(), action.verb());
     }
     Status current = stored.status();

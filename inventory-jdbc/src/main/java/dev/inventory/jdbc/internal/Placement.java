@@ -72,9 +72,7 @@ final class Placement {
             lines.size() == 1
                 ? session.statement(
                     Repeat.SAFE,
-                    h ->
-                        placements.reserveOneLine(
-                            h, id, status, lines.get(0), hash, now, expiresAt))
+                    placements.reserveOneLine(id, status, lines.get(0), hash, now, expiresAt))
                 : placeCart(session, id, status, lines, hash, now, expiresAt);
       } catch (RuntimeException e) {
         if (!SqlErrors.isDuplicateReservationId(e)) {
@@ -107,9 +105,8 @@ final class Placement {
   }
 
   /**
-   * A cart: its reservation row first (a duplicate id fails there, before any stock row is locked),
-   * then each line in key order. Empty when placed; when a line was short, the transaction is
-   * rolled back and the keys are probed.
+   * A cart, all lines or none: the transaction commits only if no line was short. Empty when
+   * placed; when a line was short, what the keys had free.
    */
   private Optional<Probe> placeCart(
       Session session,
@@ -119,53 +116,22 @@ final class Placement {
       String hash,
       Instant now,
       Instant expiresAt) {
-    boolean held = status == Status.HELD;
-    List<StockSql.Change> changes =
-        lines.stream()
-            .map(
-                line -> {
-                  long q = line.quantity();
-                  return new StockSql.Change(
-                      line.key(),
-                      held ? 0 : -q,
-                      held ? q : 0,
-                      q,
-                      held ? "RESERVE" : "CONFIRM",
-                      id,
-                      now);
-                })
-            .toList();
-    try {
-      session.transaction(
-          Repeat.SAFE,
-          h -> {
-            placements.insertReservation(h, id, status, lines, hash, now, expiresAt);
-            if (!stock.changeAll(h, changes).isEmpty()) {
-              throw CartShort.INSTANCE; // rolls the cart back
-            }
-            return null;
-          });
+    List<StockKey> shortKeys =
+        session.transaction(
+            Repeat.SAFE,
+            placements.placeCart(id, status, lines, hash, now, expiresAt),
+            List::isEmpty);
+    if (shortKeys.isEmpty()) {
       return Optional.empty();
-    } catch (CartShort e) {
-      List<StockKey> keys = lines.stream().map(Line::key).toList();
-      return Optional.of(session.read(h -> stock.probe(h, id, keys, now)));
     }
-  }
-
-  /** Rolls back a cart's placement whose stock was short. */
-  private static final class CartShort extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    static final CartShort INSTANCE = new CartShort();
-
-    private CartShort() {
-      super(null, null, false, false);
-    }
+    List<StockKey> keys = lines.stream().map(Line::key).toList();
+    return Optional.of(session.read(stock.probe(id, keys, now)));
   }
 
   /** The reservation with this id if the request is a replay of it; conflict if not. */
   private Optional<Reservation> replay(
       Session session, ReservationRequest request, String hash, Clock clock) {
-    Optional<Stored> stored = session.read(h -> reservations.find(h, request.id()));
+    Optional<Stored> stored = session.read(reservations.find(request.id()));
     if (stored.isEmpty()) {
       return Optional.empty();
     }

@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.Handle;
 
 /**
  * The statements that place a request: a one-line request in one statement, a batch of one-line
@@ -34,8 +33,10 @@ final class PlacementSql {
   private final String placeBatch;
   private final String placeBatchOfKeys;
   private final String insertReservation;
+  private final StockSql stock;
 
-  PlacementSql(SqlText sql) {
+  PlacementSql(SqlText sql, StockSql stock) {
+    this.stock = stock;
     this.reserveOneLine = sql.render(RESERVE_ONE_LINE);
     this.placeBatch = sql.render(PLACE_BATCH);
     this.placeBatchOfKeys = sql.render(PLACE_BATCH_OF_KEYS);
@@ -92,33 +93,35 @@ final class PlacementSql {
       """;
 
   /** Places a one-line request; empty if placed, else what the refusal saw on its key. */
-  Optional<Probe> reserveOneLine(
-      Handle h, String id, Status status, Line line, String hash, Instant now, Instant expiresAt) {
-    long q = line.quantity();
-    boolean held = status == Status.HELD;
-    return h.createQuery(reserveOneLine)
-        .bind("id", id)
-        .bind("status", status.name())
-        .bind("hash", hash)
-        .bind("sku", line.key().sku())
-        .bind("location", line.key().location())
-        .bind("quantity", q)
-        .bind("onHandDelta", held ? 0L : -q)
-        .bind("reservedDelta", held ? q : 0L)
-        .bind("kind", held ? "RESERVE" : "CONFIRM")
-        .bind("now", timestamp(now))
-        .bind("expiresAt", timestamp(expiresAt))
-        .map(
-            (rs, ctx) ->
-                rs.getBoolean("placed")
-                    ? Optional.<Probe>empty()
-                    : Optional.of(
-                        new Probe(
-                            Map.of(
-                                line.key(),
-                                new Free(-1, rs.getLong("available"), rs.getLong("due"))),
-                            rs.getBoolean("id_taken"))))
-        .one();
+  Session.Work<Optional<Probe>> reserveOneLine(
+      String id, Status status, Line line, String hash, Instant now, Instant expiresAt) {
+    return h -> {
+      long q = line.quantity();
+      boolean held = status == Status.HELD;
+      return h.createQuery(reserveOneLine)
+          .bind("id", id)
+          .bind("status", status.name())
+          .bind("hash", hash)
+          .bind("sku", line.key().sku())
+          .bind("location", line.key().location())
+          .bind("quantity", q)
+          .bind("onHandDelta", held ? 0L : -q)
+          .bind("reservedDelta", held ? q : 0L)
+          .bind("kind", held ? "RESERVE" : "CONFIRM")
+          .bind("now", timestamp(now))
+          .bind("expiresAt", timestamp(expiresAt))
+          .map(
+              (rs, ctx) ->
+                  rs.getBoolean("placed")
+                      ? Optional.<Probe>empty()
+                      : Optional.of(
+                          new Probe(
+                              Map.of(
+                                  line.key(),
+                                  new Free(-1, rs.getLong("available"), rs.getLong("due"))),
+                              rs.getBoolean("id_taken"))))
+          .one();
+    };
   }
 
   /**
@@ -183,37 +186,39 @@ final class PlacementSql {
       """;
 
   /** Places a batch of one-line requests for one key; empty if placed, else what it saw. */
-  Optional<BatchRefusal> placeBatch(
-      Handle h, StockKey key, List<Item> items, Status status, Instant now) {
-    Columns c = Columns.of(items);
-    long total = 0;
-    for (long quantity : c.quantities()) {
-      total = Math.addExact(total, quantity);
-    }
-    boolean held = status == Status.HELD;
-    return h.createQuery(placeBatch)
-        .bind("sku", key.sku())
-        .bind("location", key.location())
-        .bind("total", total)
-        .bind("held", held ? 1L : 0L)
-        .bind("sold", held ? 0L : 1L)
-        .bind("status", status.name())
-        .bind("kind", held ? "RESERVE" : "CONFIRM")
-        .bind("now", timestamp(now))
-        .bind("ids", c.ids())
-        .bind("quantities", c.quantities())
-        .bind("hashes", c.hashes())
-        .bind("expiresMicros", c.expiresMicros())
-        .map(
-            (rs, ctx) ->
-                rs.getBoolean("placed")
-                    ? Optional.<BatchRefusal>empty()
-                    : Optional.of(
-                        new BatchRefusal(
-                            rs.getLong("available"),
-                            rs.getLong("due"),
-                            ((String[]) rs.getArray("taken_ids").getArray()).length > 0)))
-        .one();
+  Session.Work<Optional<BatchRefusal>> placeBatch(
+      StockKey key, List<Item> items, Status status, Instant now) {
+    return h -> {
+      Columns c = Columns.of(items);
+      long total = 0;
+      for (long quantity : c.quantities()) {
+        total = Math.addExact(total, quantity);
+      }
+      boolean held = status == Status.HELD;
+      return h.createQuery(placeBatch)
+          .bind("sku", key.sku())
+          .bind("location", key.location())
+          .bind("total", total)
+          .bind("held", held ? 1L : 0L)
+          .bind("sold", held ? 0L : 1L)
+          .bind("status", status.name())
+          .bind("kind", held ? "RESERVE" : "CONFIRM")
+          .bind("now", timestamp(now))
+          .bind("ids", c.ids())
+          .bind("quantities", c.quantities())
+          .bind("hashes", c.hashes())
+          .bind("expiresMicros", c.expiresMicros())
+          .map(
+              (rs, ctx) ->
+                  rs.getBoolean("placed")
+                      ? Optional.<BatchRefusal>empty()
+                      : Optional.of(
+                          new BatchRefusal(
+                              rs.getLong("available"),
+                              rs.getLong("due"),
+                              ((String[]) rs.getArray("taken_ids").getArray()).length > 0)))
+          .one();
+    };
   }
 
   /**
@@ -236,48 +241,46 @@ final class PlacementSql {
    *
    * @param byKey the positions in {@code items} of each key's requests, keys in key order
    */
-  TreeSet<StockKey> placeBatchOfKeys(
-      Handle h,
-      List<Item> items,
-      SortedMap<StockKey, List<Integer>> byKey,
-      Status status,
-      Instant now) {
-    int keys = byKey.size();
-    String[] keySkus = new String[keys];
-    String[] keyLocations = new String[keys];
-    Long[] keyTotals = new Long[keys];
-    Integer[] keyOf = new Integer[items.size()];
-    int k = 0;
-    for (Map.Entry<StockKey, List<Integer>> e : byKey.entrySet()) {
-      keySkus[k] = e.getKey().sku();
-      keyLocations[k] = e.getKey().location();
-      long total = 0;
-      for (int i : e.getValue()) {
-        total = Math.addExact(total, items.get(i).quantity());
-        keyOf[i] = k + 1;
+  Session.Work<TreeSet<StockKey>> placeBatchOfKeys(
+      List<Item> items, SortedMap<StockKey, List<Integer>> byKey, Status status, Instant now) {
+    return h -> {
+      int keys = byKey.size();
+      String[] keySkus = new String[keys];
+      String[] keyLocations = new String[keys];
+      Long[] keyTotals = new Long[keys];
+      Integer[] keyOf = new Integer[items.size()];
+      int k = 0;
+      for (Map.Entry<StockKey, List<Integer>> e : byKey.entrySet()) {
+        keySkus[k] = e.getKey().sku();
+        keyLocations[k] = e.getKey().location();
+        long total = 0;
+        for (int i : e.getValue()) {
+          total = Math.addExact(total, items.get(i).quantity());
+          keyOf[i] = k + 1;
+        }
+        keyTotals[k++] = total;
       }
-      keyTotals[k++] = total;
-    }
-    Columns c = Columns.of(items);
-    boolean held = status == Status.HELD;
-    return h.createQuery(placeBatchOfKeys)
-        .bind("status", status.name())
-        .bind("kind", held ? "RESERVE" : "CONFIRM")
-        .bind("held", held ? 1L : 0L)
-        .bind("sold", held ? 0L : 1L)
-        .bind("now", timestamp(now))
-        .bind("keySkus", keySkus)
-        .bind("keyLocations", keyLocations)
-        .bind("keyTotals", keyTotals)
-        .bind("ids", c.ids())
-        .bind("keyOf", keyOf)
-        .bind("quantities", c.quantities())
-        .bind("hashes", c.hashes())
-        .bind("expiresMicros", c.expiresMicros())
-        .map(
-            (rs, ctx) ->
-                new StockKey(rs.getString("refused_sku"), rs.getString("refused_location")))
-        .collect(Collectors.toCollection(TreeSet::new));
+      Columns c = Columns.of(items);
+      boolean held = status == Status.HELD;
+      return h.createQuery(placeBatchOfKeys)
+          .bind("status", status.name())
+          .bind("kind", held ? "RESERVE" : "CONFIRM")
+          .bind("held", held ? 1L : 0L)
+          .bind("sold", held ? 0L : 1L)
+          .bind("now", timestamp(now))
+          .bind("keySkus", keySkus)
+          .bind("keyLocations", keyLocations)
+          .bind("keyTotals", keyTotals)
+          .bind("ids", c.ids())
+          .bind("keyOf", keyOf)
+          .bind("quantities", c.quantities())
+          .bind("hashes", c.hashes())
+          .bind("expiresMicros", c.expiresMicros())
+          .map(
+              (rs, ctx) ->
+                  new StockKey(rs.getString("refused_sku"), rs.getString("refused_location")))
+          .collect(Collectors.toCollection(TreeSet::new));
+    };
   }
 
   /** A batch's requests as columns (arrays in batch order), to be unnested by the statement. */
@@ -315,24 +318,50 @@ final class PlacementSql {
    * Inserts a cart's reservation row and its lines. A duplicate id fails here, before any stock row
    * is locked; the stock changes follow in key order ({@link StockSql#changeAll}).
    */
-  void insertReservation(
-      Handle h,
-      String id,
-      Status status,
-      List<Line> lines,
-      String hash,
-      Instant now,
-      Instant expiresAt) {
-    List<StockKey> keys = lines.stream().map(Line::key).toList();
-    h.createUpdate(insertReservation)
-        .bind("id", id)
-        .bind("status", status.name())
-        .bind("hash", hash)
-        .bind("now", timestamp(now))
-        .bind("expiresAt", timestamp(expiresAt))
-        .bindArray("skus", String.class, PgValues.skus(keys))
-        .bindArray("locations", String.class, PgValues.locations(keys))
-        .bindArray("quantities", Long.class, lines.stream().map(Line::quantity).toList())
-        .execute();
+  private Session.Work<Void> insertReservation(
+      String id, Status status, List<Line> lines, String hash, Instant now, Instant expiresAt) {
+    return h -> {
+      List<StockKey> keys = lines.stream().map(Line::key).toList();
+      h.createUpdate(insertReservation)
+          .bind("id", id)
+          .bind("status", status.name())
+          .bind("hash", hash)
+          .bind("now", timestamp(now))
+          .bind("expiresAt", timestamp(expiresAt))
+          .bindArray("skus", String.class, PgValues.skus(keys))
+          .bindArray("locations", String.class, PgValues.locations(keys))
+          .bindArray("quantities", Long.class, lines.stream().map(Line::quantity).toList())
+          .execute();
+      return null;
+    };
+  }
+
+  /**
+   * Places a cart: its reservation row first (a duplicate id fails there, before any stock row is
+   * locked), then one conditional change per line, in the lines' order, which is key order. Returns
+   * the keys that were short; the caller commits only if there are none (all or nothing).
+   */
+  Session.Work<List<StockKey>> placeCart(
+      String id, Status status, List<Line> lines, String hash, Instant now, Instant expiresAt) {
+    boolean held = status == Status.HELD;
+    List<StockSql.Change> changes =
+        lines.stream()
+            .map(
+                line -> {
+                  long q = line.quantity();
+                  return new StockSql.Change(
+                      line.key(),
+                      held ? 0 : -q,
+                      held ? q : 0,
+                      q,
+                      held ? "RESERVE" : "CONFIRM",
+                      id,
+                      now);
+                })
+            .toList();
+    return h -> {
+      insertReservation(id, status, lines, hash, now, expiresAt).run(h);
+      return stock.changeAll(changes).run(h);
+    };
   }
 }

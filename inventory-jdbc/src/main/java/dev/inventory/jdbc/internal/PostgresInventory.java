@@ -47,10 +47,12 @@ public final class PostgresInventory implements Inventory {
     this.clock = settings.clock();
     this.defaultTtl = settings.defaultTtl();
     this.procedures = new Procedures(settings.schema(), defaultTtl);
-    CombinedPlacement combined =
-        new CombinedPlacement(db, procedures.placements, procedures.placement, clock);
-    this.heldCombiner = combiner(settings, batch -> combined.run(batch, Status.HELD));
-    this.soldCombiner = combiner(settings, batch -> combined.run(batch, Status.CONFIRMED));
+    this.heldCombiner = combiner(settings, combined(Status.HELD));
+    this.soldCombiner = combiner(settings, combined(Status.CONFIRMED));
+  }
+
+  private CombinedPlacement combined(Status status) {
+    return new CombinedPlacement(db, procedures.placements, procedures.placement, clock, status);
   }
 
   private static Combiner combiner(Settings settings, Combiner.BatchRunner runner) {
@@ -134,7 +136,7 @@ public final class PostgresInventory implements Inventory {
   public int expireDue(int limit) {
     Checks.positive("limit", limit);
     Instant now = PgValues.now(clock);
-    return db.transaction(Repeat.SAFE, h -> procedures.expiry.expireDue(h, limit, now));
+    return db.transaction(Repeat.SAFE, procedures.expiry.expireDue(limit, now));
   }
 
   // ---------------------------------------------------------------- stock movements

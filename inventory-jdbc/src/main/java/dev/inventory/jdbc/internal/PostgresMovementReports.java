@@ -51,10 +51,7 @@ public final class PostgresMovementReports implements MovementReports {
     return db.transaction(
         Repeat
             .SAFE, // recomputed from the log: repeating it after an unknown outcome changes nothing
-        h -> {
-          Db.liftStatementTimeout(h);
-          return sql.summarizeDay(h, day);
-        });
+        sql.summarizeDay(day));
   }
 
   @Override
@@ -68,12 +65,7 @@ public final class PostgresMovementReports implements MovementReports {
     checkRange(firstDay, lastDay);
     Objects.requireNonNull(out, "out must not be null");
     // Not repeated on a lost connection: part of the CSV may already be written.
-    return db.transaction(
-        Repeat.UNSAFE,
-        h -> {
-          Db.liftStatementTimeout(h);
-          return sql.exportCsv(h, firstDay, lastDay, out);
-        });
+    return db.transaction(Repeat.UNSAFE, sql.exportCsv(firstDay, lastDay, out));
   }
 
   private static void checkRange(LocalDate firstDay, LocalDate lastDay) {

@@ -4,11 +4,13 @@ import dev.inventory.AuditReport;
 import dev.inventory.BulkEntry;
 import dev.inventory.BulkMode;
 import dev.inventory.BulkResult;
+import dev.inventory.BulkResult.Refusal;
 import dev.inventory.HistoryPage;
 import dev.inventory.Reservation;
 import dev.inventory.StockKey;
 import dev.inventory.StockLedger;
 import dev.inventory.internal.Checks;
+import dev.inventory.jdbc.internal.Session.Repeat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +45,7 @@ public final class PostgresStockLedger implements StockLedger {
     this.clock = settings.clock();
     SqlText text = new SqlText(settings.schema());
     StockSql stock = new StockSql(text);
-    ReservationSql reservations = new ReservationSql(text);
+    ReservationSql reservations = new ReservationSql(text, stock);
     this.ledger = new LedgerSql(text);
     this.bulk = new BulkStock(ledger, stock, new Expiry(new ExpirySql(text), reservations, stock));
     this.history = new LogHistory(ledger);
@@ -59,7 +61,9 @@ public final class PostgresStockLedger implements StockLedger {
     if (sorted.isEmpty()) {
       return new BulkResult(BulkMode.ATOMIC, 0, 0, List.of());
     }
-    bulk.receiveAll(db, sorted, reason, PgValues.now(clock));
+    // Not idempotent (a repeat would receive twice): only failures that undid everything are
+    // retried, never a lost connection around the commit.
+    db.transaction(Repeat.UNSAFE, bulk.receiveAll(sorted, reason, PgValues.now(clock)));
     return new BulkResult(BulkMode.ATOMIC, sorted.size(), sorted.size(), List.of());
   }
 
@@ -71,7 +75,10 @@ public final class PostgresStockLedger implements StockLedger {
     if (sorted.isEmpty()) {
       return new BulkResult(mode, 0, 0, List.of());
     }
-    return bulk.setOnHandAll(db, sorted, reason, mode, PgValues.now(clock));
+    List<Refusal> refused =
+        db.transaction(
+            Repeat.UNSAFE, bulk.setAll(sorted, reason, PgValues.now(clock)), BulkStock.keeps(mode));
+    return BulkStock.result(mode, sorted.size(), refused);
   }
 
   /**
@@ -145,7 +152,7 @@ public final class PostgresStockLedger implements StockLedger {
     Objects.requireNonNull(key, "key must not be null");
     Checks.between("limit", limit, 1, MAX_PAGE_SIZE);
     Instant now = PgValues.now(clock);
-    return db.read(h -> ledger.heldOnKey(h, key, limit, now));
+    return db.read(ledger.heldOnKey(key, limit, now));
   }
 
   // ---------------------------------------------------------------- audit
@@ -161,11 +168,12 @@ public final class PostgresStockLedger implements StockLedger {
     for (StockKey key : keys) {
       unique.add(Objects.requireNonNull(key, "keys must not contain null"));
     }
-    return audit.ofKeys(auditDb, new ArrayList<>(unique), PgValues.now(clock));
+    return auditDb.transaction(
+        Repeat.SAFE, audit.ofKeys(new ArrayList<>(unique), PgValues.now(clock)));
   }
 
   @Override
   public AuditReport auditAll() {
-    return audit.ofAll(auditDb, PgValues.now(clock));
+    return auditDb.transaction(Repeat.SAFE, audit.ofAll(PgValues.now(clock)));
   }
 }

@@ -17,8 +17,8 @@ final class Procedures {
   Procedures(String schema, Duration defaultTtl) {
     SqlText text = new SqlText(schema);
     StockSql stock = new StockSql(text);
-    ReservationSql reservations = new ReservationSql(text);
-    this.placements = new PlacementSql(text);
+    ReservationSql reservations = new ReservationSql(text, stock);
+    this.placements = new PlacementSql(text, stock);
     this.expiry = new Expiry(new ExpirySql(text), reservations, stock);
     LazyExpiry lazyExpiry = new LazyExpiry(expiry);
     this.placement = new Placement(placements, stock, reservations, lazyExpiry, defaultTtl);

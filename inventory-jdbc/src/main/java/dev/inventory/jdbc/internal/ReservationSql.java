@@ -8,13 +8,17 @@ import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
 import dev.inventory.StockKey;
 import dev.inventory.internal.Lifecycle.Action;
+import dev.inventory.internal.Lines;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The statements on reservation rows: the conditional moves out of HELD (each guarded by {@code
@@ -49,8 +53,10 @@ final class ReservationSql {
   private final String linesOf;
   private final String replaceLines;
   private final String findReservation;
+  private final StockSql stock;
 
-  ReservationSql(SqlText sql) {
+  ReservationSql(SqlText sql, StockSql stock) {
+    this.stock = stock;
     this.moveHeld = sql.render(MOVE_HELD);
     this.moveOneLine = sql.render(MOVE_ONE_LINE);
     this.touchHeld = sql.render(TOUCH_HELD);
@@ -73,13 +79,14 @@ final class ReservationSql {
       """;
 
   /** Moves a held, not due reservation to the action's target; empty if nothing moved. */
-  Optional<Times> moveHeld(Handle h, String reservationId, Action action, Instant now) {
-    return h.createQuery(moveHeld)
-        .bind("id", reservationId)
-        .bind("target", action.target().name())
-        .bind("now", timestamp(now))
-        .map((rs, ctx) -> Times.from(rs))
-        .findOne();
+  Session.Work<Optional<Times>> moveHeld(String reservationId, Action action, Instant now) {
+    return h ->
+        h.createQuery(moveHeld)
+            .bind("id", reservationId)
+            .bind("target", action.target().name())
+            .bind("now", timestamp(now))
+            .map((rs, ctx) -> Times.from(rs))
+            .findOne();
   }
 
   /**
@@ -125,28 +132,30 @@ final class ReservationSql {
       """;
 
   /** The one-statement move of a one-line reservation; empty if it did not apply. */
-  Optional<Reservation> moveOneLine(Handle h, String reservationId, Action action, Instant now) {
-    return h.createQuery(moveOneLine)
-        .bind("id", reservationId)
-        .bind("target", action.target().name())
-        .bind("kind", action.name())
-        .bind("sold", action == Action.CONFIRM ? 1L : 0L)
-        .bind("now", timestamp(now))
-        .map(
-            (rs, ctx) -> {
-              if (rs.getString("sku") == null) {
-                // Moved, but no stock row changed: impossible while the CHECK constraint holds.
-                throw new IllegalStateException(
-                    "stock row missing while giving back units of " + reservationId);
-              }
-              return new Reservation(
-                  reservationId,
-                  action.target(),
-                  List.of(new Line(PgValues.key(rs), rs.getLong("quantity"))),
-                  instant(rs, "created_at"),
-                  instant(rs, "expires_at"));
-            })
-        .findOne();
+  Session.Work<Optional<Reservation>> moveOneLine(
+      String reservationId, Action action, Instant now) {
+    return h ->
+        h.createQuery(moveOneLine)
+            .bind("id", reservationId)
+            .bind("target", action.target().name())
+            .bind("kind", action.name())
+            .bind("sold", action == Action.CONFIRM ? 1L : 0L)
+            .bind("now", timestamp(now))
+            .map(
+                (rs, ctx) -> {
+                  if (rs.getString("sku") == null) {
+                    // Moved, but no stock row changed: impossible while the CHECK constraint holds.
+                    throw new IllegalStateException(
+                        "stock row missing while giving back units of " + reservationId);
+                  }
+                  return new Reservation(
+                      reservationId,
+                      action.target(),
+                      List.of(new Line(PgValues.key(rs), rs.getLong("quantity"))),
+                      instant(rs, "created_at"),
+                      instant(rs, "expires_at"));
+                })
+            .findOne();
   }
 
   /**
@@ -162,12 +171,13 @@ final class ReservationSql {
       """;
 
   /** Locks a held, not due reservation; empty if it is not held, or due, or unknown. */
-  Optional<Times> touchHeld(Handle h, String reservationId, Instant now) {
-    return h.createQuery(touchHeld)
-        .bind("id", reservationId)
-        .bind("now", timestamp(now))
-        .map((rs, ctx) -> Times.from(rs))
-        .findOne();
+  Session.Work<Optional<Times>> touchHeld(String reservationId, Instant now) {
+    return h ->
+        h.createQuery(touchHeld)
+            .bind("id", reservationId)
+            .bind("now", timestamp(now))
+            .map((rs, ctx) -> Times.from(rs))
+            .findOne();
   }
 
   /** Sets a held, not yet due reservation's expiry. No row back: not held, due, or unknown. */
@@ -182,13 +192,14 @@ final class ReservationSql {
   /**
    * Gives a held, not due reservation a new expiry; empty if it is not held, or due, or unknown.
    */
-  Optional<Times> extendHeld(Handle h, String reservationId, Instant now, Instant expiresAt) {
-    return h.createQuery(extendHeld)
-        .bind("id", reservationId)
-        .bind("now", timestamp(now))
-        .bind("expiresAt", timestamp(expiresAt))
-        .map((rs, ctx) -> Times.from(rs))
-        .findOne();
+  Session.Work<Optional<Times>> extendHeld(String reservationId, Instant now, Instant expiresAt) {
+    return h ->
+        h.createQuery(extendHeld)
+            .bind("id", reservationId)
+            .bind("now", timestamp(now))
+            .bind("expiresAt", timestamp(expiresAt))
+            .map((rs, ctx) -> Times.from(rs))
+            .findOne();
   }
 
   /**
@@ -205,19 +216,21 @@ final class ReservationSql {
       """;
 
   /** The lines of one reservation this transaction has locked, in key order. */
-  List<Line> linesOf(Handle h, String reservationId) {
-    return linesOf(h, List.of(reservationId)).stream()
-        .map(ClaimedLine::line)
-        .sorted(Comparator.comparing(Line::key))
-        .toList();
+  Session.Work<List<Line>> linesOf(String reservationId) {
+    return h ->
+        linesOf(List.of(reservationId)).run(h).stream()
+            .map(ClaimedLine::line)
+            .sorted(Comparator.comparing(Line::key))
+            .toList();
   }
 
   /** The lines of reservations this transaction has locked, in no particular order. */
-  List<ClaimedLine> linesOf(Handle h, List<String> reservationIds) {
-    return h.createQuery(linesOf)
-        .bindArray("ids", String.class, reservationIds)
-        .map((rs, ctx) -> ClaimedLine.from(rs))
-        .list();
+  Session.Work<List<ClaimedLine>> linesOf(List<String> reservationIds) {
+    return h ->
+        h.createQuery(linesOf)
+            .bindArray("ids", String.class, reservationIds)
+            .map((rs, ctx) -> ClaimedLine.from(rs))
+            .list();
   }
 
   /** Makes a locked reservation's lines exactly these. */
@@ -237,14 +250,18 @@ final class ReservationSql {
       """;
 
   /** Makes a locked reservation's lines exactly these. */
-  void replaceLines(Handle h, String reservationId, List<Line> lines) {
-    List<StockKey> keys = lines.stream().map(Line::key).toList();
-    h.createUpdate(replaceLines)
-        .bind("id", reservationId)
-        .bindArray("skus", String.class, PgValues.skus(keys))
-        .bindArray("locations", String.class, PgValues.locations(keys))
-        .bindArray("quantities", Long.class, lines.stream().map(Line::quantity).toList())
-        .execute();
+  Session.Work<Void> replaceLines(String reservationId, List<Line> lines) {
+    return h -> {
+      List<StockKey> keys = lines.stream().map(Line::key).toList();
+      h.createUpdate(replaceLines)
+          .bind("id", reservationId)
+          .bindArray("skus", String.class, PgValues.skus(keys))
+          .bindArray("locations", String.class, PgValues.locations(keys))
+          .bindArray("quantities", Long.class, lines.stream().map(Line::quantity).toList())
+          .execute();
+
+      return null;
+    };
   }
 
   /** A reservation with its lines, in key order; no rows if unknown. */
@@ -259,26 +276,28 @@ final class ReservationSql {
       """;
 
   /** The reservation as stored, with its lines in key order; empty if unknown. */
-  Optional<Stored> find(Handle h, String reservationId) {
-    List<StoredRow> rows =
-        h.createQuery(findReservation)
-            .bind("id", reservationId)
-            .map((rs, ctx) -> StoredRow.from(rs))
-            .list();
-    if (rows.isEmpty()) {
-      return Optional.empty();
-    }
-    StoredRow first = rows.get(0);
-    List<Line> lines =
-        rows.stream().map(StoredRow::line).sorted(Comparator.comparing(Line::key)).toList();
-    return Optional.of(
-        new Stored(
-            reservationId,
-            Status.valueOf(first.status()),
-            lines,
-            first.createdAt(),
-            first.expiresAt(),
-            first.hash()));
+  Session.Work<Optional<Stored>> find(String reservationId) {
+    return h -> {
+      List<StoredRow> rows =
+          h.createQuery(findReservation)
+              .bind("id", reservationId)
+              .map((rs, ctx) -> StoredRow.from(rs))
+              .list();
+      if (rows.isEmpty()) {
+        return Optional.empty();
+      }
+      StoredRow first = rows.get(0);
+      List<Line> lines =
+          rows.stream().map(StoredRow::line).sorted(Comparator.comparing(Line::key)).toList();
+      return Optional.of(
+          new Stored(
+              reservationId,
+              Status.valueOf(first.status()),
+              lines,
+              first.createdAt(),
+              first.expiresAt(),
+              first.hash()));
+    };
   }
 
   private record StoredRow(
@@ -291,5 +310,104 @@ final class ReservationSql {
           rs.getString("request_hash"),
           new Line(PgValues.key(rs), rs.getLong("quantity")));
     }
+  }
+
+  // ---------------------------------------------------------------- moves with their stock
+
+  /**
+   * Confirms (sold: off on-hand and reserved) or releases (freed: off reserved) a held reservation
+   * that is not due, in one transaction: the move, then a change per line in key order. Empty if it
+   * was not held, or due, or unknown.
+   */
+  Session.Work<Optional<Reservation>> moveHeldGivingBack(
+      String reservationId, Action action, Instant now) {
+    return h -> {
+      Optional<Times> times = moveHeld(reservationId, action, now).run(h);
+      if (times.isEmpty()) {
+        return Optional.empty();
+      }
+      List<Line> lines = linesOf(reservationId).run(h);
+      List<StockSql.Change> changes =
+          lines.stream()
+              .map(
+                  line -> {
+                    long q = line.quantity();
+                    long onHandDelta = action == Action.CONFIRM ? -q : 0;
+                    return new StockSql.Change(
+                        line.key(), onHandDelta, -q, 0, action.name(), reservationId, now);
+                  })
+              .toList();
+      stock.giveBackAll(changes, reservationId).run(h);
+      return Optional.of(
+          new Reservation(
+              reservationId,
+              action.target(),
+              lines,
+              times.get().createdAt(),
+              times.get().expiresAt()));
+    };
+  }
+
+  /** Sets a held, not due reservation's expiry; the reservation, or empty if it was not held. */
+  Session.Work<Optional<Reservation>> extend(String reservationId, Instant now, Instant expiresAt) {
+    return h ->
+        extendHeld(reservationId, now, expiresAt)
+            .run(h)
+            .map(
+                times ->
+                    new Reservation(
+                        reservationId,
+                        Status.HELD,
+                        linesOf(reservationId).run(h),
+                        times.createdAt(),
+                        times.expiresAt()));
+  }
+
+  /**
+   * What an amend did: nothing ({@code times} empty: not held, or due, or unknown), or changed the
+   * reservation to the lines wanted, or found keys whose growth did not fit ({@code growing}: each
+   * with the new total wanted; {@code held}: what the reservation held per key before).
+   */
+  record Amendment(Optional<Times> times, List<Line> growing, Map<StockKey, Long> held) {
+    /** Whether the amend applied, or could not apply: everything but growth that did not fit. */
+    boolean fits() {
+      return growing.isEmpty();
+    }
+  }
+
+  /**
+   * Changes a held, not due reservation to exactly these (merged) lines: locks it, changes each key
+   * that differs in key order (growth conditional on the free units, shrinking gives back), and
+   * replaces its lines. The caller commits only if the amendment {@link Amendment#fits}.
+   */
+  Session.Work<Amendment> amend(String reservationId, List<Line> wanted, Instant now) {
+    return h -> {
+      Optional<Times> times = touchHeld(reservationId, now).run(h);
+      if (times.isEmpty()) {
+        return new Amendment(times, List.of(), Map.of());
+      }
+      Map<StockKey, Long> before = Lines.byKey(linesOf(reservationId).run(h));
+      Map<StockKey, Long> after = Lines.byKey(wanted);
+      Set<StockKey> keys = new TreeSet<>(before.keySet());
+      keys.addAll(after.keySet());
+      List<StockSql.Change> changes = new ArrayList<>();
+      for (StockKey key : keys) {
+        long delta = after.getOrDefault(key, 0L) - before.getOrDefault(key, 0L);
+        if (delta != 0) {
+          changes.add(
+              new StockSql.Change(key, 0, delta, Math.max(delta, 0), "AMEND", reservationId, now));
+        }
+      }
+      if (changes.isEmpty()) {
+        return new Amendment(times, List.of(), before);
+      }
+      List<StockKey> shortKeys = stock.changeAll(changes).run(h);
+      if (!shortKeys.isEmpty()) {
+        return new Amendment(
+            times, shortKeys.stream().map(key -> new Line(key, after.get(key))).toList(), before);
+      }
+      replaceLines(reservationId, wanted).run(h);
+      return new Amendment(times, List.of(), before);
+    };
   }
 }

@@ -1,5 +1,6 @@
 package dev.inventory.jdbc.internal;
 
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -39,5 +40,14 @@ interface Session {
   <T> T statement(Repeat repeat, Work<T> work);
 
   /** Work of several statements that must apply together, or not at all. */
-  <T> T transaction(Repeat repeat, Work<T> work);
+  default <T> T transaction(Repeat repeat, Work<T> work) {
+    return transaction(repeat, work, result -> true);
+  }
+
+  /**
+   * Work of several statements that apply together if its result passes {@code commitIf}, and not
+   * at all if it does not: the work's changes are rolled back and its result returned (a cart with
+   * a short line, an amend whose growth did not fit).
+   */
+  <T> T transaction(Repeat repeat, Work<T> work, Predicate<? super T> commitIf);
 }

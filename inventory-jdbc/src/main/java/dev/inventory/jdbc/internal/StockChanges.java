@@ -39,12 +39,7 @@ final class StockChanges {
   StockLevel add(
       Session session, StockKey key, long delta, String kind, String reason, Instant now) {
     // Not idempotent (a repeat would add twice): never re-sent after an unknown outcome.
-    session.statement(
-        Repeat.UNSAFE,
-        h -> {
-          stock.addOnHand(h, key, delta, kind, reason, now);
-          return null;
-        });
+    session.statement(Repeat.UNSAFE, stock.addOnHand(key, delta, kind, reason, now));
     return level(session, key, now);
   }
 
@@ -56,11 +51,11 @@ final class StockChanges {
       StockSql.Change change =
           new StockSql.Change(key, -decrease, 0, decrease, "ADJUST", null, now);
       Optional<StockLevel> level =
-          session.statement(Repeat.UNSAFE, h -> stock.changeReturningLevel(h, change, reason));
+          session.statement(Repeat.UNSAFE, stock.changeReturningLevel(change, reason));
       if (level.isPresent()) {
         return level(session, key, now);
       }
-      Probe probe = session.read(h -> stock.probe(h, null, List.of(key), now));
+      Probe probe = session.read(stock.probe(null, List.of(key), now));
       round.refused(List.of(new Need(key, decrease, 0)), probe.byKey(), now);
     }
   }
@@ -76,11 +71,11 @@ final class StockChanges {
       Probe refused = null;
       for (int race = 1; race <= COUNT_RACES && refused == null; race++) {
         Optional<StockLevel> level =
-            session.statement(Repeat.UNSAFE, h -> stock.setOnHand(h, key, onHand, reason, now));
+            session.statement(Repeat.UNSAFE, stock.setOnHand(key, onHand, reason, now));
         if (level.isPresent()) {
           return level(session, key, now);
         }
-        Probe probe = session.read(h -> stock.probe(h, null, List.of(key), now));
+        Probe probe = session.read(stock.probe(null, List.of(key), now));
         if (probe.free(key).reserved() > onHand) {
           refused = probe; // held units stand in the way; else on-hand changed: count again
         }
@@ -95,7 +90,7 @@ final class StockChanges {
   }
 
   private StockLevel level(Session session, StockKey key, Instant now) {
-    return session.read(h -> stock.levels(h, List.of(key), now)).get(key);
+    return session.read(stock.levels(List.of(key), now)).get(key);
   }
 
   /** The levels of these keys now; every key asked for is in the map, in key order. */
@@ -104,7 +99,7 @@ final class StockChanges {
     if (sorted.isEmpty()) {
       return Map.of();
     }
-    return session.read(h -> stock.levels(h, sorted, now));
+    return session.read(stock.levels(sorted, now));
   }
 
   /** The keys of a levels() call, null-checked and sorted. */

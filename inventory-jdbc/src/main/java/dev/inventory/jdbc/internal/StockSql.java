@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlStatement;
 
@@ -82,30 +81,46 @@ final class StockSql {
    * Runs the changes as one JDBC batch, in the order given (the caller's key order); returns the
    * keys whose change matched no row: short, or never stocked.
    */
-  List<StockKey> changeAll(Handle h, List<Change> changes) {
-    if (changes.isEmpty()) {
-      return List.of();
-    }
-    PreparedBatch batch = h.prepareBatch(changeStock);
-    for (Change change : changes) {
-      bind(batch, change).bindNull("reason", Types.VARCHAR).add();
-    }
-    int[] counts = batch.execute();
-    List<StockKey> unapplied = new ArrayList<>();
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] == 0) {
-        unapplied.add(changes.get(i).key());
+  Session.Work<List<StockKey>> changeAll(List<Change> changes) {
+    return h -> {
+      if (changes.isEmpty()) {
+        return List.of();
       }
-    }
-    return unapplied;
+      PreparedBatch batch = h.prepareBatch(changeStock);
+      for (Change change : changes) {
+        bind(batch, change).bindNull("reason", Types.VARCHAR).add();
+      }
+      int[] counts = batch.execute();
+      List<StockKey> unapplied = new ArrayList<>();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] == 0) {
+          unapplied.add(changes.get(i).key());
+        }
+      }
+      return unapplied;
+    };
+  }
+
+  /**
+   * Runs changes that only give units back (a confirm, a release, an expiry). They cannot be short
+   * while the CHECK constraint holds: a change that matched no row means the stock row is missing.
+   */
+  Session.Work<Void> giveBackAll(List<Change> changes, String whose) {
+    return h -> {
+      if (!changeAll(changes).run(h).isEmpty()) {
+        throw new IllegalStateException("stock row missing while giving back units of " + whose);
+      }
+      return null;
+    };
   }
 
   /** One change with a reason, and the level it left; empty if it matched no row. */
-  Optional<StockLevel> changeReturningLevel(Handle h, Change change, String reason) {
-    return bind(h.createQuery(changeStockReturningLevel), change)
-        .bind("reason", reason)
-        .map((rs, ctx) -> new StockLevel(change.key(), rs.getLong(1), rs.getLong(2)))
-        .findOne();
+  Session.Work<Optional<StockLevel>> changeReturningLevel(Change change, String reason) {
+    return h ->
+        bind(h.createQuery(changeStockReturningLevel), change)
+            .bind("reason", reason)
+            .map((rs, ctx) -> new StockLevel(change.key(), rs.getLong(1), rs.getLong(2)))
+            .findOne();
   }
 
   private static <S extends SqlStatement<S>> S bind(S statement, Change change) {
@@ -140,16 +155,20 @@ final class StockSql {
       """;
 
   /** Adds to a key's on-hand (creating its row if need be), with its log row. */
-  void addOnHand(Handle h, StockKey key, long delta, String kind, String reason, Instant now) {
-    h.createQuery(addOnHand)
-        .bind("sku", key.sku())
-        .bind("location", key.location())
-        .bind("delta", delta)
-        .bind("kind", kind)
-        .bind("reason", reason)
-        .bind("now", timestamp(now))
-        .mapToMap()
-        .one();
+  Session.Work<Void> addOnHand(StockKey key, long delta, String kind, String reason, Instant now) {
+    return h -> {
+      h.createQuery(addOnHand)
+          .bind("sku", key.sku())
+          .bind("location", key.location())
+          .bind("delta", delta)
+          .bind("kind", kind)
+          .bind("reason", reason)
+          .bind("now", timestamp(now))
+          .mapToMap()
+          .one();
+
+      return null;
+    };
   }
 
   /**
@@ -182,15 +201,17 @@ final class StockSql {
       """;
 
   /** One compare-and-set of a count; empty if it did not apply. */
-  Optional<StockLevel> setOnHand(Handle h, StockKey key, long onHand, String reason, Instant now) {
-    return h.createQuery(setOnHand)
-        .bind("sku", key.sku())
-        .bind("location", key.location())
-        .bind("onHand", onHand)
-        .bind("reason", reason)
-        .bind("now", timestamp(now))
-        .map((rs, ctx) -> new StockLevel(key, rs.getLong(1), rs.getLong(2)))
-        .findOne();
+  Session.Work<Optional<StockLevel>> setOnHand(
+      StockKey key, long onHand, String reason, Instant now) {
+    return h ->
+        h.createQuery(setOnHand)
+            .bind("sku", key.sku())
+            .bind("location", key.location())
+            .bind("onHand", onHand)
+            .bind("reason", reason)
+            .bind("now", timestamp(now))
+            .map((rs, ctx) -> new StockLevel(key, rs.getLong(1), rs.getLong(2)))
+            .findOne();
   }
 
   /**
@@ -213,17 +234,19 @@ final class StockSql {
       """;
 
   /** The levels of sorted keys now, in key order; every key asked for is in the map. */
-  Map<StockKey, StockLevel> levels(Handle h, List<StockKey> sorted, Instant now) {
-    Map<StockKey, StockLevel> result = new TreeMap<>();
-    h.createQuery(levels)
-        .bind("now", timestamp(now))
-        .bindArray("skus", String.class, PgValues.skus(sorted))
-        .bindArray("locations", String.class, PgValues.locations(sorted))
-        .map(
-            (rs, ctx) ->
-                new StockLevel(PgValues.key(rs), rs.getLong("on_hand"), rs.getLong("reserved")))
-        .forEach(level -> result.put(level.key(), level));
-    return Collections.unmodifiableMap(result);
+  Session.Work<Map<StockKey, StockLevel>> levels(List<StockKey> sorted, Instant now) {
+    return h -> {
+      Map<StockKey, StockLevel> result = new TreeMap<>();
+      h.createQuery(levels)
+          .bind("now", timestamp(now))
+          .bindArray("skus", String.class, PgValues.skus(sorted))
+          .bindArray("locations", String.class, PgValues.locations(sorted))
+          .map(
+              (rs, ctx) ->
+                  new StockLevel(PgValues.key(rs), rs.getLong("on_hand"), rs.getLong("reserved")))
+          .forEach(level -> result.put(level.key(), level));
+      return Collections.unmodifiableMap(result);
+    };
   }
 
   /**
@@ -248,22 +271,24 @@ final class StockSql {
       """;
 
   /** What is free on these keys, and whether the reservation id (null: none) is taken. */
-  Probe probe(Handle h, String reservationId, List<StockKey> keys, Instant now) {
-    Map<StockKey, Free> byKey = new LinkedHashMap<>();
-    boolean[] idTaken = {false};
-    h.createQuery(shortageProbe)
-        .bind("id", reservationId)
-        .bind("now", timestamp(now))
-        .bindArray("skus", String.class, PgValues.skus(keys))
-        .bindArray("locations", String.class, PgValues.locations(keys))
-        .map(
-            (rs, ctx) -> {
-              idTaken[0] = rs.getBoolean("id_taken");
-              return Map.entry(
-                  PgValues.key(rs),
-                  new Free(rs.getLong("on_hand"), rs.getLong("available"), rs.getLong("due")));
-            })
-        .forEach(e -> byKey.put(e.getKey(), e.getValue()));
-    return new Probe(byKey, idTaken[0]);
+  Session.Work<Probe> probe(String reservationId, List<StockKey> keys, Instant now) {
+    return h -> {
+      Map<StockKey, Free> byKey = new LinkedHashMap<>();
+      boolean[] idTaken = {false};
+      h.createQuery(shortageProbe)
+          .bind("id", reservationId)
+          .bind("now", timestamp(now))
+          .bindArray("skus", String.class, PgValues.skus(keys))
+          .bindArray("locations", String.class, PgValues.locations(keys))
+          .map(
+              (rs, ctx) -> {
+                idTaken[0] = rs.getBoolean("id_taken");
+                return Map.entry(
+                    PgValues.key(rs),
+                    new Free(rs.getLong("on_hand"), rs.getLong("available"), rs.getLong("due")));
+              })
+          .forEach(e -> byKey.put(e.getKey(), e.getValue()));
+      return new Probe(byKey, idTaken[0]);
+    };
   }
 }
