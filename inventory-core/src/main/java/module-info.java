@@ -10,11 +10,13 @@
  */
 module dev.inventory {
   // Nullness annotations in the API's types: read by compilers and tools, never needed at run
-  // time; transitive, so that a user's module that has them on its path reads them too.
-  requires static transitive org.jspecify;
+  // time. Not transitive: a user's module compiles without JSpecify (ModuleBoundariesTest).
+  requires static org.jspecify;
 
   exports dev.inventory;
   exports dev.inventory.memory;
+  // inventory-jdbc is the automatic module dev.inventory.jdbc (Automatic-Module-Name): javac
+  // warns that it does not know it yet when it compiles this module; the JVM resolves it.
   exports dev.inventory.internal to
       dev.inventory.jdbc;
 }
