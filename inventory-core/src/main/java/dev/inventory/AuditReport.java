@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
  * @param overdueHolds holds past their expiry, most overdue first; at most {@link
  *     #MAX_LISTED_OVERDUE_HOLDS} of them
  * @param overdueHoldCount how many holds are past their expiry, listed or not
+ * @since 0.1.0
  */
 public record AuditReport(
     Instant at,
@@ -42,6 +43,21 @@ public record AuditReport(
   /** The most overdue holds a report lists; {@link #overdueHoldCount()} counts them all. */
   public static final int MAX_LISTED_OVERDUE_HOLDS = 1000;
 
+  /**
+   * Checks and copies the figures; reports are made by {@link StockLedger} implementations.
+   *
+   * @param at the instant of the audit, by the inventory's clock: holds due at or before it are
+   *     overdue
+   * @param keysChecked how many keys were checked
+   * @param logEntries how many log entries were replayed
+   * @param discrepancies every key whose books do not balance, in key order
+   * @param overdueHolds holds past their expiry, most overdue first; at most {@link
+   *     #MAX_LISTED_OVERDUE_HOLDS} of them
+   * @param overdueHoldCount how many holds are past their expiry, listed or not
+   * @throws NullPointerException if {@code at}, a list or an element of one is null
+   * @throws IllegalArgumentException if a count is negative or {@code overdueHoldCount} is below
+   *     the number of listed holds
+   */
   public AuditReport {
     Objects.requireNonNull(at, "at must not be null");
     discrepancies = List.copyOf(discrepancies);
@@ -60,12 +76,22 @@ public record AuditReport(
     }
   }
 
-  /** Whether the books balance: no key has a discrepancy. Overdue holds do not count. */
+  /**
+   * Whether the books balance. Overdue holds do not count.
+   *
+   * @return {@code true} if no key has a discrepancy
+   */
   public boolean isClean() {
     return discrepancies.isEmpty();
   }
 
-  /** A human-readable account of the report, several lines, for logs and consoles. */
+  /**
+   * A human-readable account of the report, for logs and consoles: a summary line, one line per
+   * discrepancy and per listed overdue hold. The wording may change between versions; do not parse
+   * it.
+   *
+   * @return several lines, each ending in a line break
+   */
   public String describe() {
     StringBuilder text = new StringBuilder();
     text.append("Audit at ")
@@ -91,7 +117,11 @@ public record AuditReport(
     return text.toString();
   }
 
-  /** What can be wrong with a key's books. */
+  /**
+   * What can be wrong with a key's books.
+   *
+   * @since 0.1.0
+   */
   public enum Problem {
     /** The key has log entries but no stock row. */
     MISSING_STOCK_ROW,
@@ -120,6 +150,7 @@ public record AuditReport(
    * @param lastReservedAfter reserved after the key's last log entry (0 without entries)
    * @param heldQuantity the units on the key in reservations whose status is held
    * @param logEntries how many log entries the key has
+   * @since 0.1.0
    */
   public record Discrepancy(
       StockKey key,
@@ -132,6 +163,22 @@ public record AuditReport(
       long lastReservedAfter,
       long heldQuantity,
       long logEntries) {
+    /**
+     * Checks the key and the problems, and copies the problems.
+     *
+     * @param key the key
+     * @param problems what is wrong, never empty
+     * @param onHand on-hand in the stock row (0 if the row is missing)
+     * @param reserved reserved in the stock row (0 if the row is missing)
+     * @param replayedOnHand the sum of the log's on-hand deltas of the key
+     * @param replayedReserved the sum of the log's reserved deltas of the key
+     * @param lastOnHandAfter on-hand after the key's last log entry (0 without entries)
+     * @param lastReservedAfter reserved after the key's last log entry (0 without entries)
+     * @param heldQuantity the units on the key in reservations whose status is held
+     * @param logEntries how many log entries the key has
+     * @throws NullPointerException if {@code key} or {@code problems} is null
+     * @throws IllegalArgumentException if {@code problems} is empty
+     */
     public Discrepancy {
       Objects.requireNonNull(key, "key must not be null");
       Objects.requireNonNull(problems, "problems must not be null");
@@ -172,8 +219,17 @@ public record AuditReport(
    * @param reservationId the reservation
    * @param expiresAt when its hold ran out
    * @param lines what it still holds as stored, in key order
+   * @since 0.1.0
    */
   public record OverdueHold(String reservationId, Instant expiresAt, List<Line> lines) {
+    /**
+     * Checks the fields and copies the lines.
+     *
+     * @param reservationId the reservation
+     * @param expiresAt when its hold ran out
+     * @param lines what it still holds as stored, in key order
+     * @throws NullPointerException if a field, or a line, is null
+     */
     public OverdueHold {
       Objects.requireNonNull(reservationId, "reservationId must not be null");
       Objects.requireNonNull(expiresAt, "expiresAt must not be null");

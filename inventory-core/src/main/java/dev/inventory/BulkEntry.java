@@ -13,8 +13,18 @@ import java.util.Objects;
  *
  * @param key the stock key
  * @param quantity units received, or the counted on-hand
+ * @since 0.1.0
  */
 public record BulkEntry(StockKey key, long quantity) {
+  /**
+   * Checks the key and the figure.
+   *
+   * @param key the stock key
+   * @param quantity units received, or the counted on-hand
+   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalArgumentException if {@code quantity} is below 0 or above {@value
+   *     Checks#MAX_ON_HAND}
+   */
   public BulkEntry {
     Objects.requireNonNull(key, "key must not be null");
     if (quantity < 0 || quantity > Checks.MAX_ON_HAND) {
@@ -23,11 +33,27 @@ public record BulkEntry(StockKey key, long quantity) {
     }
   }
 
-  /** The SKU at the default location. */
+  /**
+   * An entry for a SKU at the {@linkplain StockKey#DEFAULT_LOCATION default location}.
+   *
+   * @param sku the SKU, as {@link StockKey#of(String)} takes it
+   * @param quantity units received, or the counted on-hand
+   * @return the entry
+   * @throws IllegalArgumentException if the SKU or the figure is out of bounds
+   */
   public static BulkEntry of(String sku, long quantity) {
     return new BulkEntry(StockKey.of(sku), quantity);
   }
 
+  /**
+   * An entry for a key; the same as the constructor.
+   *
+   * @param key the stock key
+   * @param quantity units received, or the counted on-hand
+   * @return the entry
+   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalArgumentException if the figure is out of bounds
+   */
   public static BulkEntry of(StockKey key, long quantity) {
     return new BulkEntry(key, quantity);
   }

@@ -1,6 +1,10 @@
 package dev.inventory;
 
-/** What a bulk call does when some keys are refused. */
+/**
+ * What a bulk call of {@link StockLedger} does when some keys are refused.
+ *
+ * @since 0.1.0
+ */
 public enum BulkMode {
   /**
    * All or nothing: if any key is refused, nothing of the call is written, and the result names

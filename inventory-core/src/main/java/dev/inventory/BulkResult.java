@@ -14,8 +14,20 @@ import java.util.Objects;
  * @param requested entries in the call
  * @param applied entries written (each with its log entry)
  * @param refused every refused key, in key order
+ * @since 0.1.0
  */
 public record BulkResult(BulkMode mode, int requested, int applied, List<Refusal> refused) {
+  /**
+   * Checks that the counts agree with the mode, and copies the refusals; results are made by {@link
+   * StockLedger} implementations.
+   *
+   * @param mode the mode of the call
+   * @param requested entries in the call
+   * @param applied entries written (each with its log entry)
+   * @param refused every refused key, in key order
+   * @throws NullPointerException if {@code mode}, {@code refused} or a refusal is null
+   * @throws IllegalArgumentException if the counts are negative or do not fit the mode
+   */
   public BulkResult {
     Objects.requireNonNull(mode, "mode must not be null");
     refused = List.copyOf(refused);
@@ -43,7 +55,11 @@ public record BulkResult(BulkMode mode, int requested, int applied, List<Refusal
     }
   }
 
-  /** Whether every entry was applied. */
+  /**
+   * Whether every entry was applied.
+   *
+   * @return {@code true} if no key was refused
+   */
   public boolean isComplete() {
     return refused.isEmpty();
   }
@@ -57,14 +73,30 @@ public record BulkResult(BulkMode mode, int requested, int applied, List<Refusal
    * @param onHand on-hand of the key when it was refused
    * @param reserved units reserved on the key when it was refused (holds past their expiry not
    *     counted, as in {@link Inventory#levels})
+   * @since 0.1.0
    */
   public record Refusal(StockKey key, Reason reason, long requested, long onHand, long reserved) {
+    /**
+     * Checks the key and the reason.
+     *
+     * @param key the refused key
+     * @param reason why it was refused
+     * @param requested the figure the entry asked for
+     * @param onHand on-hand of the key when it was refused
+     * @param reserved units reserved on the key when it was refused (holds past their expiry not
+     *     counted, as in {@link Inventory#levels})
+     * @throws NullPointerException if {@code key} or {@code reason} is null
+     */
     public Refusal {
       Objects.requireNonNull(key, "key must not be null");
       Objects.requireNonNull(reason, "reason must not be null");
     }
 
-    /** Why a key was refused. */
+    /**
+     * Why a key was refused.
+     *
+     * @since 0.1.0
+     */
     public enum Reason {
       /**
        * The counted on-hand is below what is reserved: the sale of held units would become an

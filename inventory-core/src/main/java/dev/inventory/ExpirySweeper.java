@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  *
  * <p>Thread-safe: {@link #close()} and the counters may be called from any thread.
+ *
+ * @since 0.1.0
  */
 public final class ExpirySweeper implements AutoCloseable {
   /** The period unless {@link Builder#period} says otherwise: 10 seconds. */
@@ -89,12 +91,20 @@ public final class ExpirySweeper implements AutoCloseable {
    * @param period the pause between the end of one run and the start of the next, at least 1 ms
    * @param batchLimit the {@code limit} of each {@link Inventory#expireDue(int)} call, at least 1
    * @return the running sweeper; close it to stop it
+   * @throws NullPointerException if {@code inventory} or {@code period} is null
+   * @throws IllegalArgumentException if {@code period} or {@code batchLimit} is out of bounds
    */
   public static ExpirySweeper start(Inventory inventory, Duration period, int batchLimit) {
     return builder(inventory).period(period).batchLimit(batchLimit).start();
   }
 
-  /** Configures a sweeper for this inventory; {@link Builder#start()} starts it. */
+  /**
+   * Configures a sweeper for this inventory; {@link Builder#start()} starts it.
+   *
+   * @param inventory the inventory whose due holds to expire
+   * @return a builder with the defaults
+   * @throws NullPointerException if {@code inventory} is null
+   */
   public static Builder builder(Inventory inventory) {
     return new Builder(inventory);
   }
@@ -137,22 +147,38 @@ public final class ExpirySweeper implements AutoCloseable {
     }
   }
 
-  /** How many holds this sweeper has expired since it started. */
+  /**
+   * How many holds this sweeper has expired since it started.
+   *
+   * @return the sum of what its {@code expireDue} calls returned
+   */
   public long expiredCount() {
     return expired.get();
   }
 
-  /** How many runs (scheduled or {@link #sweepNow()}) have finished, failed ones included. */
+  /**
+   * How many runs have finished.
+   *
+   * @return the scheduled runs and {@link #sweepNow()} calls that ended, failed ones included
+   */
   public long runCount() {
     return runs.get();
   }
 
-  /** How many runs ended in an exception. */
+  /**
+   * How many runs ended in an exception.
+   *
+   * @return the failed runs so far, at most {@link #runCount()}
+   */
   public long failedRunCount() {
     return failedRuns.get();
   }
 
-  /** Whether {@link #close()} has been called. */
+  /**
+   * Whether {@link #close()} has been called.
+   *
+   * @return {@code true} once {@code close()} has begun
+   */
   public boolean isClosed() {
     return closed;
   }
@@ -234,7 +260,11 @@ public final class ExpirySweeper implements AutoCloseable {
     return total;
   }
 
-  /** Configures an {@link ExpirySweeper}. Not thread-safe; every setter checks its argument. */
+  /**
+   * Configures an {@link ExpirySweeper}. Not thread-safe; every setter checks its argument.
+   *
+   * @since 0.1.0
+   */
   public static final class Builder {
     private final Inventory inventory;
     private Duration period = DEFAULT_PERIOD;
@@ -250,6 +280,11 @@ public final class ExpirySweeper implements AutoCloseable {
     /**
      * The pause between the end of one run and the start of the next. Default 10 seconds; at least
      * 1 millisecond.
+     *
+     * @param period the pause between runs
+     * @return this builder
+     * @throws NullPointerException if {@code period} is null
+     * @throws IllegalArgumentException if it is below 1 millisecond
      */
     public Builder period(Duration period) {
       Objects.requireNonNull(period, "period must not be null");
@@ -260,7 +295,14 @@ public final class ExpirySweeper implements AutoCloseable {
       return this;
     }
 
-    /** The wait before the first run. Default zero (a backlog is swept at once); not negative. */
+    /**
+     * The wait before the first run. Default zero (a backlog is swept at once); not negative.
+     *
+     * @param initialDelay the wait after {@link #start()}
+     * @return this builder
+     * @throws NullPointerException if {@code initialDelay} is null
+     * @throws IllegalArgumentException if it is negative
+     */
     public Builder initialDelay(Duration initialDelay) {
       Objects.requireNonNull(initialDelay, "initialDelay must not be null");
       if (initialDelay.isNegative()) {
@@ -274,6 +316,10 @@ public final class ExpirySweeper implements AutoCloseable {
     /**
      * The {@code limit} of each {@link Inventory#expireDue(int)} call (one transaction). Default
      * 100; at least 1. A run repeats the call while it returns a full batch.
+     *
+     * @param batchLimit the most reservations one call expires
+     * @return this builder
+     * @throws IllegalArgumentException if it is below 1
      */
     public Builder batchLimit(int batchLimit) {
       if (batchLimit < 1) {
@@ -283,7 +329,14 @@ public final class ExpirySweeper implements AutoCloseable {
       return this;
     }
 
-    /** The name of the sweeper's daemon thread. Default {@code "inventory-expiry-sweeper"}. */
+    /**
+     * The name of the sweeper's daemon thread. Default {@value ExpirySweeper#DEFAULT_THREAD_NAME}.
+     *
+     * @param threadName the thread's name
+     * @return this builder
+     * @throws NullPointerException if {@code threadName} is null
+     * @throws IllegalArgumentException if it is blank
+     */
     public Builder threadName(String threadName) {
       Objects.requireNonNull(threadName, "threadName must not be null");
       if (threadName.isBlank()) {
@@ -296,6 +349,11 @@ public final class ExpirySweeper implements AutoCloseable {
     /**
      * How long {@link ExpirySweeper#close()} waits for a running sweep before interrupting it.
      * Default 30 seconds; not negative.
+     *
+     * @param closeTimeout the longest wait of {@code close()} for a running sweep
+     * @return this builder
+     * @throws NullPointerException if {@code closeTimeout} is null
+     * @throws IllegalArgumentException if it is negative
      */
     public Builder closeTimeout(Duration closeTimeout) {
       Objects.requireNonNull(closeTimeout, "closeTimeout must not be null");
@@ -307,7 +365,11 @@ public final class ExpirySweeper implements AutoCloseable {
       return this;
     }
 
-    /** Starts the sweeper: its first run comes after the initial delay. */
+    /**
+     * Starts the sweeper: its thread starts now, its first run comes after the initial delay.
+     *
+     * @return the running sweeper; {@link ExpirySweeper#close() close} it to stop it
+     */
     public ExpirySweeper start() {
       ExpirySweeper sweeper = new ExpirySweeper(this);
       sweeper.executor.scheduleWithFixedDelay(

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stock that is never oversold: reserve it into carts, confirm it as a sale, release it on cancel,
@@ -32,6 +33,8 @@ import java.util.Optional;
  * InsufficientStockException} and nothing at all is written, not even those expiries.
  *
  * <p>Implementations are thread-safe.
+ *
+ * @since 0.1.0
  */
 public interface Inventory {
 
@@ -45,6 +48,7 @@ public interface Inventory {
    * <p>If a key is short, holds that have expired on the short keys are expired first and the
    * request is tried once more, so abandoned carts never block a sale (see above).
    *
+   * @param request the id, the lines and the TTL ({@code null}: the implementation's default TTL)
    * @return the new (or replayed) reservation, {@link Reservation.Status#HELD} if new
    * @throws InsufficientStockException if any line is short; names every short line. Nothing is
    *     held and the id stays free.
@@ -57,8 +61,11 @@ public interface Inventory {
    * that grow must have the extra units free; keys that shrink or vanish give units back. The
    * expiry is kept as it is: call {@link #extend} to push it.
    *
+   * @param reservationId the id of a held reservation
    * @param lines the new content, 1 to 1,000 lines, merged per key; to empty a cart, {@link
    *     #release} it
+   * @return the reservation with its new lines, {@link Reservation.Status#HELD}
+   * @throws IllegalArgumentException if {@code lines} is empty or has more than 1,000 lines
    * @throws InsufficientStockException if a key that grows is short; {@code requested} is the new
    *     total, {@code available} includes what the reservation already holds on that key
    * @throws ReservationNotFoundException if no reservation has this id
@@ -69,9 +76,13 @@ public interface Inventory {
   Reservation amend(String reservationId, List<Line> lines);
 
   /**
-   * Sets a held reservation's expiry to now plus {@code ttl} (which may also shorten it).
+   * Sets a held reservation's expiry to now plus {@code ttl} (which may also shorten it). Not
+   * idempotent in effect: each call starts the hold again from now.
    *
+   * @param reservationId the id of a held reservation
    * @param ttl 1 second to 30 days
+   * @return the reservation with its new {@code expiresAt}, {@link Reservation.Status#HELD}
+   * @throws IllegalArgumentException if {@code ttl} is out of bounds
    * @throws ReservationNotFoundException if no reservation has this id
    * @throws ReservationExpiredException if its hold has already run out; the held units are freed
    *     by this call if nothing freed them yet
@@ -86,6 +97,8 @@ public interface Inventory {
    * <p>Of confirm, release and expiry, exactly one wins a reservation; the others see its final
    * status.
    *
+   * @param reservationId the id of a held (or confirmed) reservation
+   * @return the reservation, {@link Reservation.Status#CONFIRMED}
    * @throws ReservationNotFoundException if no reservation has this id
    * @throws ReservationExpiredException if its hold has run out; the held units are freed by this
    *     call if nothing freed them yet
@@ -97,6 +110,8 @@ public interface Inventory {
    * Cancels a held reservation: its units become available again. Idempotent: releasing a released
    * reservation returns it unchanged.
    *
+   * @param reservationId the id of a held (or released) reservation
+   * @return the reservation, {@link Reservation.Status#RELEASED}
    * @throws ReservationNotFoundException if no reservation has this id
    * @throws ReservationExpiredException if its hold has run out; the held units are freed by this
    *     call if nothing freed them yet
@@ -109,6 +124,7 @@ public interface Inventory {
    * like {@link #reserve}, in the same namespace of ids: replaying the id of a held reservation
    * returns it held. Expired holds on short keys are expired first, as for {@link #reserve}.
    *
+   * @param request the id and the lines; the TTL is not used (nothing is held)
    * @return the reservation, {@link Reservation.Status#CONFIRMED} if new
    * @throws InsufficientStockException if any line is short; nothing is sold
    * @throws IdempotencyConflictException if the id exists with different lines
@@ -117,29 +133,42 @@ public interface Inventory {
 
   /**
    * The reservation with this id as it is now; a hold past its expiry shows as {@link
-   * Reservation.Status#EXPIRED}.
+   * Reservation.Status#EXPIRED}. Reads only: writes nothing, not even that expiry.
+   *
+   * @param reservationId the id the reservation was made with
+   * @return the reservation, or empty if no reservation has this id
    */
   Optional<Reservation> findReservation(String reservationId);
 
   /**
-   * Adds received units to on-hand (a delivery), creating the key if it was never stocked.
+   * Adds received units to on-hand (a delivery), creating the key if it was never stocked. Never
+   * refused for lack of stock; not idempotent (each call adds).
    *
+   * @param key the key that received stock
    * @param quantity 1 to 1,000,000,000
-   * @param reason free text for the log, may be null
+   * @param reason free text for the log, at most 1,000 characters without control characters, or
+   *     {@code null}
    * @return the level after the change
+   * @throws IllegalArgumentException if {@code quantity} or {@code reason} is out of bounds
    */
-  StockLevel receive(StockKey key, long quantity, String reason);
+  StockLevel receive(StockKey key, long quantity, @Nullable String reason);
 
   /**
-   * Corrects on-hand by {@code delta} (a count, breakage, a return).
+   * Corrects on-hand by {@code delta} (a count, breakage, a return), creating the key if it was
+   * never stocked. Not idempotent (each call corrects).
    *
+   * @param key the key to correct
    * @param delta non-zero, -1,000,000,000 to 1,000,000,000
+   * @param reason free text for the log, at most 1,000 characters without control characters, or
+   *     {@code null}
    * @return the level after the change
+   * @throws IllegalArgumentException if {@code delta} is 0, or it or {@code reason} is out of
+   *     bounds
    * @throws InsufficientStockException if a decrease would take on-hand below what is reserved
    *     (expired holds on the key are expired first to make room); {@code requested} is the
    *     decrease, {@code available} the unreserved stock; a key never stocked has 0 available
    */
-  StockLevel adjust(StockKey key, long delta, String reason);
+  StockLevel adjust(StockKey key, long delta, @Nullable String reason);
 
   /**
    * Sets on-hand to a counted figure; the log records the difference.
@@ -147,22 +176,35 @@ public interface Inventory {
    * <p>Creates the key if it was never stocked, and logs a {@code SET} entry even when the figure
    * is unchanged (its delta is then 0).
    *
+   * @param key the key that was counted
    * @param onHand 0 to 10^18
+   * @param reason free text for the log, at most 1,000 characters without control characters, or
+   *     {@code null}
    * @return the level after the change
+   * @throws IllegalArgumentException if {@code onHand} or {@code reason} is out of bounds
    * @throws InsufficientStockException if the figure is below what is reserved (expired holds on
    *     the key are expired first to make room); {@code requested} is the decrease, {@code
    *     available} the unreserved stock
    */
-  StockLevel setOnHand(StockKey key, long onHand, String reason);
+  StockLevel setOnHand(StockKey key, long onHand, @Nullable String reason);
 
   /**
    * The levels of these keys now, in one consistent read. Every key asked for is in the map (in key
    * order); a key never stocked reads as 0 on-hand, 0 reserved. Holds past their expiry count as
-   * available, not reserved.
+   * available, not reserved. Reads only.
+   *
+   * @param keys the keys to read, any number (duplicates are read once)
+   * @return an unmodifiable map with one level per distinct key asked for, iterated in key order
+   * @throws NullPointerException if {@code keys} or one of them is null
    */
   Map<StockKey, StockLevel> levels(Collection<StockKey> keys);
 
-  /** The level of one key now; see {@link #levels}. */
+  /**
+   * The level of one key now; see {@link #levels}.
+   *
+   * @param key the key to read
+   * @return its level; 0 on-hand, 0 reserved if it was never stocked
+   */
   default StockLevel level(StockKey key) {
     return levels(List.of(key)).get(key);
   }
@@ -174,7 +216,8 @@ public interface Inventory {
    * instances at once: each reservation is expired by one of them.
    *
    * @param limit at least 1
-   * @return how many reservations this call expired
+   * @return how many reservations this call expired, 0 to {@code limit}
+   * @throws IllegalArgumentException if {@code limit} is below 1
    */
   int expireDue(int limit);
 }

@@ -12,11 +12,26 @@ import java.util.Objects;
  * @param status where it is in its lifecycle
  * @param lines what it holds (or held), merged per key and sorted by key
  * @param createdAt when it was first reserved
- * @param expiresAt when a {@link Status#HELD} reservation stops holding stock
+ * @param expiresAt when a {@link Status#HELD} reservation stops holding stock; for the other
+ *     statuses, when it would have
+ * @since 0.1.0
  */
 public record Reservation(
     String id, Status status, List<Line> lines, Instant createdAt, Instant expiresAt) {
 
+  /**
+   * Checks the fields and copies the lines; reservations are made by the implementations.
+   *
+   * @param id the caller's id
+   * @param status where it is in its lifecycle
+   * @param lines what it holds (or held), merged per key and sorted by key
+   * @param createdAt when it was first reserved
+   * @param expiresAt when a {@link Status#HELD} reservation stops holding stock; for the other
+   *     statuses, when it would have
+   * @throws NullPointerException if a field or a line is null
+   * @throws IllegalArgumentException if {@code id} is not 1 to 128 characters without control
+   *     characters
+   */
   public Reservation {
     Checks.name("id", id);
     Objects.requireNonNull(status, "status must not be null");
@@ -28,6 +43,8 @@ public record Reservation(
   /**
    * The lifecycle: {@code HELD → CONFIRMED | RELEASED | EXPIRED}. The last three are final: a
    * reservation never leaves them.
+   *
+   * @since 0.1.0
    */
   public enum Status {
     /** Stock is set aside until confirm, release or expiry. */
@@ -39,12 +56,22 @@ public record Reservation(
     /** Timed out: the units are free again. */
     EXPIRED;
 
-    /** Whether this status can never change again. */
+    /**
+     * Whether this status can never change again.
+     *
+     * @return {@code true} for every status but {@link #HELD}
+     */
     public boolean isFinal() {
       return this != HELD;
     }
   }
 
+  /**
+   * Whether it holds stock, as this value says; a reservation read at or after {@link #expiresAt()}
+   * reads as {@link Status#EXPIRED}, never as held.
+   *
+   * @return {@code true} if the status is {@link Status#HELD}
+   */
   public boolean isHeld() {
     return status == Status.HELD;
   }

@@ -11,6 +11,7 @@ import java.util.Comparator;
  *
  * @param sku the stock-keeping unit
  * @param location where the stock is held; {@link #DEFAULT_LOCATION} for single-site shops
+ * @since 0.1.0
  */
 public record StockKey(String sku, String location) implements Comparable<StockKey> {
   /** The location {@link #of(String)} uses. */
@@ -19,16 +20,41 @@ public record StockKey(String sku, String location) implements Comparable<StockK
   private static final Comparator<StockKey> ORDER =
       Comparator.comparing(StockKey::sku).thenComparing(StockKey::location);
 
+  /**
+   * Checks both parts.
+   *
+   * @param sku the stock-keeping unit
+   * @param location where the stock is held; {@link #DEFAULT_LOCATION} for single-site shops
+   * @throws NullPointerException if {@code sku} or {@code location} is null
+   * @throws IllegalArgumentException if a part is empty, blank, longer than 128 characters or
+   *     contains a control character
+   */
   public StockKey {
     Checks.name("sku", sku);
     Checks.name("location", location);
   }
 
-  /** The SKU at the {@linkplain #DEFAULT_LOCATION default location}. */
+  /**
+   * The SKU at the {@linkplain #DEFAULT_LOCATION default location}.
+   *
+   * @param sku the stock-keeping unit
+   * @return the key
+   * @throws NullPointerException if {@code sku} is null
+   * @throws IllegalArgumentException if {@code sku} is out of bounds
+   */
   public static StockKey of(String sku) {
     return new StockKey(sku, DEFAULT_LOCATION);
   }
 
+  /**
+   * The SKU at a location; the same as the constructor.
+   *
+   * @param sku the stock-keeping unit
+   * @param location where the stock is held
+   * @return the key
+   * @throws NullPointerException if a part is null
+   * @throws IllegalArgumentException if a part is out of bounds
+   */
   public static StockKey of(String sku, String location) {
     return new StockKey(sku, location);
   }

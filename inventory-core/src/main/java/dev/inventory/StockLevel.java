@@ -8,8 +8,18 @@ import java.util.Objects;
  * @param key the key
  * @param onHand units physically held, sold units already taken off
  * @param reserved units held by reservations that are neither confirmed, released nor expired
+ * @since 0.1.0
  */
 public record StockLevel(StockKey key, long onHand, long reserved) {
+  /**
+   * Checks the key and that {@code 0 <= reserved <= onHand}.
+   *
+   * @param key the key
+   * @param onHand units physically held, sold units already taken off
+   * @param reserved units held by reservations that are neither confirmed, released nor expired
+   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalArgumentException if {@code reserved} is negative or above {@code onHand}
+   */
   public StockLevel {
     Objects.requireNonNull(key, "key must not be null");
     if (reserved < 0 || onHand < reserved) {
@@ -23,12 +33,22 @@ public record StockLevel(StockKey key, long onHand, long reserved) {
     }
   }
 
-  /** The level of a key that has never been stocked. */
+  /**
+   * The level of a key that has never been stocked: 0 on-hand, 0 reserved.
+   *
+   * @param key the key
+   * @return the empty level
+   * @throws NullPointerException if {@code key} is null
+   */
   public static StockLevel empty(StockKey key) {
     return new StockLevel(key, 0, 0);
   }
 
-  /** Units that can still be reserved: {@code onHand - reserved}. */
+  /**
+   * Units that can still be reserved.
+   *
+   * @return {@code onHand - reserved}, never negative
+   */
   public long available() {
     return onHand - reserved;
   }

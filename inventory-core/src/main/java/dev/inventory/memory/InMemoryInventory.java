@@ -35,6 +35,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link Inventory} held in memory, for the unit tests of applications that use the library: no
@@ -69,6 +70,8 @@ import java.util.TreeSet;
  *
  * <p>Thread-safe: every operation runs under one lock, so operations are atomic and totally ordered
  * (and the log's order is the order in which they took effect).
+ *
+ * @since 0.1.0
  */
 public final class InMemoryInventory implements Inventory {
   /** The hold time of a request that names none: 15 minutes. */
@@ -95,7 +98,11 @@ public final class InMemoryInventory implements Inventory {
     this.defaultTtl = builder.defaultTtl;
   }
 
-  /** A builder with the defaults: {@link Clock#systemUTC()} and a TTL of 15 minutes. */
+  /**
+   * A builder with the defaults: {@link Clock#systemUTC()} and a TTL of 15 minutes.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -256,7 +263,7 @@ public final class InMemoryInventory implements Inventory {
   }
 
   @Override
-  public StockLevel receive(StockKey key, long quantity, String reason) {
+  public StockLevel receive(StockKey key, long quantity, @Nullable String reason) {
     Objects.requireNonNull(key, "key must not be null");
     Checks.quantity("quantity", quantity);
     Checks.reason(reason);
@@ -268,7 +275,7 @@ public final class InMemoryInventory implements Inventory {
   }
 
   @Override
-  public StockLevel adjust(StockKey key, long delta, String reason) {
+  public StockLevel adjust(StockKey key, long delta, @Nullable String reason) {
     Objects.requireNonNull(key, "key must not be null");
     Checks.delta(delta);
     Checks.reason(reason);
@@ -283,7 +290,7 @@ public final class InMemoryInventory implements Inventory {
   }
 
   @Override
-  public StockLevel setOnHand(StockKey key, long onHand, String reason) {
+  public StockLevel setOnHand(StockKey key, long onHand, @Nullable String reason) {
     Objects.requireNonNull(key, "key must not be null");
     Checks.onHand(onHand);
     Checks.reason(reason);
@@ -360,6 +367,7 @@ public final class InMemoryInventory implements Inventory {
    * The log entries of one key, in log order. Summing their deltas gives the key's level as
    * written; it equals {@link #level} unless a hold has fallen due that nothing has expired yet.
    *
+   * @param key the key whose entries to return
    * @return an immutable snapshot
    */
   public List<LogEntry> log(StockKey key) {
@@ -509,8 +517,8 @@ public final class InMemoryInventory implements Inventory {
       Kind kind,
       long onHandDelta,
       long reservedDelta,
-      String reservationId,
-      String reason) {
+      @Nullable String reservationId,
+      @Nullable String reason) {
     Stock current = stock.computeIfAbsent(key, k -> new Stock());
     long onHand = Math.addExact(current.onHand, onHandDelta);
     long reserved = Math.addExact(current.reserved, reservedDelta);
@@ -608,7 +616,11 @@ public final class InMemoryInventory implements Inventory {
     }
   }
 
-  /** Configures an {@link InMemoryInventory}. Not thread-safe. */
+  /**
+   * Configures an {@link InMemoryInventory}. Not thread-safe.
+   *
+   * @since 0.1.0
+   */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
     private Duration defaultTtl = DEFAULT_TTL;
@@ -618,6 +630,10 @@ public final class InMemoryInventory implements Inventory {
     /**
      * The clock that decides what "now" is, for timestamps and expiry. Default {@link
      * Clock#systemUTC()}; tests pass a clock they can move.
+     *
+     * @param clock the clock
+     * @return this builder
+     * @throws NullPointerException if {@code clock} is null
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock must not be null");
@@ -628,6 +644,9 @@ public final class InMemoryInventory implements Inventory {
      * How long a reservation holds when its request names no TTL. Default 15 minutes; 1 second to
      * 30 days, anything else is refused.
      *
+     * @param defaultTtl the TTL of requests without one
+     * @return this builder
+     * @throws NullPointerException if {@code defaultTtl} is null
      * @throws IllegalArgumentException if out of range
      */
     public Builder defaultTtl(Duration defaultTtl) {
@@ -635,6 +654,11 @@ public final class InMemoryInventory implements Inventory {
       return this;
     }
 
+    /**
+     * A new, empty inventory with this builder's settings: no stock, no reservation, no log.
+     *
+     * @return the inventory
+     */
     public InMemoryInventory build() {
       return new InMemoryInventory(this);
     }

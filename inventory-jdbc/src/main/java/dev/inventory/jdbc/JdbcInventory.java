@@ -30,6 +30,14 @@ import org.jdbi.v3.core.Jdbi;
  * <p>{@link Builder#buildStore()} returns the whole {@link JdbcInventoryStore} instead: the same
  * inventory, plus bulk stock, history and audit, the inventory inside a caller's transaction, and
  * the daily movement reports.
+ *
+ * <p><b>Logging:</b> through {@link System.Logger} named {@code dev.inventory.jdbc} (routed to
+ * {@code java.util.logging} unless the application installs another {@code System.LoggerFinder},
+ * such as SLF4J's {@code slf4j-jdk-platform-logging}). {@link Builder#build()} logs a warning, once
+ * per {@code DataSource}, for each setting that can hang a checkout thread or lose an acknowledged
+ * sale; see there.
+ *
+ * @since 0.1.0
  */
 public final class JdbcInventory {
   /** The schema used unless {@link Builder#schema} says otherwise. */
@@ -44,11 +52,26 @@ public final class JdbcInventory {
 
   private JdbcInventory() {}
 
+  /**
+   * Starts configuring an inventory on the host's pool. Nothing touches the database before {@link
+   * Builder#build()} or {@link Builder#buildStore()}.
+   *
+   * @param dataSource the host's pool (or any {@link DataSource}) of connections to the primary;
+   *     borrowed per call, never closed by the library
+   * @return a builder with the defaults
+   * @throws NullPointerException if {@code dataSource} is null
+   */
   public static Builder builder(DataSource dataSource) {
     return new Builder(dataSource);
   }
 
-  /** Configures a PostgreSQL {@link Inventory}. Not thread-safe; build once. */
+  /**
+   * Configures a PostgreSQL {@link Inventory}. Not thread-safe; build once. Every setter checks its
+   * argument at once and throws {@link IllegalArgumentException} (or {@link NullPointerException})
+   * for a value out of bounds; nothing is clamped.
+   *
+   * @since 0.1.0
+   */
   public static final class Builder {
     private final DataSource dataSource;
     private String schema = DEFAULT_SCHEMA;
@@ -58,6 +81,7 @@ public final class JdbcInventory {
     private int attempts = 5;
     private Duration lockTimeout = Duration.ZERO;
     private Duration statementTimeout = Duration.ZERO;
+    private boolean allowNoTimeouts = false;
     private boolean combining = true;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private int maxBatch = 64;
@@ -72,19 +96,34 @@ public final class JdbcInventory {
      * The schema that holds the library's tables and its Flyway history. Default {@code
      * "inventory"}. Must be a plain lower-case SQL identifier (letters, digits, underscore; at most
      * 63 characters), so it needs no quoting anywhere.
+     *
+     * @param schema the schema name, created by the migrations if missing
+     * @return this builder
+     * @throws IllegalArgumentException if it is not a plain lower-case identifier
      */
     public Builder schema(String schema) {
       this.schema = Settings.schema(schema);
       return this;
     }
 
-    /** The clock that decides creation and expiry times. Default {@link Clock#systemUTC()}. */
+    /**
+     * The clock that decides creation and expiry times; its instants are truncated to the
+     * microsecond, as PostgreSQL keeps them. Default {@link Clock#systemUTC()}.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock must not be null");
       return this;
     }
 
-    /** The hold time of requests that name none. Default 15 minutes; 1 second to 30 days. */
+    /**
+     * The hold time of requests that name none. Default 15 minutes; 1 second to 30 days.
+     *
+     * @param defaultTtl the TTL of requests without one
+     * @return this builder
+     */
     public Builder defaultTtl(Duration defaultTtl) {
       this.defaultTtl = Checks.ttl(defaultTtl);
       return this;
@@ -95,6 +134,9 @@ public final class JdbcInventory {
      * false}, the host runs them itself (from {@code classpath:dev/inventory/jdbc/migration},
      * history table {@code inventory_schema_history}) and {@code build()} only checks they were
      * run.
+     *
+     * @param migrate whether {@code build()} migrates
+     * @return this builder
      */
     public Builder migrate(boolean migrate) {
       this.migrate = migrate;
@@ -106,6 +148,9 @@ public final class JdbcInventory {
      * that could not be had or broke before the commit, or one that broke during the commit of an
      * idempotent call). Default 5; at least 1. Retries wait an exponentially growing, jittered
      * pause of at most a second.
+     *
+     * @param attempts the tries in all, retries included
+     * @return this builder
      */
     public Builder attempts(int attempts) {
       this.attempts = Checks.positive("attempts", attempts);
@@ -119,6 +164,9 @@ public final class JdbcInventory {
      * set, it is applied with {@code SET LOCAL}, which costs every call a round trip and turns
      * one-statement calls into transactions; setting it on the pool instead (e.g. {@code options=-c
      * lock_timeout=2s} in the JDBC URL) is free.
+     *
+     * @param lockTimeout zero, or 1 millisecond to 1 hour
+     * @return this builder
      */
     public Builder lockTimeout(Duration lockTimeout) {
       this.lockTimeout = Settings.timeout("lockTimeout", lockTimeout);
@@ -129,9 +177,28 @@ public final class JdbcInventory {
      * PostgreSQL's {@code statement_timeout} for each of the library's transactions; see {@link
      * #lockTimeout} for the default and the cost. A commit waiting for a synchronous standby is
      * never cancelled by it.
+     *
+     * @param statementTimeout zero, or 1 millisecond to 1 hour
+     * @return this builder
      */
     public Builder statementTimeout(Duration statementTimeout) {
       this.statementTimeout = Settings.timeout("statementTimeout", statementTimeout);
+      return this;
+    }
+
+    /**
+     * Says that running without a lock and a statement timeout is deliberate. Default {@code
+     * false}: {@link #build()} warns when neither {@link #lockTimeout} nor {@link
+     * #statementTimeout} is set and the connection has neither {@code lock_timeout} nor {@code
+     * statement_timeout}, because a checkout thread then waits for a locked row as long as it
+     * takes. With {@code true}, that one warning is not logged; the others (socketTimeout 0, {@code
+     * synchronous_commit} off) still are. Changes nothing else: no timeout is set or lifted.
+     *
+     * @param allowNoTimeouts {@code true} to build without the warning about missing timeouts
+     * @return this builder
+     */
+    public Builder allowNoTimeouts(boolean allowNoTimeouts) {
+      this.allowNoTimeouts = allowNoTimeouts;
       return this;
     }
 
@@ -143,6 +210,9 @@ public final class JdbcInventory {
      * slot is free and its key is in no statement in flight. Each request is still granted or
      * refused on its own, a key's requests in arrival order within this instance, with the same
      * exceptions as without combining; carts of several lines are never combined.
+     *
+     * @param combining {@code false} to send every request on its own
+     * @return this builder
      */
     public Builder combining(boolean combining) {
       this.combining = combining;
@@ -153,13 +223,21 @@ public final class JdbcInventory {
      * Flash-sale mode: the most combined statements of one kind (reserve, purchase) in flight at
      * once, which bounds the connections combined requests hold. More: more statements in parallel,
      * smaller batches. Default: the number of processors, at least 2 and at most 16; 1 to 1,024.
+     *
+     * @param maxInFlight statements of one kind in flight at once
+     * @return this builder
      */
     public Builder maxInFlight(int maxInFlight) {
       this.maxInFlight = Settings.maxInFlight(maxInFlight);
       return this;
     }
 
-    /** The most requests one combined statement carries. Default 64; 2 to 10,000. */
+    /**
+     * Flash-sale mode: the most requests one combined statement carries. Default 64; 2 to 10,000.
+     *
+     * @param maxBatch requests per statement
+     * @return this builder
+     */
     public Builder maxBatch(int maxBatch) {
       this.maxBatch = Settings.maxBatch(maxBatch);
       return this;
@@ -168,6 +246,9 @@ public final class JdbcInventory {
     /**
      * The most combined requests of one kind that may wait; past it a request fails at once with
      * {@link dev.inventory.InventoryUnavailableException}. Default 10,000; at least 1.
+     *
+     * @param maxQueue waiting requests of one kind
+     * @return this builder
      */
     public Builder maxQueue(int maxQueue) {
       this.maxQueue = Checks.positive("maxQueue", maxQueue);
@@ -177,6 +258,9 @@ public final class JdbcInventory {
     /**
      * How long a combined request may wait for its turn; past it, it leaves the queue unsent with
      * {@link dev.inventory.InventoryTimeoutException}. Default 5 seconds; 1 ms to 1 hour.
+     *
+     * @param maxWait the longest wait in the queue
+     * @return this builder
      */
     public Builder maxWait(Duration maxWait) {
       this.maxWait = Settings.maxWait(maxWait);
@@ -187,9 +271,12 @@ public final class JdbcInventory {
      * Migrates (or checks) the schema and returns the inventory.
      *
      * <p>It also checks, on one connection, that the database is a primary (else it throws), and
-     * logs a warning ({@code System.Logger} "dev.inventory.jdbc") when {@code synchronous_commit}
-     * is off, when no lock or statement timeout is set, or when the JDBC socketTimeout is 0.
+     * logs a warning ({@code System.Logger} "dev.inventory.jdbc", level {@code WARNING}, the
+     * message starting with {@code "inventory: "}; once per {@code DataSource}) when {@code
+     * synchronous_commit} is off or local, when no lock or statement timeout is set (unless {@link
+     * #allowNoTimeouts}), or when the JDBC socketTimeout is 0.
      *
+     * @return the inventory, thread-safe, to be shared
      * @throws dev.inventory.InventoryException if the schema cannot be migrated, or with {@code
      *     migrate(false)} is missing or behind, or the database is a standby
      */
@@ -203,6 +290,7 @@ public final class JdbcInventory {
      * the whole store: the inventory with its ledger, the inventory inside a caller's transaction,
      * and the reports, all with this builder's settings.
      *
+     * @return the store, thread-safe, to be shared
      * @throws dev.inventory.InventoryException if the schema cannot be migrated, or with {@code
      *     migrate(false)} is missing or behind, or the database is a standby
      */
@@ -228,7 +316,8 @@ public final class JdbcInventory {
     }
 
     private Jdbi prepare(Settings settings) {
-      StartupChecks.run(dataSource, settings.setsTimeouts());
+      // A timeout set here, or none on purpose: no warning about missing timeouts.
+      StartupChecks.run(dataSource, allowNoTimeouts || settings.setsTimeouts());
       if (migrate) {
         Migrations.migrate(dataSource, schema);
       } else {

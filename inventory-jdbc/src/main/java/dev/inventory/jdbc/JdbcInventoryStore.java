@@ -25,6 +25,8 @@ import org.jdbi.v3.core.Jdbi;
  * <p>Thread-safe, and meant to be built once and shared; {@link #inventory()}, {@link #ledger()}
  * and {@link #reports()} return the same objects every time. Like {@link JdbcInventory}, it borrows
  * the host's {@code DataSource} for the length of each call and owns no connection.
+ *
+ * @since 0.1.0
  */
 public final class JdbcInventoryStore {
   private final PostgresInventory inventory;
@@ -37,17 +39,29 @@ public final class JdbcInventoryStore {
     this.reports = new PostgresMovementReports(jdbi, settings);
   }
 
-  /** The inventory, as {@link JdbcInventory.Builder#build()} returns it. */
+  /**
+   * The inventory, as {@link JdbcInventory.Builder#build()} returns it.
+   *
+   * @return the same thread-safe inventory on every call
+   */
   public Inventory inventory() {
     return inventory;
   }
 
-  /** Bulk stock, a key's history and the audit, on the same schema and clock. */
+  /**
+   * Bulk stock, a key's history and the audit, on the same schema and clock.
+   *
+   * @return the same thread-safe ledger on every call
+   */
   public StockLedger ledger() {
     return ledger;
   }
 
-  /** The daily movement report jobs and their CSV export. */
+  /**
+   * The daily movement report jobs and their CSV export.
+   *
+   * @return the same thread-safe reports on every call; they keep their jobs in memory
+   */
   public MovementReports reports() {
     return reports;
   }
@@ -56,6 +70,10 @@ public final class JdbcInventoryStore {
    * The inventory inside the caller's transaction on a plain JDBC connection: see {@link
    * TransactionalInventory}. The connection must have autocommit off; the library never commits,
    * rolls back or closes it. Cheap: bind once per transaction.
+   *
+   * @param connection a connection to the inventory's database, in a transaction (autocommit off)
+   * @return the inventory operations bound to that connection; not thread-safe
+   * @throws NullPointerException if {@code connection} is null
    */
   public TransactionalInventory inTransaction(Connection connection) {
     Objects.requireNonNull(connection, "connection must not be null");
@@ -66,6 +84,10 @@ public final class JdbcInventoryStore {
    * The inventory inside the caller's Jdbi transaction ({@code jdbi.useTransaction(handle ->
    * ...)}): see {@link TransactionalInventory}. It runs on the handle's connection; the library
    * never commits, rolls back or closes the handle.
+   *
+   * @param handle a Jdbi handle in a transaction on the inventory's database
+   * @return the inventory operations bound to the handle's connection; not thread-safe
+   * @throws NullPointerException if {@code handle} is null
    */
   public TransactionalInventory inTransaction(Handle handle) {
     Objects.requireNonNull(handle, "handle must not be null");

@@ -26,6 +26,8 @@ import java.util.UUID;
  *
  * <p>Thread-safe. The database role needs SELECT on {@code inventory_log} and SELECT, INSERT,
  * UPDATE and DELETE on {@code daily_movement}.
+ *
+ * @since 0.1.0
  */
 public interface MovementReports {
   /** The worker pool size of {@link #start(LocalDate, LocalDate)}. */
@@ -34,7 +36,14 @@ public interface MovementReports {
   /** The largest worker pool a job may have. */
   int MAX_WORKERS = 64;
 
-  /** {@link #start(LocalDate, LocalDate, int)} with {@value #DEFAULT_WORKERS} workers. */
+  /**
+   * {@link #start(LocalDate, LocalDate, int)} with {@value #DEFAULT_WORKERS} workers.
+   *
+   * @param firstDay the first UTC day, year 1 to 9999
+   * @param lastDay the last UTC day, not before {@code firstDay}
+   * @return the running job
+   * @throws IllegalArgumentException if the range is out of bounds
+   */
   default ReportJob start(LocalDate firstDay, LocalDate lastDay) {
     return start(firstDay, lastDay, DEFAULT_WORKERS);
   }
@@ -47,6 +56,7 @@ public interface MovementReports {
    * @param firstDay the first UTC day, year 1 to 9999
    * @param lastDay the last UTC day, not before {@code firstDay}
    * @param workers 1 to {@value #MAX_WORKERS} threads, owned by the job and shut down when it ends
+   * @return the running job; {@link ReportJob#completion()} tells when it ends
    * @throws IllegalArgumentException if the range or the worker count is out of bounds
    */
   ReportJob start(LocalDate firstDay, LocalDate lastDay, int workers);
@@ -55,6 +65,9 @@ public interface MovementReports {
    * A job started by this object, running or ended, by its id. Jobs are kept in memory for the life
    * of this object (a few hundred bytes each), not in the database: after a restart, look at {@code
    * daily_movement} itself.
+   *
+   * @param jobId the {@link ReportJob#id()} of a job started by this object
+   * @return the job, or empty if this object started none with this id
    */
   Optional<ReportJob> findJob(UUID jobId);
 
@@ -63,8 +76,11 @@ public interface MovementReports {
    * with a header line ({@code day,sku,location,kind,on_hand_delta,reserved_delta,entries}),
    * ordered by day, SKU, location and kind, streamed from PostgreSQL with {@code COPY ... TO
    * STDOUT} (no row is held in memory). Only summarized days have rows: run a job first. The writer
-   * is flushed, not closed.
+   * is flushed, not closed. Reads only.
    *
+   * @param firstDay the first UTC day, year 1 to 9999
+   * @param lastDay the last UTC day, not before {@code firstDay}
+   * @param out where the CSV goes
    * @return the number of rows written, the header not counted
    * @throws IllegalArgumentException if the range is out of bounds
    * @throws java.io.UncheckedIOException if the writer fails

@@ -9,12 +9,22 @@ import java.util.concurrent.CompletableFuture;
  * down when it ends, so a finished job leaves no thread behind.
  *
  * <p>Thread-safe: any thread may ask for the status or cancel.
+ *
+ * @since 0.1.0
  */
 public interface ReportJob {
-  /** The job's id, by which {@link MovementReports#findJob} finds it again. */
+  /**
+   * The job's id, by which {@link MovementReports#findJob} finds it again.
+   *
+   * @return a random id, fixed for the life of the job
+   */
   UUID id();
 
-  /** Where the job stands now. */
+  /**
+   * Where the job stands now.
+   *
+   * @return a snapshot of its status
+   */
   ReportStatus status();
 
   /**
@@ -31,6 +41,8 @@ public interface ReportJob {
    * Completes with the final status when the job has ended, whatever the outcome (a failed job
    * completes normally, with state {@link ReportStatus.State#FAILED}). Each call returns a new
    * future: completing or cancelling it does not affect the job.
+   *
+   * @return a future of the final status
    */
   CompletableFuture<ReportStatus> completion();
 }

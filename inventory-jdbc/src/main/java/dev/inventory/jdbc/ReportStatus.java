@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a {@link ReportJob} stands, at one instant.
@@ -18,6 +19,7 @@ import java.util.UUID;
  * @param startedAt when the job started, by the inventory's clock
  * @param finishedAt when it ended, or {@code null} while it runs
  * @param failure what made it fail, or {@code null} unless {@link State#FAILED}
+ * @since 0.1.0
  */
 public record ReportStatus(
     UUID jobId,
@@ -28,9 +30,27 @@ public record ReportStatus(
     int daysTotal,
     long rowsRead,
     Instant startedAt,
-    Instant finishedAt,
-    String failure) {
+    @Nullable Instant finishedAt,
+    @Nullable String failure) {
 
+  /**
+   * Checks the fields; statuses are made by the report jobs.
+   *
+   * @param jobId the job
+   * @param state what it is doing
+   * @param firstDay the first day of its range (UTC)
+   * @param lastDay the last day of its range, inclusive
+   * @param daysDone days summarized and committed so far
+   * @param daysTotal days in the range
+   * @param rowsRead log entries read by the days done
+   * @param startedAt when the job started, by the inventory's clock
+   * @param finishedAt when it ended, or {@code null} while it runs
+   * @param failure what made it fail, or {@code null} unless {@link State#FAILED}
+   * @throws NullPointerException if a field other than {@code finishedAt} and {@code failure} is
+   *     null
+   * @throws IllegalArgumentException if {@code daysDone} is negative or above {@code daysTotal}, or
+   *     {@code rowsRead} is negative
+   */
   public ReportStatus {
     Objects.requireNonNull(jobId, "jobId must not be null");
     Objects.requireNonNull(state, "state must not be null");
@@ -49,12 +69,20 @@ public record ReportStatus(
     }
   }
 
-  /** Whether the job has ended, one way or another. */
+  /**
+   * Whether the job has ended, one way or another.
+   *
+   * @return {@code true} unless the state is {@link State#RUNNING}
+   */
   public boolean isFinished() {
     return state != State.RUNNING;
   }
 
-  /** The life of a job: {@code RUNNING → SUCCEEDED | FAILED | CANCELLED}. */
+  /**
+   * The life of a job: {@code RUNNING → SUCCEEDED | FAILED | CANCELLED}.
+   *
+   * @since 0.1.0
+   */
   public enum State {
     /** Days are being summarized (also after a cancel, until the days in progress end). */
     RUNNING,

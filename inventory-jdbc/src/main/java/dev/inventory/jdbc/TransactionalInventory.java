@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The inventory operations of a checkout, run inside the caller's own database transaction, so that
@@ -50,33 +51,84 @@ import java.util.Optional;
  *
  * <p>Not thread-safe, like the connection it is bound to: use it on the thread that owns the
  * transaction, and only for the length of that transaction.
+ *
+ * @since 0.1.0
  */
 public interface TransactionalInventory {
-  /** {@link Inventory#reserve}, in the caller's transaction. */
+  /**
+   * {@link Inventory#reserve}, in the caller's transaction.
+   *
+   * @param request the id, the lines and the TTL ({@code null}: the store's default TTL)
+   * @return the new (or replayed) reservation
+   */
   Reservation reserve(ReservationRequest request);
 
-  /** {@link Inventory#purchase}, in the caller's transaction. */
+  /**
+   * {@link Inventory#purchase}, in the caller's transaction.
+   *
+   * @param request the id and the lines
+   * @return the reservation, confirmed if new
+   */
   Reservation purchase(ReservationRequest request);
 
-  /** {@link Inventory#confirm}, in the caller's transaction. */
+  /**
+   * {@link Inventory#confirm}, in the caller's transaction.
+   *
+   * @param reservationId the id of a held (or confirmed) reservation
+   * @return the reservation, confirmed
+   */
   Reservation confirm(String reservationId);
 
-  /** {@link Inventory#release}, in the caller's transaction. */
+  /**
+   * {@link Inventory#release}, in the caller's transaction.
+   *
+   * @param reservationId the id of a held (or released) reservation
+   * @return the reservation, released
+   */
   Reservation release(String reservationId);
 
-  /** {@link Inventory#extend}, in the caller's transaction. */
+  /**
+   * {@link Inventory#extend}, in the caller's transaction.
+   *
+   * @param reservationId the id of a held reservation
+   * @param ttl 1 second to 30 days
+   * @return the reservation with its new expiry
+   */
   Reservation extend(String reservationId, Duration ttl);
 
-  /** {@link Inventory#findReservation}, as the caller's transaction sees it. */
+  /**
+   * {@link Inventory#findReservation}, as the caller's transaction sees it.
+   *
+   * @param reservationId the id the reservation was made with
+   * @return the reservation, or empty if the transaction sees none with this id
+   */
   Optional<Reservation> findReservation(String reservationId);
 
-  /** {@link Inventory#receive}, in the caller's transaction (a return booked with its refund). */
-  StockLevel receive(StockKey key, long quantity, String reason);
+  /**
+   * {@link Inventory#receive}, in the caller's transaction (a return booked with its refund).
+   *
+   * @param key the key that received stock
+   * @param quantity 1 to 1,000,000,000
+   * @param reason free text for the log, at most 1,000 characters without control characters, or
+   *     {@code null}
+   * @return the level after the change, as the transaction sees it
+   */
+  StockLevel receive(StockKey key, long quantity, @Nullable String reason);
 
-  /** {@link Inventory#levels}, as the caller's transaction sees them. */
+  /**
+   * {@link Inventory#levels}, as the caller's transaction sees them.
+   *
+   * @param keys the keys to read
+   * @return one level per distinct key, in key order
+   */
   Map<StockKey, StockLevel> levels(Collection<StockKey> keys);
 
-  /** {@link Inventory#level}, as the caller's transaction sees it. */
+  /**
+   * {@link Inventory#level}, as the caller's transaction sees it.
+   *
+   * @param key the key to read
+   * @return its level
+   */
   default StockLevel level(StockKey key) {
     return levels(List.of(key)).get(key);
   }

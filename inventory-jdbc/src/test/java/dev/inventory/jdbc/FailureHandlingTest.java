@@ -18,8 +18,13 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -264,6 +269,68 @@ class FailureHandlingTest {
             })) {
       assertThat(StartupChecks.run(careful, false)).isEmpty();
     }
+  }
+
+  /** The warnings build() logs, on a new pool (warnings are logged once per pool). */
+  private static List<String> warningsLoggedByBuild(
+      String options, String socketTimeout, boolean allowNoTimeouts) {
+    Logger jul = Logger.getLogger("dev.inventory.jdbc");
+    List<String> logged = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+              logged.add(record.getMessage());
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    jul.addHandler(capture);
+    try (HikariDataSource pool =
+        TestDatabase.pool(
+            1,
+            c -> {
+              c.addDataSourceProperty("socketTimeout", socketTimeout);
+              c.addDataSourceProperty("options", options);
+            })) {
+      JdbcInventory.builder(pool)
+          .schema(schema)
+          .migrate(false)
+          .allowNoTimeouts(allowNoTimeouts)
+          .build();
+    } finally {
+      jul.removeHandler(capture);
+    }
+    return logged;
+  }
+
+  @Test
+  @DisplayName("build() logs a warning when neither a lock nor a statement timeout is set")
+  void warnsWithoutTimeouts() {
+    List<String> logged =
+        warningsLoggedByBuild("-c lock_timeout=0 -c statement_timeout=0", "30", false);
+
+    assertThat(logged)
+        .singleElement()
+        .satisfies(w -> assertThat(w).startsWith("inventory: ").contains("lock_timeout"));
+  }
+
+  @Test
+  @DisplayName("allowNoTimeouts(true) silences the missing-timeout warning, and only that one")
+  void allowNoTimeoutsSilencesOnlyThatWarning() {
+    List<String> logged =
+        warningsLoggedByBuild("-c lock_timeout=0 -c statement_timeout=0", "0", true);
+
+    assertThat(logged)
+        .singleElement()
+        .satisfies(w -> assertThat(w).contains("socketTimeout is 0"))
+        .satisfies(w -> assertThat(w).doesNotContain("lock_timeout"));
   }
 
   @Test

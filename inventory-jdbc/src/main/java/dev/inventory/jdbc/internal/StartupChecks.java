@@ -22,8 +22,13 @@ public final class StartupChecks {
 
   private StartupChecks() {}
 
-  /** Runs the checks; returns the warnings it logged (for tests). */
-  public static java.util.List<String> run(DataSource dataSource, boolean libraryTimeouts) {
+  /**
+   * Runs the checks; returns the warnings it found (for tests), logged once per pool.
+   *
+   * @param timeoutsSettled the builder sets a lock or statement timeout itself, or the user said
+   *     that none is deliberate (allowNoTimeouts): no warning about missing timeouts
+   */
+  public static java.util.List<String> run(DataSource dataSource, boolean timeoutsSettled) {
     java.util.List<String> warnings = new java.util.ArrayList<>();
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
@@ -43,7 +48,7 @@ public final class StartupChecks {
                   + "': a crash can lose reservations and sales the library has acknowledged"
                   + (synchronousCommit.equals("off") ? "" : " (if the primary fails over)"));
         }
-        if (!libraryTimeouts && "0".equals(rs.getString(3)) && "0".equals(rs.getString(4))) {
+        if (!timeoutsSettled && "0".equals(rs.getString(3)) && "0".equals(rs.getString(4))) {
           warnings.add(
               "neither lock_timeout nor statement_timeout is set: a checkout thread waits for a"
                   + " row lock as long as it takes; set JdbcInventory.builder(..).lockTimeout(..)"
