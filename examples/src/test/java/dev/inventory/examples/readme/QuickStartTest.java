@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.ExpirySweeper;
+import dev.inventory.IdempotencyConflictException;
 import dev.inventory.InsufficientStockException;
 import dev.inventory.Inventory;
 import dev.inventory.InventoryTimeoutException;
@@ -101,6 +102,11 @@ class QuickStartTest {
           .as("the same id and lines again: the same reservation, nothing held twice")
           .isEqualTo(cart);
       assertThat(inventory.level(StockKey.of("SKU-1"))).isEqualTo(level("SKU-1", 100, 2));
+      assertThatThrownBy(
+              () ->
+                  inventory.reserve(ReservationRequest.builder("cart-42").line("SKU-1", 3).build()))
+          .as("the same id with other lines")
+          .isInstanceOf(IdempotencyConflictException.class);
 
       // tag::quick-start-confirm[]
       // Payment succeeded: the sale. Confirming it again returns it unchanged.

@@ -256,7 +256,7 @@ class StoreTest {
     LocalDate first = LocalDate.of(2026, 3, 1);
     LocalDate last = LocalDate.of(2026, 3, 31);
     ReportJob job = store.reports().start(first, last, 4); // 4 threads of the job's own
-    ReportStatus now = job.status(); // RUNNING, daysDone of daysTotal, rowsRead
+    ReportStatus now = job.status(); // state, daysDone of daysTotal, rowsRead so far
     ReportStatus done = job.completion().get(10, TimeUnit.MINUTES);
     try (Writer out = Files.newBufferedWriter(csv)) {
       store.reports().exportCsv(first, last, out);
