@@ -26,13 +26,6 @@ class ReadmeConfigurationTableTest {
   /** The heading of the README section whose first table lists the builder's options. */
   static final String HEADING = "## Configuration";
 
-  /**
-   * Options the README documents ahead of a branch that adds them to the builder; each is expected
-   * to be missing from the builder, and only it. Once the builder has one, the test fails until it
-   * is taken off this list: the exception cannot outlive the merge it waits for.
-   */
-  static final Set<String> PENDING_MERGE = Set.of("allowNoTimeouts(boolean)");
-
   private static final Pattern OPTION = Pattern.compile("^`([a-zA-Z]+)\\(([A-Za-z.<>, ]*)\\)`$");
 
   @Test
@@ -50,24 +43,13 @@ class ReadmeConfigurationTableTest {
                 + option
                 + ", which the README's configuration table lacks");
       }
-      if (PENDING_MERGE.contains(option)) {
-        problems.add(
-            "JdbcInventory.Builder has "
-                + option
-                + " now: take it off ReadmeConfigurationTableTest.PENDING_MERGE");
-      }
     }
     for (String option : documented) {
-      if (!actual.contains(option) && !PENDING_MERGE.contains(option)) {
+      if (!actual.contains(option)) {
         problems.add(
             "the README's configuration table lists "
                 + option
                 + ", which JdbcInventory.Builder does not have");
-      }
-    }
-    for (String option : PENDING_MERGE) {
-      if (!documented.contains(option)) {
-        problems.add("PENDING_MERGE names " + option + ", which the README's table does not list");
       }
     }
     assertThat(problems).as(String.join("\n", problems)).isEmpty();
