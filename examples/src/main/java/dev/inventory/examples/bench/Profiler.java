@@ -218,6 +218,7 @@ final class Profiler {
       driver.setPassword(admin.getPassword());
     }
     driver.setApplicationName("inventory-bench-profile");
+    BenchPools.addTimeouts(driver, admin.getJdbcUrl());
     DataSource counted = proxy(DataSource.class, driver, counters);
     HikariConfig config = new HikariConfig();
     config.setDataSource(counted);
