@@ -1,5 +1,7 @@
 package dev.inventory.examples.bench;
 
+import java.io.IOException;
+
 /**
  * One way of reserving stock, opened on one pool by its {@link Backend}. Thread-safe: the workers
  * of a cell share one instance. {@link Approaches} lists every approach the benchmark knows.
@@ -13,5 +15,5 @@ interface Approach extends AutoCloseable {
 
   /** Releases what the approach opened besides the pool it was given (nothing, by default). */
   @Override
-  default void close() throws Exception {}
+  default void close() throws IOException {}
 }

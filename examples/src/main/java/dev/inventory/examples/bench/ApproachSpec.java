@@ -10,9 +10,12 @@ import java.util.regex.Pattern;
  * @param name the name of {@code --approach}, the tables and the CSVs
  * @param kind whether it is timed, and whether by default
  * @param description what it does, in a few words, for the help text
+ * @param caveat what a reader of its figures must know, printed under the tables that show it;
+ *     empty for none
  * @param backend sets it up for a run: its stock, and how it opens on a pool
  */
-record ApproachSpec(String name, Kind kind, String description, Backend.Factory backend) {
+record ApproachSpec(
+    String name, Kind kind, String description, String caveat, Backend.Factory backend) {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,17}");
 
   /** Whether an approach is timed, and whether a run times it without being asked. */
@@ -33,6 +36,11 @@ record ApproachSpec(String name, Kind kind, String description, Backend.Factory 
               + name
               + "'");
     }
+  }
+
+  /** An approach with nothing to add under the tables. */
+  ApproachSpec(String name, Kind kind, String description, Backend.Factory backend) {
+    this(name, kind, description, "", backend);
   }
 
   boolean timed() {

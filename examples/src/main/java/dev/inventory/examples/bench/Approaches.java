@@ -25,34 +25,54 @@ final class Approaches {
               LIBRARY,
               Kind.TIMED,
               "Inventory.reserve, confirm, release, as it ships: flash-sale mode on",
-              SchemaBackend.of((pool, c) -> LibraryApproach.open(pool, c.schema(), true))),
+              SchemaBackend.of((pool, size, c) -> LibraryApproach.open(pool, c.schema(), true))),
           new ApproachSpec(
               LIBRARY_UNCOMBINED,
               Kind.TIMED,
               "the same with flash-sale mode off",
-              SchemaBackend.of((pool, c) -> LibraryApproach.open(pool, c.schema(), false))),
+              SchemaBackend.of((pool, size, c) -> LibraryApproach.open(pool, c.schema(), false))),
           new ApproachSpec(
               "raw-update",
               Kind.TIMED,
               "one autocommit conditional UPDATE, no log: the limit",
-              SchemaBackend.of((pool, c) -> new RawUpdateApproach(pool, c.schema(), false))),
+              SchemaBackend.of((pool, size, c) -> new RawUpdateApproach(pool, c.schema(), false))),
           new ApproachSpec(
               "raw-update-log",
               Kind.TIMED,
               "the same plus its log row in one CTE",
-              SchemaBackend.of((pool, c) -> new RawUpdateApproach(pool, c.schema(), true))),
+              SchemaBackend.of((pool, size, c) -> new RawUpdateApproach(pool, c.schema(), true))),
           new ApproachSpec(
               "select-for-update",
               Kind.TIMED,
               "BEGIN; SELECT ... FOR UPDATE; check in Java; UPDATE; INSERT the order; COMMIT",
               SchemaBackend.of(
-                  (pool, c) ->
+                  (pool, size, c) ->
                       new SelectForUpdateApproach(pool, c.schema(), c.plan().cartLines()))),
+          new ApproachSpec(
+              "redis-lua",
+              Kind.ON_REQUEST,
+              "Redis at --redis-url, in memory: one Lua script checks a counter and decrements"
+                  + " it; confirm moves the units to a sold counter, release puts them back; no"
+                  + " order, no log, nothing durable. Start Redis with: "
+                  + RedisLuaBackend.START,
+              "in memory only: no order, no log, nothing durable (a restart of Redis loses every"
+                  + " hold and sale)",
+              RedisLuaBackend::open),
+          new ApproachSpec(
+              "queue",
+              Kind.ON_REQUEST,
+              "RabbitMQ at --amqp-url: buyers publish to the durable queue of their SKU"
+                  + " (persistent messages, publisher confirms; SKUs hashed over one queue per"
+                  + " pool connection) and wait for the reply; one consumer per queue takes them"
+                  + " in order and runs the conditional UPDATE and its order row in PostgreSQL."
+                  + " Start RabbitMQ with: "
+                  + QueueBackend.START,
+              QueueBackend::open),
           new ApproachSpec(
               "naive",
               Kind.CORRECTNESS_ONLY,
               "read, check in Java, write: correctness table only, never timed",
-              SchemaBackend.of((pool, c) -> new NaiveApproach(pool, c.schema()))));
+              SchemaBackend.of((pool, size, c) -> new NaiveApproach(pool, c.schema()))));
 
   private Approaches() {}
 
@@ -94,6 +114,17 @@ final class Approaches {
       }
     }
     return names;
+  }
+
+  /** The caveats of these approaches, one line each, for the foot of a table. */
+  static List<String> caveats(List<String> names) {
+    List<String> lines = new ArrayList<>();
+    for (ApproachSpec a : ALL) {
+      if (names.contains(a.name()) && !a.caveat().isEmpty()) {
+        lines.add(a.name() + ": " + a.caveat() + ".");
+      }
+    }
+    return lines;
   }
 
   /** The help text's line on the approaches: each name and its description. */

@@ -1,5 +1,6 @@
 package dev.inventory.examples.bench;
 
+import java.io.IOException;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -21,7 +22,7 @@ interface Backend extends AutoCloseable {
 
   /** Releases the backend's own connections (a schema stays until the run drops it). */
   @Override
-  default void close() throws Exception {}
+  default void close() throws IOException {}
 
   /** Sets up an approach's backend for one run. */
   @FunctionalInterface

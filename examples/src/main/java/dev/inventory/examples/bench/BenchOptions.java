@@ -1,5 +1,7 @@
 package dev.inventory.examples.bench;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -175,6 +177,21 @@ final class BenchOptions {
       description = "Seed of the request sequences. Default: 42.")
   long seed = 42;
 
+  @Option(
+      names = "--redis-url",
+      paramLabel = "URL",
+      description =
+          "Redis of the redis-lua approach (asked for with --approach). Default:"
+              + " ${DEFAULT-VALUE}.")
+  String redisUrl = "redis://127.0.0.1:6379";
+
+  @Option(
+      names = "--amqp-url",
+      paramLabel = "URL",
+      description =
+          "RabbitMQ of the queue approach (asked for with --approach). Default: ${DEFAULT-VALUE}.")
+  String amqpUrl = "amqp://guest:guest@127.0.0.1:5672/%2F";
+
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)?");
   private static final Pattern COUNT = Pattern.compile("(\\d+)([kKmM]?)");
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
@@ -261,6 +278,8 @@ final class BenchOptions {
               + schemaPrefix
               + "'");
     }
+    url(cl, "--redis-url", redisUrl, "redis", "rediss");
+    url(cl, "--amqp-url", amqpUrl, "amqp", "amqps");
     return new Plan(
         ws,
         os,
@@ -285,7 +304,9 @@ final class BenchOptions {
         schemaPrefix,
         keep || keepSchemas,
         seed,
-        out);
+        out,
+        redisUrl,
+        amqpUrl);
   }
 
   /** An approach {@code --approach} takes: a timed one of the registry. */
@@ -319,6 +340,32 @@ final class BenchOptions {
       }
     }
     return parsed;
+  }
+
+  /** A server's URL: one of these schemes, and a host. */
+  private static void url(CommandLine cl, String option, String text, String... schemes) {
+    boolean valid;
+    try {
+      URI uri = new URI(text);
+      valid = List.of(schemes).contains(uri.getScheme()) && uri.getHost() != null;
+    } catch (URISyntaxException e) {
+      valid = false;
+    }
+    if (!valid) {
+      throw bad(
+          cl,
+          option
+              + " must be a URL of scheme "
+              + String.join(" or ", schemes)
+              + " with a host, but was '"
+              + redacted(text)
+              + "'");
+    }
+  }
+
+  /** A URL as the output may show it: without its password. */
+  static String redacted(String url) {
+    return url.replaceFirst("://([^:/@]*):[^@/]*@", "://$1:***@");
   }
 
   private static void range(CommandLine cl, String option, long value, long min, long max) {

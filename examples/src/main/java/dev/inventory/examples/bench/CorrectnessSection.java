@@ -140,6 +140,7 @@ final class CorrectnessSection {
           r.errors());
     }
     report.line("* reserved: what the stock row says at the end. Lost updates: sold minus that.");
+    Approaches.caveats(run.correctnessApproaches()).forEach(report::line);
   }
 
   /** {@code correctness.csv}. */

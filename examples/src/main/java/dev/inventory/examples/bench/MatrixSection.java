@@ -139,6 +139,7 @@ final class MatrixSection {
                 uncombinedRatio);
           }
         }
+        Approaches.caveats(run.approaches()).forEach(report::line);
       }
     }
   }

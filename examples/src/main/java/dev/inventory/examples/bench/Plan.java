@@ -38,7 +38,9 @@ record Plan(
     String schemaPrefix,
     boolean keepSchemas,
     long seed,
-    Path out) {
+    Path out,
+    String redisUrl,
+    String amqpUrl) {
 
   Plan {
     workloads = List.copyOf(workloads);

@@ -12,10 +12,10 @@ import javax.sql.DataSource;
  * the run; the correctness table reads the stock row.
  */
 final class SchemaBackend implements Backend {
-  /** How an approach opens on a pool, given its schema. */
+  /** How an approach opens on a pool of {@code poolSize} connections, given its schema. */
   @FunctionalInterface
   interface Opener {
-    Approach open(DataSource pool, ApproachContext context) throws Exception;
+    Approach open(DataSource pool, int poolSize, ApproachContext context) throws Exception;
   }
 
   private final ApproachContext context;
@@ -61,6 +61,6 @@ final class SchemaBackend implements Backend {
 
   @Override
   public Approach open(DataSource pool, int poolSize) throws Exception {
-    return opener.open(pool, context);
+    return opener.open(pool, poolSize, context);
   }
 }

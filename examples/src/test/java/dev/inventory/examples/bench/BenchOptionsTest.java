@@ -42,6 +42,8 @@ class BenchOptionsTest {
     assertThat(plan.keepSchemas()).isFalse();
     assertThat(plan.seed()).isEqualTo(42);
     assertThat(plan.out()).isEqualTo(Path.of("bench-results"));
+    assertThat(plan.redisUrl()).isEqualTo("redis://127.0.0.1:6379");
+    assertThat(plan.amqpUrl()).isEqualTo("amqp://guest:guest@127.0.0.1:5672/%2F");
   }
 
   @Test
@@ -111,6 +113,12 @@ class BenchOptionsTest {
     assertThat(error("--cart-lines", "30", "--cart-skus", "20"))
         .contains("--cart-lines must be between 1 and min(100, --cart-skus), but was 30");
     assertThat(error("--schema-prefix", "Bench")).contains("--schema-prefix must be a plain");
+    assertThat(error("--redis-url", "localhost:6379"))
+        .contains(
+            "--redis-url must be a URL of scheme redis or rediss with a host, but was 'localhost:6379'");
+    assertThat(error("--amqp-url", "http://shop:secret@mq/"))
+        .contains(
+            "--amqp-url must be a URL of scheme amqp or amqps with a host, but was 'http://shop:***@mq/'");
     assertThat(error("--url", "postgres://localhost/x"))
         .contains("--url must be a PostgreSQL JDBC URL");
   }
