@@ -401,7 +401,7 @@ final class FlashSale {
   }
 
   /** Reads the stock every 2 ms while a crowd runs, as a dashboard would, into a tracker. */
-  private static final class Observer {
+  static final class Observer {
     private final Thread thread;
     private volatile boolean stop;
 

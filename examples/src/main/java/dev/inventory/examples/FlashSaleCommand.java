@@ -7,6 +7,7 @@ import dev.inventory.examples.FlashSale.Result;
 import dev.inventory.examples.FlashSale.Settings;
 import dev.inventory.examples.TextTable.Right;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -30,14 +32,22 @@ import picocli.CommandLine.Spec;
           + " crowd runs twice against PostgreSQL: first the naive way (read the stock, check it"
           + " in Java, write it back), then with the library (inventory.purchase, one conditional"
           + " UPDATE). Prints what each sold, oversold and how fast.",
+      "",
+      "With --checkout, each buyer goes through the whole checkout instead: a hold with a TTL in"
+          + " the cart, paying, then confirm; some cancel (release), some abandon the cart, whose"
+          + " hold runs out and is expired by a sweeper while the sale goes on. The crowd comes"
+          + " in waves, so units of cancelled and abandoned carts go back on sale. Prints holds"
+          + " taken, confirmed, released and expired, what was sold and oversold, the stock at"
+          + " the end, and whether the books balance.",
       ""
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:the library sold no more than the stock",
+      "0:the library sold no more than the stock (and, with --checkout, its books balance)",
       "1:an error (database unreachable, a checkout failed)",
       "2:bad options",
-      "3:the library oversold (a bug: please report it)"
+      "3:the library oversold, or with --checkout its books do not balance (a bug: please"
+          + " report it)"
     })
 final class FlashSaleCommand implements Callable<Integer> {
   /** Exit code when the library oversold. */
@@ -85,29 +95,111 @@ final class FlashSaleCommand implements Callable<Integer> {
   @Option(
       names = "--naive",
       paramLabel = "WRITE",
-      defaultValue = "decrement",
       description =
-          "How the naive checkout writes the stock back (default: ${DEFAULT-VALUE}). decrement:"
-              + " UPDATE SET on_hand = on_hand - q, and the stock goes negative. overwrite:"
-              + " UPDATE SET on_hand = <value read - q>, and updates overwrite each other: more is"
-              + " sold than there is, while the table still shows stock.")
+          "How the naive checkout writes the stock back (default: decrement; with --checkout,"
+              + " overwrite). decrement: UPDATE SET on_hand = on_hand - q, and the stock goes"
+              + " negative. overwrite: UPDATE SET on_hand = <value read - q>, and updates"
+              + " overwrite each other: more is sold than there is, while the table still shows"
+              + " stock. With --checkout the same goes for reserved; a checkout that keeps"
+              + " on_hand and reserved usually saves the whole row it read, as an ORM saves an"
+              + " entity: hence overwrite.")
   NaiveWrite naiveWrite;
+
+  @Option(
+      names = "--checkout",
+      description =
+          "The whole checkout per buyer: reserve a hold with a TTL, pay, confirm; some buyers"
+              + " cancel, some abandon their cart. The options below apply to it only.")
+  boolean checkout;
+
+  @Option(
+      names = "--abandon",
+      paramLabel = "SHARE",
+      defaultValue = "20%",
+      description =
+          "With --checkout: the share of buyers with a hold who abandon their cart; the hold"
+              + " runs out and a sweeper expires it (default: ${DEFAULT-VALUE}).")
+  String abandon;
+
+  @Option(
+      names = "--cancel",
+      paramLabel = "SHARE",
+      defaultValue = "10%",
+      description =
+          "With --checkout: the share of buyers with a hold who cancel (release) instead of"
+              + " paying (default: ${DEFAULT-VALUE}).")
+  String cancel;
+
+  @Option(
+      names = "--ttl",
+      paramLabel = "DURATION",
+      defaultValue = "1.5s",
+      description =
+          "With --checkout: how long a hold lasts, 1s to 60s (default: ${DEFAULT-VALUE}). The"
+              + " sale ends when the last abandoned hold has run out and been swept.")
+  String ttl;
+
+  @Option(
+      names = "--pay",
+      paramLabel = "DURATION",
+      defaultValue = "200ms",
+      description =
+          "With --checkout: paying (or deciding to cancel) takes a random time up to this, 0 to"
+              + " 10s (default: ${DEFAULT-VALUE}). Longer than --ttl, some pay too late.")
+  String pay;
+
+  @Option(
+      names = "--waves",
+      paramLabel = "W",
+      defaultValue = "6",
+      description =
+          "With --checkout: the crowd arrives in W waves, each all at once (default:"
+              + " ${DEFAULT-VALUE}).")
+  int waves;
+
+  @Option(
+      names = "--wave-gap",
+      paramLabel = "DURATION",
+      defaultValue = "1s",
+      description =
+          "With --checkout: the time between two waves, 0 to 60s (default: ${DEFAULT-VALUE}).")
+  String waveGap;
+
+  @Option(
+      names = "--sweep-every",
+      paramLabel = "DURATION",
+      defaultValue = "250ms",
+      description =
+          "With --checkout: the period of the expiry sweepers (the library's ExpirySweeper, and"
+              + " the naive shop's own), 1ms to 10s (default: ${DEFAULT-VALUE}).")
+  String sweepEvery;
 
   @Option(
       names = "--json",
       description =
           "Print only a JSON array, one object per approach (approach, units, buyers, sold,"
-              + " oversold, refused, min_stock, ops_per_s, p50_ms, p99_ms, ...).")
+              + " oversold, refused, min_stock, ops_per_s, p50_ms, p99_ms, ...; with --checkout:"
+              + " approach, holds, confirmed, released, expired, sold, oversold, refused,"
+              + " min_available, end_on_hand, end_reserved, books_balance, ops_per_s, p50_ms,"
+              + " p99_ms, ...).")
   boolean json;
 
   @Mixin DatabaseOptions database;
 
+  /** The options that only {@code --checkout} reads. */
+  private static final List<String> CHECKOUT_OPTIONS =
+      List.of("--abandon", "--cancel", "--ttl", "--pay", "--waves", "--wave-gap", "--sweep-every");
+
   @Override
   public Integer call() throws Exception {
     validate();
+    if (checkout) {
+      return runCheckout(checkoutSettings());
+    }
     PrintWriter out = spec.commandLine().getOut();
     Terminal terminal = main.terminal();
-    Settings settings = new Settings(units, buyers, threads, quantity, naiveWrite);
+    NaiveWrite write = naiveWrite != null ? naiveWrite : NaiveWrite.DECREMENT;
+    Settings settings = new Settings(units, buyers, threads, quantity, write);
     int poolSize = Math.min(threads, MAX_POOL) + 1; // +1: the stock observer's dashboard reads
     if (!json) {
       out.println(
@@ -176,6 +268,102 @@ final class FlashSaleCommand implements Callable<Integer> {
     OptionChecks.range(cl, "--buyers", buyers, 1, 1_000_000);
     OptionChecks.range(cl, "--threads", threads, 1, 1_000);
     OptionChecks.range(cl, "--quantity", quantity, 1, 1_000_000_000L);
+    if (!checkout) {
+      for (String option : CHECKOUT_OPTIONS) {
+        if (cl.getParseResult().hasMatchedOption(option)) {
+          throw new ParameterException(cl, option + " applies to --checkout only");
+        }
+      }
+    }
+  }
+
+  /** Checks the options of {@code --checkout} and makes its settings. */
+  private FlashSaleCheckout.Settings checkoutSettings() {
+    CommandLine cl = spec.commandLine();
+    int abandonPercent = OptionChecks.percent(cl, "--abandon", abandon);
+    int cancelPercent = OptionChecks.percent(cl, "--cancel", cancel);
+    if (abandonPercent + cancelPercent > 100) {
+      throw new ParameterException(
+          cl,
+          "--abandon ("
+              + abandonPercent
+              + "%) and --cancel ("
+              + cancelPercent
+              + "%) add up to "
+              + (abandonPercent + cancelPercent)
+              + "%, but a buyer with a hold either abandons, cancels or pays: at most 100%");
+    }
+    if (waves > buyers) {
+      throw new ParameterException(
+          cl, "--waves must be at most --buyers (" + count(buyers) + "), but was " + waves);
+    }
+    OptionChecks.range(cl, "--waves", waves, 1, 1_000);
+    return new FlashSaleCheckout.Settings(
+        units,
+        buyers,
+        threads,
+        quantity,
+        naiveWrite != null ? naiveWrite : NaiveWrite.OVERWRITE,
+        waves,
+        OptionChecks.duration(cl, "--wave-gap", waveGap, Duration.ZERO, Duration.ofSeconds(60)),
+        OptionChecks.duration(cl, "--ttl", ttl, Duration.ofSeconds(1), Duration.ofSeconds(60)),
+        OptionChecks.duration(cl, "--pay", pay, Duration.ZERO, Duration.ofSeconds(10)),
+        OptionChecks.duration(
+            cl, "--sweep-every", sweepEvery, Duration.ofMillis(1), Duration.ofSeconds(10)),
+        abandonPercent,
+        cancelPercent);
+  }
+
+  /** {@code --checkout}: the whole checkout, naive and library, with its own table. */
+  private int runCheckout(FlashSaleCheckout.Settings settings) throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Terminal terminal = main.terminal();
+    // +2: the stock observer's dashboard reads, and the expiry sweeper
+    int poolSize = Math.min(threads, MAX_POOL) + 2;
+    if (!json) {
+      FlashSaleCheckoutReport.header(settings).lines().forEach(l -> out.println(terminal.bold(l)));
+      out.flush();
+    }
+    try (ExampleDatabase db = database.open(poolSize)) {
+      if (!json) {
+        out.println(
+            "Database: "
+                + db.description()
+                + ", a pool of "
+                + (poolSize - 2)
+                + " connections for the buyers");
+        out.println();
+        out.flush();
+      }
+      List<String> schemas = DemoSchema.create(db.dataSource(), "flash_sale", "naive", "library");
+      FlashSaleCheckout.Result naive;
+      FlashSaleCheckout.Result library;
+      try {
+        boolean bar = terminal.interactive() && !json;
+        naive =
+            FlashSaleCheckout.runNaive(
+                db.dataSource(),
+                schemas.get(0),
+                settings,
+                bar ? new ProgressBar(out, "naive") : null);
+        library =
+            FlashSaleCheckout.runLibrary(
+                db.dataSource(),
+                schemas.get(1),
+                settings,
+                bar ? new ProgressBar(out, "library") : null);
+      } finally {
+        database.cleanUp(db, schemas, json ? spec.commandLine().getErr() : out);
+      }
+      if (json) {
+        out.println(FlashSaleCheckoutReport.json(List.of(naive, library)));
+        return FlashSaleCheckoutReport.verdict(
+            spec.commandLine().getErr(), Terminal.PLAIN, naive, library);
+      }
+      FlashSaleCheckoutReport.printTable(out, naive, library);
+      out.println();
+      return FlashSaleCheckoutReport.verdict(out, terminal, naive, library);
+    }
   }
 
   private static void printTable(PrintWriter out, Result naive, Result library) {
@@ -382,15 +570,15 @@ final class FlashSaleCommand implements Callable<Integer> {
     return json.append(']').toString();
   }
 
-  private static String field(String name, Object value) {
+  static String field(String name, Object value) {
     return quote(name) + ": " + value;
   }
 
-  private static String decimal(double value, int places) {
+  static String decimal(double value, int places) {
     return String.format(Locale.ROOT, "%." + places + "f", value);
   }
 
-  private static String quote(String text) {
+  static String quote(String text) {
     StringBuilder quoted = new StringBuilder("\"");
     for (char c : text.toCharArray()) {
       switch (c) {

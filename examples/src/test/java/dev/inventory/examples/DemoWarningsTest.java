@@ -76,6 +76,31 @@ class DemoWarningsTest {
   }
 
   @Test
+  @DisplayName("flash-sale --checkout (its ExpirySweeper included)")
+  void flashSaleCheckout() {
+    assertQuiet(
+        Cli.run(
+            "flash-sale",
+            "--checkout",
+            "--units",
+            "10",
+            "--buyers",
+            "60",
+            "--threads",
+            "4",
+            "--waves",
+            "1",
+            "--ttl",
+            "1s",
+            "--pay",
+            "20ms",
+            "--sweep-every",
+            "50ms",
+            "--url",
+            URL));
+  }
+
+  @Test
   @DisplayName("report")
   void report(@TempDir Path dir) {
     String schema = "report_quiet_" + ProcessHandle.current().pid();

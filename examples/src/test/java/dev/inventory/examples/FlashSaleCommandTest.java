@@ -1,14 +1,14 @@
 package dev.inventory.examples;
 
+import static dev.inventory.examples.DemoJson.approach;
+import static dev.inventory.examples.DemoJson.number;
+import static dev.inventory.examples.DemoJson.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.inventory.examples.Cli.Run;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -242,35 +242,6 @@ class FlashSaleCommandTest {
     List<String> line = new ArrayList<>(List.of("flash-sale", "--url", URL));
     line.addAll(List.of(args));
     return Cli.run(line.toArray(String[]::new));
-  }
-
-  private static Map<String, String> approach(Run run, String name) {
-    return parse(run.out()).stream()
-        .filter(a -> name.equals(a.get("approach")))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no approach '" + name + "' in\n" + run));
-  }
-
-  private static long number(Map<String, String> approach, String key) {
-    String value = approach.get(key);
-    assertThat(value).as(key + " in " + approach).isNotNull();
-    return Long.parseLong(value);
-  }
-
-  /** A tiny parser for the flat objects flash-sale prints: enough for these tests. */
-  private static List<Map<String, String>> parse(String json) {
-    List<Map<String, String>> objects = new ArrayList<>();
-    Matcher object = Pattern.compile("\\{([^{}]*)}").matcher(json);
-    Pattern field = Pattern.compile("\"(\\w+)\":\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|-?[0-9.]+)");
-    while (object.find()) {
-      Map<String, String> fields = new LinkedHashMap<>();
-      Matcher f = field.matcher(object.group(1));
-      while (f.find()) {
-        fields.put(f.group(1), f.group(3) != null ? f.group(3) : f.group(2));
-      }
-      objects.add(fields);
-    }
-    return objects;
   }
 
   private static int indexOf(List<String> lines, String text) {
