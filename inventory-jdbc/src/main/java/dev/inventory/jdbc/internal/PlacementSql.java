@@ -6,6 +6,7 @@ import dev.inventory.Line;
 import dev.inventory.Reservation.Status;
 import dev.inventory.StockKey;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,15 +33,13 @@ final class PlacementSql {
   private final String reserveOneLine;
   private final String placeBatch;
   private final String placeBatchOfKeys;
-  private final String insertReservation;
-  private final StockSql stock;
+  private final String placeCart;
 
-  PlacementSql(SqlText sql, StockSql stock) {
-    this.stock = stock;
+  PlacementSql(SqlText sql) {
     this.reserveOneLine = sql.render(RESERVE_ONE_LINE);
     this.placeBatch = sql.render(PLACE_BATCH);
     this.placeBatchOfKeys = sql.render(PLACE_BATCH_OF_KEYS);
-    this.insertReservation = sql.render(INSERT_RESERVATION);
+    this.placeCart = sql.render(PLACE_CART);
   }
 
   /**
@@ -299,69 +298,51 @@ final class PlacementSql {
     }
   }
 
-  /** Inserts a reservation and its lines; the first step of a multi-line reserve or purchase. */
-  private static final String INSERT_RESERVATION =
+  /**
+   * Places a cart in one statement (V5's {@code inventory_place_cart}): its reservation and lines,
+   * one conditional change per line in key order, the log rows; or nothing, answering what each
+   * line's key had free (see the function). A line short under its row lock raises SQLSTATE IV001
+   * ({@link SqlErrors#isCartRaced}), which undoes the whole statement.
+   */
+  private static final String PLACE_CART =
       """
-      WITH held AS (
-          INSERT INTO ${schema}.reservation
-                 (id, status, created_at, expires_at, updated_at, request_hash)
-          VALUES (:id, :status, :now, :expiresAt, :now, :hash)
-          RETURNING id
-      )
-      INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
-      SELECT held.id, l.sku, l.location, l.quantity
-        FROM held,
-             unnest(:skus, :locations, :quantities) AS l(sku, location, quantity)
+      SELECT short_sku, short_location, short_on_hand, short_available, short_due, id_taken
+        FROM ${schema}.inventory_place_cart(:id, :status, :kind, :held, :sold, :now, :expiresAt,
+                                            :hash, :skus, :locations, :quantities)
       """;
 
-  /**
-   * Inserts a cart's reservation row and its lines. A duplicate id fails here, before any stock row
-   * is locked; the stock changes follow in key order ({@link StockSql#changeAll}).
-   */
-  private Session.Work<Void> insertReservation(
+  /** Places a cart (lines merged, in key order); empty if placed, else what its keys had free. */
+  Session.Work<Optional<Probe>> placeCart(
       String id, Status status, List<Line> lines, String hash, Instant now, Instant expiresAt) {
+    boolean held = status == Status.HELD;
+    List<StockKey> keys = lines.stream().map(Line::key).toList();
     return h -> {
-      List<StockKey> keys = lines.stream().map(Line::key).toList();
-      h.createUpdate(insertReservation)
+      Map<StockKey, Free> byKey = new LinkedHashMap<>();
+      boolean[] idTaken = {false};
+      h.createQuery(placeCart)
           .bind("id", id)
           .bind("status", status.name())
-          .bind("hash", hash)
+          .bind("kind", held ? "RESERVE" : "CONFIRM")
+          .bind("held", held ? 1L : 0L)
+          .bind("sold", held ? 0L : 1L)
           .bind("now", timestamp(now))
           .bind("expiresAt", timestamp(expiresAt))
+          .bind("hash", hash)
           .bindArray("skus", String.class, PgValues.skus(keys))
           .bindArray("locations", String.class, PgValues.locations(keys))
           .bindArray("quantities", Long.class, lines.stream().map(Line::quantity).toList())
-          .execute();
-      return null;
-    };
-  }
-
-  /**
-   * Places a cart: its reservation row first (a duplicate id fails there, before any stock row is
-   * locked), then one conditional change per line, in the lines' order, which is key order. Returns
-   * the keys that were short; the caller commits only if there are none (all or nothing).
-   */
-  Session.Work<List<StockKey>> placeCart(
-      String id, Status status, List<Line> lines, String hash, Instant now, Instant expiresAt) {
-    boolean held = status == Status.HELD;
-    List<StockSql.Change> changes =
-        lines.stream()
-            .map(
-                line -> {
-                  long q = line.quantity();
-                  return new StockSql.Change(
-                      line.key(),
-                      held ? 0 : -q,
-                      held ? q : 0,
-                      q,
-                      held ? "RESERVE" : "CONFIRM",
-                      id,
-                      now);
-                })
-            .toList();
-    return h -> {
-      insertReservation(id, status, lines, hash, now, expiresAt).run(h);
-      return stock.changeAll(changes).run(h);
+          .map(
+              (rs, ctx) -> {
+                idTaken[0] = rs.getBoolean("id_taken");
+                return Map.entry(
+                    new StockKey(rs.getString("short_sku"), rs.getString("short_location")),
+                    new Free(
+                        rs.getLong("short_on_hand"),
+                        rs.getLong("short_available"),
+                        rs.getLong("short_due")));
+              })
+          .forEach(e -> byKey.put(e.getKey(), e.getValue()));
+      return byKey.isEmpty() ? Optional.empty() : Optional.of(new Probe(byKey, idTaken[0]));
     };
   }
 }

@@ -45,9 +45,8 @@ public final class PostgresStockLedger implements StockLedger {
     this.clock = settings.clock();
     SqlText text = new SqlText(settings.schema());
     StockSql stock = new StockSql(text);
-    ReservationSql reservations = new ReservationSql(text, stock);
     this.ledger = new LedgerSql(text);
-    this.bulk = new BulkStock(ledger, stock, new Expiry(new ExpirySql(text), reservations, stock));
+    this.bulk = new BulkStock(ledger, stock, new Expiry(new ExpirySql(text)));
     this.history = new LogHistory(ledger);
     this.audit = new Audit(new AuditSql(text));
   }

@@ -101,19 +101,6 @@ final class StockSql {
     };
   }
 
-  /**
-   * Runs changes that only give units back (a confirm, a release, an expiry). They cannot be short
-   * while the CHECK constraint holds: a change that matched no row means the stock row is missing.
-   */
-  Session.Work<Void> giveBackAll(List<Change> changes, String whose) {
-    return h -> {
-      if (!changeAll(changes).run(h).isEmpty()) {
-        throw new IllegalStateException("stock row missing while giving back units of " + whose);
-      }
-      return null;
-    };
-  }
-
   /** One change with a reason, and the level it left; empty if it matched no row. */
   Session.Work<Optional<StockLevel>> changeReturningLevel(Change change, String reason) {
     return h ->
