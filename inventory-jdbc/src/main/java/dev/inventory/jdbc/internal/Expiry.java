@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Expiries of due holds, each a unit of work for one transaction: mark the holds expired, then give
@@ -37,7 +36,7 @@ final class Expiry {
     return h -> giveBack(h, expirySql.claimIfDue(reservationId, now).run(h), now);
   }
 
-  private int giveBack(Handle h, List<String> claimed, Instant now) {
+  private int giveBack(Tx h, List<String> claimed, Instant now) {
     return expirySql.giveBack(claimed, now).run(h);
   }
 }

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
+import javax.sql.DataSource;
 
 /**
  * The PostgreSQL {@link Inventory}: checks the arguments, takes now from the clock, and hands each
@@ -42,9 +42,10 @@ public final class PostgresInventory implements Inventory {
   private final Combiner<ReservationRequest> soldCombiner;
   private final Combiner<CombinedMoves.MoveRequest> moveCombiner;
 
-  public PostgresInventory(Jdbi jdbi, Settings settings) {
+  public PostgresInventory(DataSource dataSource, Settings settings) {
     this.db =
-        new Db(jdbi, settings.attempts(), settings.lockTimeout(), settings.statementTimeout());
+        new Db(
+            dataSource, settings.attempts(), settings.lockTimeout(), settings.statementTimeout());
     this.clock = settings.clock();
     this.defaultTtl = settings.defaultTtl();
     this.procedures = new Procedures(settings.schema(), defaultTtl);

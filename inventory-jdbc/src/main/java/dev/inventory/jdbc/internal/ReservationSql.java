@@ -48,7 +48,7 @@ final class ReservationSql {
     }
   }
 
-  private final String move;
+  private final Positional move;
   private final String touchHeld;
   private final String extendHeld;
   private final String linesOf;
@@ -58,7 +58,7 @@ final class ReservationSql {
 
   ReservationSql(SqlText sql, StockSql stock) {
     this.stock = stock;
-    this.move = sql.render(MOVE);
+    this.move = Positional.of(sql.render(MOVE));
     this.touchHeld = sql.render(TOUCH_HELD);
     this.extendHeld = sql.render(EXTEND_HELD);
     this.linesOf = sql.render(LINES_OF);
@@ -86,63 +86,61 @@ final class ReservationSql {
   Session.Work<Map<String, Reservation>> move(
       List<String> reservationIds, List<Action> actions, Instant now) {
     int n = reservationIds.size();
+    String[] ids = reservationIds.toArray(new String[0]);
     String[] targets = new String[n];
     String[] kinds = new String[n];
     Long[] sold = new Long[n];
+    Map<String, Action> actionOf = new HashMap<>();
     for (int i = 0; i < n; i++) {
       Action action = actions.get(i);
       targets[i] = action.target().name();
       kinds[i] = action.name();
       sold[i] = action == Action.CONFIRM ? 1L : 0L;
+      actionOf.put(ids[i], action);
     }
-    Map<String, Action> actionOf = new HashMap<>();
-    for (int i = 0; i < n; i++) {
-      actionOf.put(reservationIds.get(i), actions.get(i));
-    }
-    return h -> {
-      Map<String, MovedRows> byId = new LinkedHashMap<>();
-      h.createQuery(move)
-          .bindArray("ids", String.class, reservationIds)
-          .bind("targets", targets)
-          .bind("kinds", kinds)
-          .bind("sold", sold)
-          .bind("now", timestamp(now))
-          .map(
-              (rs, ctx) -> {
+    return tx ->
+        move.query(
+            tx,
+            b ->
+                b.textArray("ids", ids)
+                    .textArray("targets", targets)
+                    .textArray("kinds", kinds)
+                    .bigintArray("sold", sold)
+                    .timestamptz("now", now),
+            rs -> {
+              Map<String, MovedRows> byId = new LinkedHashMap<>();
+              while (rs.next()) {
                 String id = rs.getString("moved_id");
-                byId.computeIfAbsent(
-                        id,
-                        k -> {
-                          try {
-                            return new MovedRows(
-                                instant(rs, "moved_created_at"),
-                                instant(rs, "moved_expires_at"),
-                                new ArrayList<>());
-                          } catch (SQLException e) {
-                            throw SqlErrors.sqlFailure("reading a moved reservation", e);
-                          }
-                        })
-                    .lines()
+                MovedRows rows = byId.get(id);
+                if (rows == null) {
+                  rows =
+                      new MovedRows(
+                          instant(rs, "moved_created_at"),
+                          instant(rs, "moved_expires_at"),
+                          new ArrayList<>());
+                  byId.put(id, rows);
+                }
+                rows.lines()
                     .add(
                         new Line(
                             new StockKey(rs.getString("moved_sku"), rs.getString("moved_location")),
                             rs.getLong("moved_quantity")));
-                return id;
-              })
-          .list();
-      Map<String, Reservation> moved = new HashMap<>();
-      byId.forEach(
-          (id, rows) ->
-              moved.put(
-                  id,
-                  new Reservation(
-                      id,
-                      actionOf.get(id).target(),
-                      rows.lines().stream().sorted(Comparator.comparing(Line::key)).toList(),
-                      rows.createdAt(),
-                      rows.expiresAt())));
-      return moved;
-    };
+              }
+              Map<String, Reservation> moved = new HashMap<>();
+              byId.forEach(
+                  (id, rows) ->
+                      moved.put(
+                          id,
+                          new Reservation(
+                              id,
+                              actionOf.get(id).target(),
+                              rows.lines().stream()
+                                  .sorted(Comparator.comparing(Line::key))
+                                  .toList(),
+                              rows.createdAt(),
+                              rows.expiresAt())));
+              return moved;
+            });
   }
 
   private record MovedRows(Instant createdAt, Instant expiresAt, List<Line> lines) {}
