@@ -7,8 +7,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The options every demo shares: where the database is, and whether to keep what it made. */
-final class DatabaseOptions {
+/**
+ * The options every command shares: where the database is, and whether to keep what it made. Public
+ * so that the benchmark's package mixes it in too.
+ */
+public final class DatabaseOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
 
@@ -29,12 +32,17 @@ final class DatabaseOptions {
   boolean keep;
 
   /** Opens the database; a malformed URL is a usage error (exit code 2). */
-  ExampleDatabase open(int poolSize) {
+  public ExampleDatabase open(int poolSize) {
     try {
       return ExampleDatabase.open(url, poolSize);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(mixee.commandLine(), e.getMessage(), e);
     }
+  }
+
+  /** Whether {@code --keep} was given. */
+  public boolean keep() {
+    return keep;
   }
 
   /** Drops the run's schemas unless {@code --keep}; says which were kept. */

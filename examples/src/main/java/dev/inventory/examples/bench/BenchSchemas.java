@@ -46,8 +46,8 @@ final class BenchSchemas {
   /** Drops the approaches' schemas and every growth schema, however many an earlier run made. */
   void dropAll(DataSource admin) throws SQLException {
     List<String> names = new ArrayList<>();
-    for (String approach : Approach.ALL) {
-      names.add(of(approach));
+    for (ApproachSpec approach : Approaches.ALL) {
+      names.add(of(approach.name()));
     }
     try (Connection c = admin.getConnection()) {
       try (PreparedStatement q =

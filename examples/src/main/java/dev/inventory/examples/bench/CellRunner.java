@@ -28,23 +28,20 @@ final class CellRunner {
   /** What a cell is, apart from who runs it. */
   record Cell(Workload workload, Op op, int threads, int round, long seed, String idPrefix) {}
 
-  /** Raw outcome of a cell, before it is labelled. */
-  record Outcome(
-      long ops,
-      double seconds,
-      double opsPerSecond,
-      double p50Millis,
-      double p99Millis,
-      long errors,
-      long shorts,
-      Throwable firstError,
-      long allOps) {}
+  /**
+   * What a cell did, before it is labelled.
+   *
+   * @param firstError the first failure of any worker, null if none
+   * @param allOps operations over warm-up and measurement
+   */
+  record Outcome(CellResult.Figures figures, Throwable firstError, long allOps) {}
 
   Duration duration() {
     return duration;
   }
 
-  Outcome run(Approach approach, Cell cell) {
+  /** Runs a cell of {@code approach}, named {@code name} in the workers' thread names. */
+  Outcome run(String name, Approach approach, Cell cell) {
     int threads = cell.threads();
     long[][] samples = new long[threads][];
     int[] counts = new int[threads];
@@ -111,7 +108,7 @@ final class CellRunner {
                 long f = finish;
                 lastFinish.accumulateAndGet(f, Math::max);
               },
-              "bench-" + approach.name() + "-" + worker);
+              "bench-" + name + "-" + worker);
       t.setDaemon(true);
       workers.add(t);
       t.start();
@@ -144,15 +141,14 @@ final class CellRunner {
     Arrays.sort(all);
     double seconds =
         total == 0 ? duration.toNanos() / 1e9 : Math.max(lastFinish.get() - window[0], 1) / 1e9;
-    return new Outcome(
-        total,
-        seconds,
-        total / seconds,
-        Stats.percentile(all, 0.50) / 1e6,
-        Stats.percentile(all, 0.99) / 1e6,
-        errors.get(),
-        shorts.get(),
-        firstError.get(),
-        allOps.get());
+    CellResult.Figures figures =
+        new CellResult.Figures(
+            total,
+            seconds,
+            Stats.percentile(all, 0.50) / 1e6,
+            Stats.percentile(all, 0.99) / 1e6,
+            errors.get(),
+            shorts.get());
+    return new Outcome(figures, firstError.get(), allOps.get());
   }
 }

@@ -4,7 +4,9 @@ import dev.inventory.InsufficientStockException;
 import dev.inventory.Inventory;
 import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
+import dev.inventory.jdbc.JdbcInventory;
 import java.time.Duration;
+import javax.sql.DataSource;
 
 /**
  * {@code library} (as it ships: flash-sale mode on) and {@code library-uncombined} (flash-sale mode
@@ -15,17 +17,16 @@ final class LibraryApproach implements Approach {
   /** Long enough that no hold falls due during a run (the expiry section moves its clock). */
   static final Duration TTL = Duration.ofHours(1);
 
-  private final String name;
   private final Inventory inventory;
 
-  LibraryApproach(String name, Inventory inventory) {
-    this.name = name;
+  LibraryApproach(Inventory inventory) {
     this.inventory = inventory;
   }
 
-  @Override
-  public String name() {
-    return name;
+  /** The library on this pool and schema (migrated already), flash-sale mode on or off. */
+  static LibraryApproach open(DataSource pool, String schema, boolean combining) {
+    return new LibraryApproach(
+        JdbcInventory.builder(pool).schema(schema).migrate(false).combining(combining).build());
   }
 
   @Override

@@ -55,11 +55,6 @@ final class LibrarySqlApproach implements Approach {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
   public boolean reserve(Request request) throws SQLException {
     if (request.skus().length != 1) {
       throw new UnsupportedOperationException("library-sql profiles one-line reserves only");

@@ -29,11 +29,6 @@ final class NaiveApproach implements Approach {
   }
 
   @Override
-  public String name() {
-    return NAIVE;
-  }
-
-  @Override
   public boolean reserve(Request request) throws SQLException {
     if (request.skus().length != 1) {
       throw new UnsupportedOperationException("naive reserves one line at a time");

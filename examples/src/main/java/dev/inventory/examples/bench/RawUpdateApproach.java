@@ -45,11 +45,6 @@ final class RawUpdateApproach implements Approach {
   }
 
   @Override
-  public String name() {
-    return logged ? RAW_UPDATE_LOG : RAW_UPDATE;
-  }
-
-  @Override
   public boolean reserve(Request request) throws SQLException {
     return change(request, 0, Request.QUANTITY, Request.QUANTITY, "RESERVE");
   }

@@ -69,11 +69,6 @@ final class SelectForUpdateApproach implements Approach {
   }
 
   @Override
-  public String name() {
-    return SELECT_FOR_UPDATE;
-  }
-
-  @Override
   public boolean reserve(Request request) throws SQLException {
     String[] skus = request.skus();
     long q = Request.QUANTITY;

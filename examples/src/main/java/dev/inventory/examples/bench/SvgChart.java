@@ -10,7 +10,11 @@ import java.util.Locale;
  * 1, 8, 32, 64); each point is the median over rounds.
  */
 final class SvgChart {
-  private static final String[] COLORS = {"#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd"};
+  /** One per approach of the run, in its order; repeated past the last. */
+  private static final String[] COLORS = {
+    "#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"
+  };
+
   private static final int PANEL_W = 460;
   private static final int PANEL_H = 300;
   private static final int MARGIN_L = 70;
@@ -22,7 +26,7 @@ final class SvgChart {
   private SvgChart() {}
 
   static String render(
-      Report report,
+      Results results,
       Environment env,
       List<Workload> workloads,
       List<Op> ops,
@@ -64,7 +68,7 @@ final class SvgChart {
       for (int col = 0; col < workloads.size(); col++) {
         panel(
             svg,
-            report,
+            results,
             workloads.get(col),
             ops.get(row),
             threads,
@@ -79,7 +83,7 @@ final class SvgChart {
 
   private static void panel(
       StringBuilder svg,
-      Report report,
+      Results results,
       Workload workload,
       Op op,
       List<Integer> threads,
@@ -96,9 +100,9 @@ final class SvgChart {
       double[] values = new double[threads.size()];
       for (int i = 0; i < threads.size(); i++) {
         values[i] =
-            Report.median(
-                report.cells(
-                    Report.SECTION_BENCH, workload.label, op.label, threads.get(i), approach),
+            Results.median(
+                results.cells(
+                    Results.SECTION_BENCH, workload.label, op.label, threads.get(i), approach),
                 CellResult::opsPerSecond);
         if (!Double.isNaN(values[i])) {
           max = Math.max(max, values[i]);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * writes and that no correct approach oversells; never how fast anything is.
  */
 class BenchCommandTest {
-  private static final List<String> APPROACHES = Approach.TIMED;
+  private static final List<String> APPROACHES = Approaches.defaults();
 
   @Test
   void aTinyRunWritesTheTablesTheCsvAndTheChart(@TempDir Path out) throws IOException {
@@ -125,28 +125,15 @@ class BenchCommandTest {
     List<CellResult> empty = List.of(cell(1, 0, 1000), cell(2, 0, 2000), cell(3, 0, 500));
     // Round 2 of the large log is faster than round 1 of the empty one: only rounds pair up.
     List<CellResult> large = List.of(cell(1, 10, 900), cell(2, 10, 1800), cell(3, 10, 1000));
-    assertThat(Report.pairedRatio(large, empty)).isCloseTo(0.9, within(1e-9));
-    assertThat(Report.pairedRatio(empty, empty)).isEqualTo(1.0);
+    assertThat(Results.pairedRatio(large, empty)).isCloseTo(0.9, within(1e-9));
+    assertThat(Results.pairedRatio(empty, empty)).isEqualTo(1.0);
   }
 
   private static CellResult cell(int round, long logRows, double opsPerSecond) {
     return new CellResult(
-        "uniform",
-        "reserve",
-        64,
-        "library",
-        round,
-        64,
-        1,
-        1,
-        opsPerSecond,
-        1,
-        2,
-        0,
-        0,
-        1,
-        0,
-        logRows,
+        new CellResult.Label("growth", "uniform", "reserve", 64, "library", round, 64, logRows),
+        new CellResult.Figures((long) opsPerSecond, 1, 1, 2, 0, 0),
+        new CellResult.PoolUse(1, 0),
         Map.of());
   }
 
@@ -169,7 +156,7 @@ class BenchCommandTest {
   }
 
   /** The test database, as a URL the examples' database resolution takes as it is. */
-  private static String url() {
+  static String url() {
     TestDatabase.Server server = TestDatabase.server();
     String url = server.jdbcUrl();
     if (url.contains("user=")) {

@@ -19,17 +19,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Where an operation's time goes, counted rather than guessed: one thread runs a few hundred
- * operations of an approach on a pool of one connection whose driver calls are counted under the
- * pool (so the pool's own calls count too), and the server's row counters of the approach's schema
- * are read before and after.
+ * Profiles one approach, counted rather than guessed: one thread runs a few hundred operations of
+ * it on a pool of one connection whose driver calls are counted under the pool (so the pool's own
+ * calls count too), and the server's row counters of the approach's schema are read before and
+ * after.
  */
-final class Profile {
+final class Profiler {
   /**
    * Per operation: pool borrows, statements executed (batch entries counted one by one), round
    * trips (executes, batches, commits, rollbacks, validations), commits, rows inserted and updated
@@ -59,7 +58,7 @@ final class Profile {
   private final String synchronousCommit;
   private final Workload.Keys keys;
 
-  Profile(HikariDataSource admin, String synchronousCommit, Workload.Keys keys) {
+  Profiler(HikariDataSource admin, String synchronousCommit, Workload.Keys keys) {
     this.admin = admin;
     this.synchronousCommit = synchronousCommit;
     this.keys = keys;
@@ -79,15 +78,21 @@ final class Profile {
     }
   }
 
+  /** How the profiled approach opens on the counting pool. */
+  @FunctionalInterface
+  interface Opener {
+    Approach open(DataSource pool) throws Exception;
+  }
+
   Row run(
       String approachName,
       String schema,
-      Function<DataSource, Approach> factory,
+      Opener opener,
       Workload workload,
       Op op,
       int ops,
       String idPrefix)
-      throws SQLException, InterruptedException {
+      throws Exception {
     Counters counters = new Counters();
     long[] before = serverRows(schema);
     double totalNanos = 0;
@@ -96,40 +101,41 @@ final class Profile {
     long serverCpu;
     try (HikariDataSource pool = countingPool(counters)) {
       TimedDataSource timed = new TimedDataSource(pool);
-      Approach approach = factory.apply(timed);
-      SplittableRandom random = new SplittableRandom(7);
-      int backendPid = backendPid(pool);
-      counters.reset();
-      long borrowsBefore = 0;
-      long clientCpuBefore = 0;
-      long serverCpuBefore = 0;
-      for (int i = 0; i < WARMUP_OPS + ops; i++) {
-        if (i == WARMUP_OPS) {
-          counters.reset();
-          borrowsBefore = timed.borrows();
-          clientCpuBefore = THREADS.getCurrentThreadCpuTime();
-          serverCpuBefore = backendCpuNanos(backendPid);
-        }
-        String[] skus = keys.next(workload, random);
-        boolean confirm = random.nextBoolean();
-        Request request = new Request(idPrefix + i, skus);
-        long start = System.nanoTime();
-        try {
-          if (approach.reserve(request) && op == Op.CYCLE) {
-            approach.settle(request, confirm);
+      try (Approach approach = opener.open(timed)) {
+        SplittableRandom random = new SplittableRandom(7);
+        int backendPid = backendPid(pool);
+        counters.reset();
+        long borrowsBefore = 0;
+        long clientCpuBefore = 0;
+        long serverCpuBefore = 0;
+        for (int i = 0; i < WARMUP_OPS + ops; i++) {
+          if (i == WARMUP_OPS) {
+            counters.reset();
+            borrowsBefore = timed.borrows();
+            clientCpuBefore = THREADS.getCurrentThreadCpuTime();
+            serverCpuBefore = backendCpuNanos(backendPid);
           }
-        } catch (Exception e) {
-          throw new IllegalStateException(
-              approachName + " failed while profiling: " + e.getMessage(), e);
+          String[] skus = keys.next(workload, random);
+          boolean confirm = random.nextBoolean();
+          Request request = new Request(idPrefix + i, skus);
+          long start = System.nanoTime();
+          try {
+            if (approach.reserve(request) && op == Op.CYCLE) {
+              approach.settle(request, confirm);
+            }
+          } catch (Exception e) {
+            throw new IllegalStateException(
+                approachName + " failed while profiling: " + e.getMessage(), e);
+          }
+          if (i >= WARMUP_OPS) {
+            totalNanos += System.nanoTime() - start;
+          }
         }
-        if (i >= WARMUP_OPS) {
-          totalNanos += System.nanoTime() - start;
-        }
+        borrows = timed.borrows() - borrowsBefore;
+        clientCpu = THREADS.getCurrentThreadCpuTime() - clientCpuBefore;
+        long serverAfter = backendCpuNanos(backendPid);
+        serverCpu = serverAfter < 0 || serverCpuBefore < 0 ? -1 : serverAfter - serverCpuBefore;
       }
-      borrows = timed.borrows() - borrowsBefore;
-      clientCpu = THREADS.getCurrentThreadCpuTime() - clientCpuBefore;
-      long serverAfter = backendCpuNanos(backendPid);
-      serverCpu = serverAfter < 0 || serverCpuBefore < 0 ? -1 : serverAfter - serverCpuBefore;
     }
     long[] after = settledServerRows(schema, before);
     int all = WARMUP_OPS + ops;
@@ -212,6 +218,7 @@ final class Profile {
       driver.setPassword(admin.getPassword());
     }
     driver.setApplicationName("inventory-bench-profile");
+    BenchPools.addTimeouts(driver, admin.getJdbcUrl());
     DataSource counted = proxy(DataSource.class, driver, counters);
     HikariConfig config = new HikariConfig();
     config.setDataSource(counted);
@@ -248,7 +255,7 @@ final class Profile {
           return result;
         };
     return (T)
-        Proxy.newProxyInstance(Profile.class.getClassLoader(), new Class<?>[] {type}, handler);
+        Proxy.newProxyInstance(Profiler.class.getClassLoader(), new Class<?>[] {type}, handler);
   }
 
   private static void count(Method method, Counters counters) {
