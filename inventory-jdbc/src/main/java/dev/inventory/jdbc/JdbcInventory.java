@@ -10,8 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
-import org.jdbi.v3.core.Handles;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The entry point of the PostgreSQL implementation.
@@ -282,7 +280,8 @@ public final class JdbcInventory {
      */
     public Inventory build() {
       Settings settings = settings();
-      return new PostgresInventory(prepare(settings), settings);
+      prepare(settings);
+      return new PostgresInventory(dataSource, settings);
     }
 
     /**
@@ -296,8 +295,9 @@ public final class JdbcInventory {
      */
     public JdbcInventoryStore buildStore() {
       Settings settings = settings();
-      Jdbi jdbi = prepare(settings);
-      return new JdbcInventoryStore(jdbi, settings, new PostgresInventory(jdbi, settings));
+      prepare(settings);
+      return new JdbcInventoryStore(
+          dataSource, settings, new PostgresInventory(dataSource, settings));
     }
 
     private Settings settings() {
@@ -315,7 +315,7 @@ public final class JdbcInventory {
           maxWait);
     }
 
-    private Jdbi prepare(Settings settings) {
+    private void prepare(Settings settings) {
       // A timeout set here, or none on purpose: no warning about missing timeouts.
       StartupChecks.run(dataSource, allowNoTimeouts || settings.setsTimeouts());
       if (migrate) {
@@ -323,11 +323,6 @@ public final class JdbcInventory {
       } else {
         Migrations.requireMigrated(dataSource, schema);
       }
-      Jdbi jdbi = Jdbi.create(dataSource);
-      // The library begins and ends its transactions on the connection itself (see Db), so a
-      // pool that hands out autocommit-off connections must not trip Jdbi's open-transaction check.
-      jdbi.getConfig(Handles.class).setForceEndTransactions(false);
-      return jdbi;
     }
   }
 }

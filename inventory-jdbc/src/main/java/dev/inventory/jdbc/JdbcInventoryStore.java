@@ -8,8 +8,8 @@ import dev.inventory.jdbc.internal.PostgresStockLedger;
 import dev.inventory.jdbc.internal.Settings;
 import java.sql.Connection;
 import java.util.Objects;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Everything the PostgreSQL implementation offers on one schema: the {@link Inventory}, its {@link
@@ -33,10 +33,10 @@ public final class JdbcInventoryStore {
   private final StockLedger ledger;
   private final MovementReports reports;
 
-  JdbcInventoryStore(Jdbi jdbi, Settings settings, PostgresInventory inventory) {
+  JdbcInventoryStore(DataSource dataSource, Settings settings, PostgresInventory inventory) {
     this.inventory = inventory;
-    this.ledger = new PostgresStockLedger(jdbi, settings);
-    this.reports = new PostgresMovementReports(jdbi, settings);
+    this.ledger = new PostgresStockLedger(dataSource, settings);
+    this.reports = new PostgresMovementReports(dataSource, settings);
   }
 
   /**

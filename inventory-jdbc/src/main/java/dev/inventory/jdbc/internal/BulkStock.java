@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Stock loaded in bulk: receipts and counts of many keys, one transaction per call, one statement
@@ -79,7 +78,7 @@ final class BulkStock {
    * transaction and {@code now} does not move: nothing can block it again. Returns the keys still
    * refused, with their numbers read under their locks.
    */
-  private List<Refusal> setAll(Handle h, List<BulkEntry> sorted, String reason, Instant now) {
+  private List<Refusal> setAll(Tx h, List<BulkEntry> sorted, String reason, Instant now) {
     List<BulkEntry> unwritten = setBatches(h, sorted, reason, now);
     if (unwritten.isEmpty()) {
       return List.of();
@@ -129,8 +128,7 @@ final class BulkStock {
   }
 
   /** Sets the entries, batch by batch; returns the entries not written. */
-  private List<BulkEntry> setBatches(
-      Handle h, List<BulkEntry> entries, String reason, Instant now) {
+  private List<BulkEntry> setBatches(Tx h, List<BulkEntry> entries, String reason, Instant now) {
     List<BulkEntry> unwritten = new ArrayList<>();
     for (List<BulkEntry> batch : batches(entries)) {
       unwritten.addAll(ledger.setBatch(batch, reason, now).run(h));
@@ -138,7 +136,7 @@ final class BulkStock {
     return unwritten;
   }
 
-  private Map<StockKey, Free> probe(Handle h, List<BulkEntry> entries, Instant now) {
+  private Map<StockKey, Free> probe(Tx h, List<BulkEntry> entries, Instant now) {
     Map<StockKey, Free> free = new LinkedHashMap<>();
     for (List<BulkEntry> batch : batches(entries)) {
       free.putAll(

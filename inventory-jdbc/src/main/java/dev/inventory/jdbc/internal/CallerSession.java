@@ -6,7 +6,6 @@ import java.sql.Savepoint;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.jdbi.v3.core.ConnectionFactory;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -56,8 +55,8 @@ final class CallerSession implements Session {
         throw SqlErrors.sqlFailure("could not set a savepoint", e);
       }
       T result;
-      try (Handle handle = jdbi.open()) {
-        result = step.run(handle);
+      try (Tx tx = new Tx(connection, c -> jdbi.open())) {
+        result = step.run(tx);
       } catch (RuntimeException | Error e) {
         try {
           connection.rollback(savepoint);

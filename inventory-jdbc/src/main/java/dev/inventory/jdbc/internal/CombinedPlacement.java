@@ -40,7 +40,7 @@ import java.util.TreeMap;
  *
  * <p>Thread-safe: it holds only statements; each batch runs on its leader's thread.
  */
-final class CombinedPlacement implements Combiner.BatchRunner {
+final class CombinedPlacement implements Combiner.BatchRunner<ReservationRequest> {
   private static final int COMBINED_ATTEMPTS = 3;
 
   private final Session session;
@@ -61,7 +61,7 @@ final class CombinedPlacement implements Combiner.BatchRunner {
 
   /** Answers every request of the batch. */
   @Override
-  public void run(List<Combiner.Ticket> batch) {
+  public void run(List<Combiner.Ticket<ReservationRequest>> batch) {
     ArrayDeque<Attempt> attempts = new ArrayDeque<>();
     attempts.add(new Attempt(withoutRepeatedIds(batch), 1));
     while (!attempts.isEmpty()) {
@@ -70,7 +70,7 @@ final class CombinedPlacement implements Combiner.BatchRunner {
         attempts.addAll(send(attempt));
       }
     }
-    for (Combiner.Ticket ticket : batch) {
+    for (Combiner.Ticket<ReservationRequest> ticket : batch) {
       if (ticket.answered()) {
         continue;
       }
@@ -83,19 +83,19 @@ final class CombinedPlacement implements Combiner.BatchRunner {
   }
 
   /** Requests to send combined, and which combined attempt that is for them. */
-  private record Attempt(List<Combiner.Ticket> tickets, int round) {}
+  private record Attempt(List<Combiner.Ticket<ReservationRequest>> tickets, int round) {}
 
   /**
    * Sends one combined attempt and answers what it can; returns the attempts that follow from it
    * (requests left unanswered go to {@link Placement} afterwards).
    */
   private List<Attempt> send(Attempt attempt) {
-    List<Combiner.Ticket> sent = attempt.tickets();
+    List<Combiner.Ticket<ReservationRequest>> sent = attempt.tickets();
     Instant now = PgValues.now(clock);
     List<Item> items = new ArrayList<>(sent.size());
     TreeMap<StockKey, List<Integer>> byKey = new TreeMap<>();
     for (int i = 0; i < sent.size(); i++) {
-      Combiner.Ticket t = sent.get(i);
+      Combiner.Ticket<ReservationRequest> t = sent.get(i);
       ReservationRequest r = t.request;
       items.add(
           new Item(
@@ -127,10 +127,10 @@ final class CombinedPlacement implements Combiner.BatchRunner {
       }
       return List.of(); // an id already taken: serve each on its own, as a replay
     }
-    Map<StockKey, List<Combiner.Ticket>> again = new TreeMap<>();
+    Map<StockKey, List<Combiner.Ticket<ReservationRequest>>> again = new TreeMap<>();
     long free = refusal.map(BatchRefusal::available).orElse(0L);
     for (int i = 0; i < sent.size(); i++) {
-      Combiner.Ticket t = sent.get(i);
+      Combiner.Ticket<ReservationRequest> t = sent.get(i);
       if (!refusedKeys.contains(t.key)) {
         ReservationRequest r = t.request;
         t.succeed(new Reservation(r.id(), status, r.lines(), now, items.get(i).expiresAt()));
@@ -156,12 +156,13 @@ final class CombinedPlacement implements Combiner.BatchRunner {
   }
 
   /** The batch without the requests whose id it holds twice: those go on their own afterwards. */
-  private static List<Combiner.Ticket> withoutRepeatedIds(List<Combiner.Ticket> batch) {
+  private static List<Combiner.Ticket<ReservationRequest>> withoutRepeatedIds(
+      List<Combiner.Ticket<ReservationRequest>> batch) {
     if (batch.size() == 1) {
       return batch;
     }
     Map<String, Integer> seen = new HashMap<>();
-    for (Combiner.Ticket t : batch) {
+    for (Combiner.Ticket<ReservationRequest> t : batch) {
       seen.merge(t.request.id(), 1, Integer::sum);
     }
     if (seen.size() == batch.size()) {

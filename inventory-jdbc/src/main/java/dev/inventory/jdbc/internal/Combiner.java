@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -37,18 +38,20 @@ import java.util.function.Supplier;
  * maxWait} leaves the queue with {@link InventoryTimeoutException}. Once in a batch, it waits for
  * the batch's statement, which the database's own timeouts bound.
  */
-final class Combiner {
+final class Combiner<R> {
   /** Runs a batch: answers every ticket of it (result or error). */
   @FunctionalInterface
-  interface BatchRunner {
-    void run(List<Ticket> batch);
+  interface BatchRunner<R> {
+    void run(List<Ticket<R>> batch);
   }
 
   private final int maxInFlight;
   private final int maxBatch;
   private final int maxQueue;
   private final long maxWaitNanos;
-  private final BatchRunner runner;
+  private final Function<R, String> idOf;
+  private final Function<R, StockKey> keyOf;
+  private final BatchRunner<R> runner;
 
   private final ReentrantLock lock = new ReentrantLock();
 
@@ -56,36 +59,69 @@ final class Combiner {
    * Arrival order. Whenever fewer than {@code maxInFlight} statements are in flight, every waiting
    * request's key is in one of them: that is what lets a request for a free key go at once.
    */
-  private final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Ticket<R>> waiting = new ArrayDeque<>();
 
   /**
    * Keys of the statements in flight. A set, not counts: no key is in two statements at once, since
-   * a request starts alone only if its key is idle and a batch takes only idle keys.
+   * a request starts alone only if its key is idle and a batch takes only idle keys. A request
+   * without a key (a move: its keys are only known to the statement) is never held back by one.
    */
   private final Set<StockKey> keysInFlight = new HashSet<>();
 
   private int inFlight;
 
-  Combiner(int maxInFlight, int maxBatch, int maxQueue, Duration maxWait, BatchRunner runner) {
+  /**
+   * @param idOf the id a request is known by in messages
+   * @param keyOf the key a request's statement locks, or null if it cannot be known beforehand
+   */
+  Combiner(
+      int maxInFlight,
+      int maxBatch,
+      int maxQueue,
+      Duration maxWait,
+      Function<R, String> idOf,
+      Function<R, StockKey> keyOf,
+      BatchRunner<R> runner) {
     this.maxInFlight = maxInFlight;
     this.maxBatch = maxBatch;
     this.maxQueue = maxQueue;
     this.maxWaitNanos = maxWait.toNanos();
+    this.idOf = idOf;
+    this.keyOf = keyOf;
     this.runner = runner;
   }
 
+  /** The combiner of one-line placements, keyed by the line's key. */
+  static Combiner<ReservationRequest> ofPlacements(
+      int maxInFlight,
+      int maxBatch,
+      int maxQueue,
+      Duration maxWait,
+      BatchRunner<ReservationRequest> runner) {
+    return new Combiner<>(
+        maxInFlight,
+        maxBatch,
+        maxQueue,
+        maxWait,
+        ReservationRequest::id,
+        request -> request.lines().get(0).key(),
+        runner);
+  }
+
   /** One request on its way through the combiner. */
-  static final class Ticket {
-    final ReservationRequest request;
+  static final class Ticket<R> {
+    final R request;
+    final String id;
     final StockKey key;
     private final CountDownLatch wake = new CountDownLatch(1);
-    private volatile List<Ticket> toLead;
+    private volatile List<Ticket<R>> toLead;
     private volatile Reservation result;
     private volatile RuntimeException error;
 
-    Ticket(ReservationRequest request) {
+    private Ticket(R request, String id, StockKey key) {
       this.request = request;
-      this.key = request.lines().get(0).key();
+      this.id = id;
+      this.key = key;
     }
 
     void succeed(Reservation reservation) {
@@ -108,13 +144,13 @@ final class Combiner {
     }
   }
 
-  /** Places a one-line request; returns or throws as the runner decided. */
-  Reservation submit(ReservationRequest request) {
-    Ticket ticket = new Ticket(request);
+  /** Runs a request, combined or alone; returns or throws as the runner decided. */
+  Reservation submit(R request) {
+    Ticket<R> ticket = new Ticket<>(request, idOf.apply(request), keyOf.apply(request));
     lock.lock();
     try {
-      if (inFlight < maxInFlight && !keysInFlight.contains(ticket.key)) {
-        List<Ticket> alone = List.of(ticket);
+      if (inFlight < maxInFlight && !inFlight(ticket.key)) {
+        List<Ticket<R>> alone = List.of(ticket);
         startBatch(alone);
         ticket.toLead = alone;
       } else if (waiting.size() >= maxQueue) {
@@ -122,7 +158,7 @@ final class Combiner {
             "too many requests queued ("
                 + maxQueue
                 + ") when "
-                + ticket.key
+                + (ticket.key != null ? ticket.key : "'" + ticket.id + "'")
                 + " came: the store is overloaded; try again",
             null);
       } else {
@@ -140,9 +176,10 @@ final class Combiner {
     return ticket.answer();
   }
 
-  private static void failUnanswered(List<Ticket> batch, Supplier<RuntimeException> failure) {
+  private static <R> void failUnanswered(
+      List<Ticket<R>> batch, Supplier<RuntimeException> failure) {
     RuntimeException e = null;
-    for (Ticket t : batch) {
+    for (Ticket<R> t : batch) {
       if (!t.answered()) {
         e = e == null ? failure.get() : e;
         t.fail(e);
@@ -150,7 +187,7 @@ final class Combiner {
     }
   }
 
-  private void awaitTurn(Ticket ticket) {
+  private void awaitTurn(Ticket<R> ticket) {
     boolean woken = awaitUninterruptibly(ticket.wake, maxWaitNanos);
     if (woken) {
       return;
@@ -161,11 +198,11 @@ final class Combiner {
         ticket.fail(
             new InventoryTimeoutException(
                 "request '"
-                    + ticket.request.id()
+                    + ticket.id
                     + "' waited "
                     + Duration.ofNanos(maxWaitNanos).toMillis()
-                    + " ms for its turn on "
-                    + ticket.key
+                    + " ms for its turn"
+                    + (ticket.key != null ? " on " + ticket.key : "")
                     + " and was not sent; nothing was changed",
                 null));
         return;
@@ -178,7 +215,7 @@ final class Combiner {
   }
 
   /** Runs a batch, then starts the batches that were waiting for its slot or its keys. */
-  private void lead(List<Ticket> batch) {
+  private void lead(List<Ticket<R>> batch) {
     try {
       runner.run(batch);
     } catch (RuntimeException e) {
@@ -191,12 +228,12 @@ final class Combiner {
           () ->
               new IllegalStateException(
                   "inventory: a combined batch left a request unanswered; nothing is known of it"));
-      List<List<Ticket>> started = new ArrayList<>();
+      List<List<Ticket<R>>> started = new ArrayList<>();
       lock.lock();
       try {
         finishBatch(batch);
         while (inFlight < maxInFlight && !waiting.isEmpty()) {
-          List<Ticket> next = takeNextBatch();
+          List<Ticket<R>> next = takeNextBatch();
           if (next.isEmpty()) {
             break; // every waiting request's key is in flight
           }
@@ -210,22 +247,22 @@ final class Combiner {
       } finally {
         lock.unlock();
       }
-      for (Ticket t : batch) {
+      for (Ticket<R> t : batch) {
         t.wake.countDown();
       }
-      for (List<Ticket> next : started) {
+      for (List<Ticket<R>> next : started) {
         next.get(0).wake.countDown();
       }
     }
   }
 
   /** The first waiting requests whose keys are in no statement in flight, in arrival order. */
-  private List<Ticket> takeNextBatch() {
-    List<Ticket> next = new ArrayList<>();
-    Iterator<Ticket> it = waiting.iterator();
+  private List<Ticket<R>> takeNextBatch() {
+    List<Ticket<R>> next = new ArrayList<>();
+    Iterator<Ticket<R>> it = waiting.iterator();
     while (it.hasNext() && next.size() < maxBatch) {
-      Ticket t = it.next();
-      if (!keysInFlight.contains(t.key)) {
+      Ticket<R> t = it.next();
+      if (!inFlight(t.key)) {
         it.remove();
         next.add(t);
       }
@@ -233,17 +270,25 @@ final class Combiner {
     return List.copyOf(next);
   }
 
-  private void startBatch(List<Ticket> batch) {
+  private boolean inFlight(StockKey key) {
+    return key != null && keysInFlight.contains(key);
+  }
+
+  private void startBatch(List<Ticket<R>> batch) {
     inFlight++;
-    for (Ticket t : batch) {
-      keysInFlight.add(t.key);
+    for (Ticket<R> t : batch) {
+      if (t.key != null) {
+        keysInFlight.add(t.key);
+      }
     }
   }
 
-  private void finishBatch(List<Ticket> batch) {
+  private void finishBatch(List<Ticket<R>> batch) {
     inFlight--;
-    for (Ticket t : batch) {
-      keysInFlight.remove(t.key);
+    for (Ticket<R> t : batch) {
+      if (t.key != null) {
+        keysInFlight.remove(t.key);
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package dev.inventory.jdbc.internal;
 import dev.inventory.jdbc.internal.SqlErrors.Phase;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +11,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import org.jdbi.v3.core.ConnectionException;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 
@@ -36,14 +39,47 @@ import org.jdbi.v3.core.JdbiException;
  * </ul>
  */
 final class Db implements Session {
+  private final DataSource dataSource;
   private final Jdbi jdbi;
   private final int maxAttempts;
   private final String timeoutsSql;
 
-  Db(Jdbi jdbi, int maxAttempts, Duration lockTimeout, Duration statementTimeout) {
-    this.jdbi = jdbi;
+  /**
+   * The connection {@link #jdbi} opens a handle on: the one this thread borrowed for the unit of
+   * work that asks for a handle, set only while the handle opens. The statements of the hot path
+   * run on the connection itself and never open one.
+   */
+  private final ThreadLocal<Connection> lent = new ThreadLocal<>();
+
+  Db(DataSource dataSource, int maxAttempts, Duration lockTimeout, Duration statementTimeout) {
+    this.dataSource = dataSource;
+    this.jdbi =
+        Jdbi.create(
+            new ConnectionFactory() {
+              @Override
+              public Connection openConnection() {
+                return lent.get();
+              }
+
+              @Override
+              public void closeConnection(Connection connection) {
+                // Db returns it to the pool when the unit of work ends.
+              }
+            });
+    // The library begins and ends its transactions on the connection itself, so a pool that hands
+    // out autocommit-off connections must not trip Jdbi's open-transaction check.
+    this.jdbi.getConfig(Handles.class).setForceEndTransactions(false);
     this.maxAttempts = maxAttempts;
     this.timeoutsSql = timeoutsSql(lockTimeout.toMillis(), statementTimeout.toMillis());
+  }
+
+  private Handle handleOn(Connection connection) {
+    lent.set(connection);
+    try {
+      return jdbi.open();
+    } finally {
+      lent.remove();
+    }
   }
 
   /** A failure tagged with the phase it struck in. */
@@ -62,8 +98,11 @@ final class Db implements Session {
     return withRetries(
         repeat,
         () -> {
-          try (Handle handle = open()) {
-            return inTransaction(handle, work, commitIf);
+          Connection connection = open();
+          try {
+            return inTransaction(connection, work, commitIf);
+          } finally {
+            closeQuietly(connection);
           }
         });
   }
@@ -77,46 +116,48 @@ final class Db implements Session {
     return withRetries(
         repeat,
         () -> {
-          try (Handle handle = open()) {
-            if (timeoutsSql == null && autoCommit(handle)) {
-              try {
-                return work.run(handle);
+          Connection connection = open();
+          try {
+            if (timeoutsSql == null && autoCommit(connection)) {
+              try (Tx tx = new Tx(connection, this::handleOn)) {
+                return work.run(tx);
               } catch (JdbiException e) {
                 throw new Failure(Phase.COMMIT, e);
               }
             }
-            return inTransaction(handle, work, result -> true);
+            return inTransaction(connection, work, result -> true);
+          } finally {
+            closeQuietly(connection);
           }
         });
   }
 
-  private Handle open() {
+  private Connection open() {
     try {
-      return jdbi.open();
-    } catch (ConnectionException e) {
+      return dataSource.getConnection();
+    } catch (SQLException | RuntimeException e) {
       throw new Failure(Phase.CONNECT, e);
     }
   }
 
-  private static boolean autoCommit(Handle handle) {
+  private static boolean autoCommit(Connection connection) {
     try {
-      return handle.getConnection().getAutoCommit();
+      return connection.getAutoCommit();
     } catch (SQLException e) {
       throw new Failure(Phase.CONNECT, e);
     }
   }
 
-  private <T> T inTransaction(Handle handle, Work<T> work, Predicate<? super T> commitIf) {
-    Connection connection = handle.getConnection();
-    boolean autoCommit = autoCommit(handle);
+  private <T> T inTransaction(Connection connection, Work<T> work, Predicate<? super T> commitIf) {
+    boolean autoCommit = autoCommit(connection);
     try {
       if (autoCommit) {
         connection.setAutoCommit(false);
       }
       T result;
-      try {
-        applyTimeouts(handle);
-        result = work.run(handle);
+      try (Tx tx = new Tx(connection, this::handleOn)) {
+        applyTimeouts(connection);
+        result = work.run(tx);
       } catch (JdbiException e) {
         rollbackQuietly(connection, e);
         throw new Failure(Phase.BEFORE_COMMIT, e);
@@ -148,9 +189,11 @@ final class Db implements Session {
    * lifts statement_timeout before it commits, so a commit waiting for a synchronous standby is
    * never cancelled (a cancelled wait would leave a commit that the standby may not have).
    */
-  private void applyTimeouts(Handle handle) {
+  private void applyTimeouts(Connection connection) throws SQLException {
     if (timeoutsSql != null) {
-      handle.createQuery(timeoutsSql).mapToMap().one();
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(timeoutsSql);
+      }
     }
   }
 
@@ -158,8 +201,8 @@ final class Db implements Session {
    * Lifts statement_timeout for the rest of this transaction only ({@code set_config(..., true)} is
    * SET LOCAL): a pool's timeout sized for checkouts would cancel a long back-office statement.
    */
-  static void liftStatementTimeout(Handle handle) {
-    handle.createQuery("SELECT set_config('statement_timeout', '0', true)").mapToMap().one();
+  static void liftStatementTimeout(Tx tx) {
+    tx.createQuery("SELECT set_config('statement_timeout', '0', true)").mapToMap().one();
   }
 
   /** The statement that sets the configured timeouts (and leaves the others as they are). */
@@ -212,6 +255,15 @@ final class Db implements Session {
       connection.rollback();
     } catch (SQLException rollbackFailure) {
       failure.addSuppressed(rollbackFailure);
+    }
+  }
+
+  /** Returns the connection to the pool; a pool that cannot take it back discards it. */
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // Nothing the caller could do: the outcome of the work is already decided.
     }
   }
 

@@ -4,6 +4,7 @@ import static dev.inventory.jdbc.internal.PgValues.timestamp;
 
 import dev.inventory.StockKey;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,8 +16,10 @@ final class ExpirySql {
   private final String expireIfDue;
   private final String expireDue;
   private final String expireDueOnKeys;
+  private final String giveBack;
 
   ExpirySql(SqlText sql) {
+    this.giveBack = sql.render(GIVE_BACK);
     this.expireIfDue = sql.render(EXPIRE_IF_DUE);
     this.expireDue = sql.render(EXPIRE_DUE);
     this.expireDueOnKeys = sql.render(EXPIRE_DUE_ON_KEYS);
@@ -109,5 +112,37 @@ final class ExpirySql {
             .bindArray("locations", String.class, PgValues.locations(sorted))
             .mapTo(String.class)
             .list();
+  }
+
+  /**
+   * Gives back the units of holds this transaction has just marked expired (V5's {@code
+   * inventory_give_back}): each stock row changed once, by the total of its lines, in key order;
+   * one log row per line. Returns the lines given back.
+   */
+  private static final String GIVE_BACK =
+      """
+      SELECT line_reservation_id
+        FROM ${schema}.inventory_give_back(:ids, :kinds, :sold, :now)
+      """;
+
+  /** Gives back the units of holds just marked expired; how many holds. */
+  Session.Work<Integer> giveBack(List<String> claimed, Instant now) {
+    return h -> {
+      if (claimed.isEmpty()) {
+        return 0;
+      }
+      String[] kinds = new String[claimed.size()];
+      Long[] sold = new Long[claimed.size()];
+      Arrays.fill(kinds, "EXPIRE");
+      Arrays.fill(sold, 0L);
+      h.createQuery(giveBack)
+          .bindArray("ids", String.class, claimed)
+          .bind("kinds", kinds)
+          .bind("sold", sold)
+          .bind("now", timestamp(now))
+          .mapTo(String.class)
+          .list();
+      return claimed.size();
+    };
   }
 }

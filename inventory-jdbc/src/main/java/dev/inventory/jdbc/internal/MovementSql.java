@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import org.jdbi.v3.core.Handle;
 import org.postgresql.PGConnection;
 
 /**
@@ -43,7 +42,7 @@ final class MovementSql {
             .one();
   }
 
-  private static Handle liftingTimeout(Handle h) {
+  private static Tx liftingTimeout(Tx h) {
     Db.liftStatementTimeout(h);
     return h;
   }

@@ -40,17 +40,11 @@ final class Moves {
 
   /**
    * Confirms (sold: off on-hand and reserved) or releases (freed: off reserved) a held reservation
-   * that is not due. A one-line reservation moves in one statement; any other in a transaction: the
-   * move, then its lines in key order.
+   * that is not due, in one statement whatever its number of lines.
    */
   Reservation move(Session session, String reservationId, Action action, Instant now) {
     Optional<Reservation> moved =
-        session.statement(Repeat.SAFE, reservations.moveOneLine(reservationId, action, now));
-    if (moved.isEmpty()) {
-      moved =
-          session.transaction(
-              Repeat.SAFE, reservations.moveHeldGivingBack(reservationId, action, now));
-    }
+        session.statement(Repeat.SAFE, reservations.move(reservationId, action, now));
     return moved.isPresent() ? moved.get() : afterNoMatch(session, reservationId, action, now);
   }
 
@@ -108,8 +102,7 @@ final class Moves {
    * After a move of a reservation matched nothing: "already done" (returned) or which exception. A
    * hold found due is expired first, so its stock is free even if no sweeper runs.
    */
-  private Reservation afterNoMatch(
-      Session session, String reservationId, Action action, Instant now) {
+  Reservation afterNoMatch(Session session, String reservationId, Action action, Instant now) {
     Stored stored =
         session
             .read(reservations.find(reservationId))

@@ -21,9 +21,8 @@ import java.util.Optional;
  * or none — which is also where every combined request goes that a batch could not answer:
  *
  * <ol>
- *   <li>an attempt: a one-line request is one statement, which answers its own refusal; a cart is
- *       its reservation row, then one conditional change per line in key order, in a transaction
- *       that is rolled back if a line is short (and then probed);
+ *   <li>an attempt: one statement, which answers its own refusal (a one-line request, or a cart
+ *       whose lines are changed in key order, all or none);
  *   <li>a refusal whose id turned out to be taken is an idempotent replay: the stored reservation
  *       if it has the same lines, else {@link IdempotencyConflictException};
  *   <li>any other refusal goes to {@link LazyExpiry}, which refuses it or has it tried again.
@@ -105,8 +104,8 @@ final class Placement {
   }
 
   /**
-   * A cart, all lines or none: the transaction commits only if no line was short. Empty when
-   * placed; when a line was short, what the keys had free.
+   * A cart, all lines or none, in one statement. Empty when placed; else what its keys had free,
+   * read again if a line turned out short under its row lock (the statement undid itself).
    */
   private Optional<Probe> placeCart(
       Session session,
@@ -116,16 +115,16 @@ final class Placement {
       String hash,
       Instant now,
       Instant expiresAt) {
-    List<StockKey> shortKeys =
-        session.transaction(
-            Repeat.SAFE,
-            placements.placeCart(id, status, lines, hash, now, expiresAt),
-            List::isEmpty);
-    if (shortKeys.isEmpty()) {
-      return Optional.empty();
+    try {
+      return session.statement(
+          Repeat.SAFE, placements.placeCart(id, status, lines, hash, now, expiresAt));
+    } catch (RuntimeException e) {
+      if (!SqlErrors.isCartRaced(e)) {
+        throw e;
+      }
+      List<StockKey> keys = lines.stream().map(Line::key).toList();
+      return Optional.of(session.read(stock.probe(id, keys, now)));
     }
-    List<StockKey> keys = lines.stream().map(Line::key).toList();
-    return Optional.of(session.read(stock.probe(id, keys, now)));
   }
 
   /** The reservation with this id if the request is a replay of it; conflict if not. */

@@ -1,17 +1,15 @@
 package dev.inventory.jdbc.internal;
 
-import static dev.inventory.jdbc.internal.PgValues.timestamp;
-
 import dev.inventory.Line;
 import dev.inventory.Reservation.Status;
 import dev.inventory.StockKey;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * The statements that place a request: a one-line request in one statement, a batch of one-line
@@ -29,18 +27,16 @@ final class PlacementSql {
   /** What a refused batch for one key saw: units free and kept by due holds, and taken ids. */
   record BatchRefusal(long available, long due, boolean anyIdTaken) {}
 
-  private final String reserveOneLine;
-  private final String placeBatch;
-  private final String placeBatchOfKeys;
-  private final String insertReservation;
-  private final StockSql stock;
+  private final Positional reserveOneLine;
+  private final Positional placeBatch;
+  private final Positional placeBatchOfKeys;
+  private final Positional placeCart;
 
-  PlacementSql(SqlText sql, StockSql stock) {
-    this.stock = stock;
-    this.reserveOneLine = sql.render(RESERVE_ONE_LINE);
-    this.placeBatch = sql.render(PLACE_BATCH);
-    this.placeBatchOfKeys = sql.render(PLACE_BATCH_OF_KEYS);
-    this.insertReservation = sql.render(INSERT_RESERVATION);
+  PlacementSql(SqlText sql) {
+    this.reserveOneLine = Positional.of(sql.render(RESERVE_ONE_LINE));
+    this.placeBatch = Positional.of(sql.render(PLACE_BATCH));
+    this.placeBatchOfKeys = Positional.of(sql.render(PLACE_BATCH_OF_KEYS));
+    this.placeCart = Positional.of(sql.render(PLACE_CART));
   }
 
   /**
@@ -95,33 +91,33 @@ final class PlacementSql {
   /** Places a one-line request; empty if placed, else what the refusal saw on its key. */
   Session.Work<Optional<Probe>> reserveOneLine(
       String id, Status status, Line line, String hash, Instant now, Instant expiresAt) {
-    return h -> {
-      long q = line.quantity();
-      boolean held = status == Status.HELD;
-      return h.createQuery(reserveOneLine)
-          .bind("id", id)
-          .bind("status", status.name())
-          .bind("hash", hash)
-          .bind("sku", line.key().sku())
-          .bind("location", line.key().location())
-          .bind("quantity", q)
-          .bind("onHandDelta", held ? 0L : -q)
-          .bind("reservedDelta", held ? q : 0L)
-          .bind("kind", held ? "RESERVE" : "CONFIRM")
-          .bind("now", timestamp(now))
-          .bind("expiresAt", timestamp(expiresAt))
-          .map(
-              (rs, ctx) ->
-                  rs.getBoolean("placed")
-                      ? Optional.<Probe>empty()
-                      : Optional.of(
-                          new Probe(
-                              Map.of(
-                                  line.key(),
-                                  new Free(-1, rs.getLong("available"), rs.getLong("due"))),
-                              rs.getBoolean("id_taken"))))
-          .one();
-    };
+    long q = line.quantity();
+    boolean held = status == Status.HELD;
+    return tx ->
+        reserveOneLine.query(
+            tx,
+            b ->
+                b.text("id", id)
+                    .text("status", status.name())
+                    .text("hash", hash)
+                    .text("sku", line.key().sku())
+                    .text("location", line.key().location())
+                    .bigint("quantity", q)
+                    .bigint("onHandDelta", held ? 0L : -q)
+                    .bigint("reservedDelta", held ? q : 0L)
+                    .text("kind", held ? "RESERVE" : "CONFIRM")
+                    .timestamptz("now", now)
+                    .timestamptz("expiresAt", expiresAt),
+            rs -> {
+              rs.next();
+              return rs.getBoolean("placed")
+                  ? Optional.<Probe>empty()
+                  : Optional.of(
+                      new Probe(
+                          Map.of(
+                              line.key(), new Free(-1, rs.getLong("available"), rs.getLong("due"))),
+                          rs.getBoolean("id_taken")));
+            });
   }
 
   /**
@@ -188,37 +184,39 @@ final class PlacementSql {
   /** Places a batch of one-line requests for one key; empty if placed, else what it saw. */
   Session.Work<Optional<BatchRefusal>> placeBatch(
       StockKey key, List<Item> items, Status status, Instant now) {
-    return h -> {
-      Columns c = Columns.of(items);
-      long total = 0;
-      for (long quantity : c.quantities()) {
-        total = Math.addExact(total, quantity);
-      }
-      boolean held = status == Status.HELD;
-      return h.createQuery(placeBatch)
-          .bind("sku", key.sku())
-          .bind("location", key.location())
-          .bind("total", total)
-          .bind("held", held ? 1L : 0L)
-          .bind("sold", held ? 0L : 1L)
-          .bind("status", status.name())
-          .bind("kind", held ? "RESERVE" : "CONFIRM")
-          .bind("now", timestamp(now))
-          .bind("ids", c.ids())
-          .bind("quantities", c.quantities())
-          .bind("hashes", c.hashes())
-          .bind("expiresMicros", c.expiresMicros())
-          .map(
-              (rs, ctx) ->
-                  rs.getBoolean("placed")
-                      ? Optional.<BatchRefusal>empty()
-                      : Optional.of(
-                          new BatchRefusal(
-                              rs.getLong("available"),
-                              rs.getLong("due"),
-                              ((String[]) rs.getArray("taken_ids").getArray()).length > 0)))
-          .one();
-    };
+    Columns c = Columns.of(items);
+    long total = 0;
+    for (long quantity : c.quantities()) {
+      total = Math.addExact(total, quantity);
+    }
+    long batchTotal = total;
+    boolean held = status == Status.HELD;
+    return tx ->
+        placeBatch.query(
+            tx,
+            b ->
+                b.text("sku", key.sku())
+                    .text("location", key.location())
+                    .bigint("total", batchTotal)
+                    .bigint("held", held ? 1L : 0L)
+                    .bigint("sold", held ? 0L : 1L)
+                    .text("status", status.name())
+                    .text("kind", held ? "RESERVE" : "CONFIRM")
+                    .timestamptz("now", now)
+                    .textArray("ids", c.ids())
+                    .bigintArray("quantities", c.quantities())
+                    .textArray("hashes", c.hashes())
+                    .bigintArray("expiresMicros", c.expiresMicros()),
+            rs -> {
+              rs.next();
+              return rs.getBoolean("placed")
+                  ? Optional.<BatchRefusal>empty()
+                  : Optional.of(
+                      new BatchRefusal(
+                          rs.getLong("available"),
+                          rs.getLong("due"),
+                          ((String[]) rs.getArray("taken_ids").getArray()).length > 0));
+            });
   }
 
   /**
@@ -243,44 +241,49 @@ final class PlacementSql {
    */
   Session.Work<TreeSet<StockKey>> placeBatchOfKeys(
       List<Item> items, SortedMap<StockKey, List<Integer>> byKey, Status status, Instant now) {
-    return h -> {
-      int keys = byKey.size();
-      String[] keySkus = new String[keys];
-      String[] keyLocations = new String[keys];
-      Long[] keyTotals = new Long[keys];
-      Integer[] keyOf = new Integer[items.size()];
-      int k = 0;
-      for (Map.Entry<StockKey, List<Integer>> e : byKey.entrySet()) {
-        keySkus[k] = e.getKey().sku();
-        keyLocations[k] = e.getKey().location();
-        long total = 0;
-        for (int i : e.getValue()) {
-          total = Math.addExact(total, items.get(i).quantity());
-          keyOf[i] = k + 1;
-        }
-        keyTotals[k++] = total;
+    int keys = byKey.size();
+    String[] keySkus = new String[keys];
+    String[] keyLocations = new String[keys];
+    Long[] keyTotals = new Long[keys];
+    Integer[] keyOf = new Integer[items.size()];
+    int k = 0;
+    for (Map.Entry<StockKey, List<Integer>> e : byKey.entrySet()) {
+      keySkus[k] = e.getKey().sku();
+      keyLocations[k] = e.getKey().location();
+      long total = 0;
+      for (int i : e.getValue()) {
+        total = Math.addExact(total, items.get(i).quantity());
+        keyOf[i] = k + 1;
       }
-      Columns c = Columns.of(items);
-      boolean held = status == Status.HELD;
-      return h.createQuery(placeBatchOfKeys)
-          .bind("status", status.name())
-          .bind("kind", held ? "RESERVE" : "CONFIRM")
-          .bind("held", held ? 1L : 0L)
-          .bind("sold", held ? 0L : 1L)
-          .bind("now", timestamp(now))
-          .bind("keySkus", keySkus)
-          .bind("keyLocations", keyLocations)
-          .bind("keyTotals", keyTotals)
-          .bind("ids", c.ids())
-          .bind("keyOf", keyOf)
-          .bind("quantities", c.quantities())
-          .bind("hashes", c.hashes())
-          .bind("expiresMicros", c.expiresMicros())
-          .map(
-              (rs, ctx) ->
-                  new StockKey(rs.getString("refused_sku"), rs.getString("refused_location")))
-          .collect(Collectors.toCollection(TreeSet::new));
-    };
+      keyTotals[k++] = total;
+    }
+    Columns c = Columns.of(items);
+    boolean held = status == Status.HELD;
+    return tx ->
+        placeBatchOfKeys.query(
+            tx,
+            b ->
+                b.text("status", status.name())
+                    .text("kind", held ? "RESERVE" : "CONFIRM")
+                    .bigint("held", held ? 1L : 0L)
+                    .bigint("sold", held ? 0L : 1L)
+                    .timestamptz("now", now)
+                    .textArray("keySkus", keySkus)
+                    .textArray("keyLocations", keyLocations)
+                    .bigintArray("keyTotals", keyTotals)
+                    .textArray("ids", c.ids())
+                    .integerArray("keyOf", keyOf)
+                    .bigintArray("quantities", c.quantities())
+                    .textArray("hashes", c.hashes())
+                    .bigintArray("expiresMicros", c.expiresMicros()),
+            rs -> {
+              TreeSet<StockKey> refused = new TreeSet<>();
+              while (rs.next()) {
+                refused.add(
+                    new StockKey(rs.getString("refused_sku"), rs.getString("refused_location")));
+              }
+              return refused;
+            });
   }
 
   /** A batch's requests as columns (arrays in batch order), to be unnested by the statement. */
@@ -299,69 +302,60 @@ final class PlacementSql {
     }
   }
 
-  /** Inserts a reservation and its lines; the first step of a multi-line reserve or purchase. */
-  private static final String INSERT_RESERVATION =
+  /**
+   * Places a cart in one statement (V5's {@code inventory_place_cart}): its reservation and lines,
+   * one conditional change per line in key order, the log rows; or nothing, answering what each
+   * line's key had free (see the function). A line short under its row lock raises SQLSTATE IV001
+   * ({@link SqlErrors#isCartRaced}), which undoes the whole statement.
+   */
+  private static final String PLACE_CART =
       """
-      WITH held AS (
-          INSERT INTO ${schema}.reservation
-                 (id, status, created_at, expires_at, updated_at, request_hash)
-          VALUES (:id, :status, :now, :expiresAt, :now, :hash)
-          RETURNING id
-      )
-      INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
-      SELECT held.id, l.sku, l.location, l.quantity
-        FROM held,
-             unnest(:skus, :locations, :quantities) AS l(sku, location, quantity)
+      SELECT short_sku, short_location, short_on_hand, short_available, short_due, id_taken
+        FROM ${schema}.inventory_place_cart(:id, :status, :kind, :held, :sold, :now, :expiresAt,
+                                            :hash, :skus, :locations, :quantities)
       """;
 
-  /**
-   * Inserts a cart's reservation row and its lines. A duplicate id fails here, before any stock row
-   * is locked; the stock changes follow in key order ({@link StockSql#changeAll}).
-   */
-  private Session.Work<Void> insertReservation(
-      String id, Status status, List<Line> lines, String hash, Instant now, Instant expiresAt) {
-    return h -> {
-      List<StockKey> keys = lines.stream().map(Line::key).toList();
-      h.createUpdate(insertReservation)
-          .bind("id", id)
-          .bind("status", status.name())
-          .bind("hash", hash)
-          .bind("now", timestamp(now))
-          .bind("expiresAt", timestamp(expiresAt))
-          .bindArray("skus", String.class, PgValues.skus(keys))
-          .bindArray("locations", String.class, PgValues.locations(keys))
-          .bindArray("quantities", Long.class, lines.stream().map(Line::quantity).toList())
-          .execute();
-      return null;
-    };
-  }
-
-  /**
-   * Places a cart: its reservation row first (a duplicate id fails there, before any stock row is
-   * locked), then one conditional change per line, in the lines' order, which is key order. Returns
-   * the keys that were short; the caller commits only if there are none (all or nothing).
-   */
-  Session.Work<List<StockKey>> placeCart(
+  /** Places a cart (lines merged, in key order); empty if placed, else what its keys had free. */
+  Session.Work<Optional<Probe>> placeCart(
       String id, Status status, List<Line> lines, String hash, Instant now, Instant expiresAt) {
     boolean held = status == Status.HELD;
-    List<StockSql.Change> changes =
-        lines.stream()
-            .map(
-                line -> {
-                  long q = line.quantity();
-                  return new StockSql.Change(
-                      line.key(),
-                      held ? 0 : -q,
-                      held ? q : 0,
-                      q,
-                      held ? "RESERVE" : "CONFIRM",
-                      id,
-                      now);
-                })
-            .toList();
-    return h -> {
-      insertReservation(id, status, lines, hash, now, expiresAt).run(h);
-      return stock.changeAll(changes).run(h);
-    };
+    int n = lines.size();
+    String[] skus = new String[n];
+    String[] locations = new String[n];
+    Long[] quantities = new Long[n];
+    for (int i = 0; i < n; i++) {
+      skus[i] = lines.get(i).key().sku();
+      locations[i] = lines.get(i).key().location();
+      quantities[i] = lines.get(i).quantity();
+    }
+    return tx ->
+        placeCart.query(
+            tx,
+            b ->
+                b.text("id", id)
+                    .text("status", status.name())
+                    .text("kind", held ? "RESERVE" : "CONFIRM")
+                    .bigint("held", held ? 1L : 0L)
+                    .bigint("sold", held ? 0L : 1L)
+                    .timestamptz("now", now)
+                    .timestamptz("expiresAt", expiresAt)
+                    .text("hash", hash)
+                    .textArray("skus", skus)
+                    .textArray("locations", locations)
+                    .bigintArray("quantities", quantities),
+            rs -> {
+              Map<StockKey, Free> byKey = new LinkedHashMap<>();
+              boolean idTaken = false;
+              while (rs.next()) {
+                idTaken = rs.getBoolean("id_taken");
+                byKey.put(
+                    new StockKey(rs.getString("short_sku"), rs.getString("short_location")),
+                    new Free(
+                        rs.getLong("short_on_hand"),
+                        rs.getLong("short_available"),
+                        rs.getLong("short_due")));
+              }
+              return byKey.isEmpty() ? Optional.empty() : Optional.of(new Probe(byKey, idTaken));
+            });
   }
 }

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
+import javax.sql.DataSource;
 
 /**
  * The PostgreSQL {@link Inventory}: checks the arguments, takes now from the clock, and hands each
@@ -36,30 +36,38 @@ public final class PostgresInventory implements Inventory {
   private final Duration defaultTtl;
   private final Procedures procedures;
 
-  /** Flash-sale mode's combiners (reserve, purchase); null when combining is off. */
-  private final Combiner heldCombiner;
+  /** Flash-sale mode's combiners (reserve, purchase, moves); null when combining is off. */
+  private final Combiner<ReservationRequest> heldCombiner;
 
-  private final Combiner soldCombiner;
+  private final Combiner<ReservationRequest> soldCombiner;
+  private final Combiner<CombinedMoves.MoveRequest> moveCombiner;
 
-  public PostgresInventory(Jdbi jdbi, Settings settings) {
+  public PostgresInventory(DataSource dataSource, Settings settings) {
     this.db =
-        new Db(jdbi, settings.attempts(), settings.lockTimeout(), settings.statementTimeout());
+        new Db(
+            dataSource, settings.attempts(), settings.lockTimeout(), settings.statementTimeout());
     this.clock = settings.clock();
     this.defaultTtl = settings.defaultTtl();
     this.procedures = new Procedures(settings.schema(), defaultTtl);
     this.heldCombiner = combiner(settings, combined(Status.HELD));
     this.soldCombiner = combiner(settings, combined(Status.CONFIRMED));
+    this.moveCombiner =
+        settings.combining()
+            ? CombinedMoves.combiner(
+                settings, new CombinedMoves(db, procedures.reservations, procedures.moves, clock))
+            : null;
   }
 
   private CombinedPlacement combined(Status status) {
     return new CombinedPlacement(db, procedures.placements, procedures.placement, clock, status);
   }
 
-  private static Combiner combiner(Settings settings, Combiner.BatchRunner runner) {
+  private static Combiner<ReservationRequest> combiner(
+      Settings settings, Combiner.BatchRunner<ReservationRequest> runner) {
     if (!settings.combining()) {
       return null;
     }
-    return new Combiner(
+    return Combiner.ofPlacements(
         settings.maxInFlight(),
         settings.maxBatch(),
         settings.maxQueue(),
@@ -92,7 +100,8 @@ public final class PostgresInventory implements Inventory {
    * own: a batch is all or nothing per key, not per request, so it cannot keep a cart's lines
    * together.
    */
-  private Reservation place(ReservationRequest request, Status status, Combiner combiner) {
+  private Reservation place(
+      ReservationRequest request, Status status, Combiner<ReservationRequest> combiner) {
     Objects.requireNonNull(request, "request must not be null");
     if (combiner != null && request.lines().size() == 1) {
       return combiner.submit(request);
@@ -105,13 +114,21 @@ public final class PostgresInventory implements Inventory {
   @Override
   public Reservation confirm(String reservationId) {
     Checks.name("reservationId", reservationId);
-    return procedures.moves.move(db, reservationId, Action.CONFIRM, PgValues.now(clock));
+    return move(reservationId, Action.CONFIRM);
   }
 
   @Override
   public Reservation release(String reservationId) {
     Checks.name("reservationId", reservationId);
-    return procedures.moves.move(db, reservationId, Action.RELEASE, PgValues.now(clock));
+    return move(reservationId, Action.RELEASE);
+  }
+
+  /** Through the move combiner when flash-sale mode is on: concurrent moves share statements. */
+  private Reservation move(String reservationId, Action action) {
+    if (moveCombiner != null) {
+      return moveCombiner.submit(new CombinedMoves.MoveRequest(reservationId, action));
+    }
+    return procedures.moves.move(db, reservationId, action, PgValues.now(clock));
   }
 
   @Override

@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jdbi.v3.core.Jdbi;
+import javax.sql.DataSource;
 
 /**
  * The PostgreSQL {@link MovementReports}. Thread-safe: the jobs it started are kept in a concurrent
@@ -28,10 +28,10 @@ public final class PostgresMovementReports implements MovementReports {
   private final MovementSql sql;
   private final Map<UUID, ReportJob> jobs = new ConcurrentHashMap<>();
 
-  public PostgresMovementReports(Jdbi jdbi, Settings settings) {
+  public PostgresMovementReports(DataSource dataSource, Settings settings) {
     // The builder's lock timeout applies; its statement timeout, sized for a checkout, does not:
     // a day of a large log, or a CSV of a month, takes longer (see Db.liftStatementTimeout).
-    this.db = new Db(jdbi, settings.attempts(), settings.lockTimeout(), Duration.ZERO);
+    this.db = new Db(dataSource, settings.attempts(), settings.lockTimeout(), Duration.ZERO);
     this.clock = settings.clock();
     this.sql = new MovementSql(new SqlText(settings.schema()));
   }

@@ -20,7 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
-import org.jdbi.v3.core.Jdbi;
+import javax.sql.DataSource;
 
 /**
  * The PostgreSQL {@link StockLedger}: checks the arguments, takes now, and hands each call to its
@@ -36,18 +36,18 @@ public final class PostgresStockLedger implements StockLedger {
   private final Audit audit;
   private final LedgerSql ledger;
 
-  public PostgresStockLedger(Jdbi jdbi, Settings settings) {
+  public PostgresStockLedger(DataSource dataSource, Settings settings) {
     this.db =
-        new Db(jdbi, settings.attempts(), settings.lockTimeout(), settings.statementTimeout());
+        new Db(
+            dataSource, settings.attempts(), settings.lockTimeout(), settings.statementTimeout());
     // The audit sets its own isolation first thing, and reads the whole log when asked to:
     // no timeouts of the builder here.
-    this.auditDb = new Db(jdbi, settings.attempts(), Duration.ZERO, Duration.ZERO);
+    this.auditDb = new Db(dataSource, settings.attempts(), Duration.ZERO, Duration.ZERO);
     this.clock = settings.clock();
     SqlText text = new SqlText(settings.schema());
     StockSql stock = new StockSql(text);
-    ReservationSql reservations = new ReservationSql(text, stock);
     this.ledger = new LedgerSql(text);
-    this.bulk = new BulkStock(ledger, stock, new Expiry(new ExpirySql(text), reservations, stock));
+    this.bulk = new BulkStock(ledger, stock, new Expiry(new ExpirySql(text)));
     this.history = new LogHistory(ledger);
     this.audit = new Audit(new AuditSql(text));
   }

@@ -10,6 +10,7 @@ import java.time.Duration;
 final class Procedures {
   final PlacementSql placements;
   final Placement placement;
+  final ReservationSql reservations;
   final Moves moves;
   final StockChanges stockChanges;
   final Expiry expiry;
@@ -17,9 +18,9 @@ final class Procedures {
   Procedures(String schema, Duration defaultTtl) {
     SqlText text = new SqlText(schema);
     StockSql stock = new StockSql(text);
-    ReservationSql reservations = new ReservationSql(text, stock);
-    this.placements = new PlacementSql(text, stock);
-    this.expiry = new Expiry(new ExpirySql(text), reservations, stock);
+    this.reservations = new ReservationSql(text, stock);
+    this.placements = new PlacementSql(text);
+    this.expiry = new Expiry(new ExpirySql(text));
     LazyExpiry lazyExpiry = new LazyExpiry(expiry);
     this.placement = new Placement(placements, stock, reservations, lazyExpiry, defaultTtl);
     this.moves = new Moves(reservations, stock, expiry, lazyExpiry);

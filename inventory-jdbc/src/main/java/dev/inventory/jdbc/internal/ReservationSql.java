@@ -14,6 +14,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,8 +48,7 @@ final class ReservationSql {
     }
   }
 
-  private final String moveHeld;
-  private final String moveOneLine;
+  private final Positional move;
   private final String touchHeld;
   private final String extendHeld;
   private final String linesOf;
@@ -57,8 +58,7 @@ final class ReservationSql {
 
   ReservationSql(SqlText sql, StockSql stock) {
     this.stock = stock;
-    this.moveHeld = sql.render(MOVE_HELD);
-    this.moveOneLine = sql.render(MOVE_ONE_LINE);
+    this.move = Positional.of(sql.render(MOVE));
     this.touchHeld = sql.render(TOUCH_HELD);
     this.extendHeld = sql.render(EXTEND_HELD);
     this.linesOf = sql.render(LINES_OF);
@@ -67,95 +67,88 @@ final class ReservationSql {
   }
 
   /**
-   * Moves a reservation out of HELD, only if it is still held and not yet due. No row back: nothing
-   * moved.
+   * Moves held reservations that are not due to their targets and gives their units back, in one
+   * statement (V5's {@code inventory_move}): one reservation, or a combined batch of distinct ids,
+   * each of one line or several. A row per line of each reservation moved; none for the others.
+   * Confirm: sold ({@code :sold} 1), off on-hand and reserved; release: freed, off reserved.
    */
-  private static final String MOVE_HELD =
+  private static final String MOVE =
       """
-      UPDATE ${schema}.reservation
-         SET status = :target, updated_at = :now
-       WHERE id = :id AND ${heldNotDue}
-      RETURNING created_at, expires_at
+      SELECT moved_id, moved_created_at, moved_expires_at, moved_sku, moved_location,
+             moved_quantity
+        FROM ${schema}.inventory_move(:ids, :targets, :kinds, :sold, :now)
       """;
-
-  /** Moves a held, not due reservation to the action's target; empty if nothing moved. */
-  Session.Work<Optional<Times>> moveHeld(String reservationId, Action action, Instant now) {
-    return h ->
-        h.createQuery(moveHeld)
-            .bind("id", reservationId)
-            .bind("target", action.target().name())
-            .bind("now", timestamp(now))
-            .map((rs, ctx) -> Times.from(rs))
-            .findOne();
-  }
 
   /**
-   * Confirms or releases a held reservation of one line in one statement: the move, the stock and
-   * the log row. Its line is read from this statement's snapshot, which could predate an amend that
-   * committed while the UPDATE waited for the reservation's row lock; so the move applies only if
-   * the row is still the version the snapshot saw (same xmin, re-checked under the lock) and has
-   * exactly one line, which also keeps it to one stock row (no lock-order question). No row back:
-   * the caller takes the general path. Confirm: {@code :sold} 1; release: 0.
+   * Moves the held, not due reservations among these distinct ids, each by its action (confirm or
+   * release); the reservations moved, by id, each with its lines in key order.
    */
-  private static final String MOVE_ONE_LINE =
-      """
-      WITH moved AS (
-          UPDATE ${schema}.reservation r
-             SET status = :target, updated_at = :now
-           WHERE r.id = :id AND ${heldNotDue(r)}
-             AND r.xmin = (SELECT s.xmin FROM ${schema}.reservation s WHERE s.id = :id)
-             AND (SELECT count(*) FROM ${schema}.reservation_line WHERE reservation_id = :id) = 1
-          RETURNING r.id, r.created_at, r.expires_at
-      ), line AS (
-          SELECT l.sku, l.location, l.quantity
-            FROM ${schema}.reservation_line l
-            JOIN moved ON l.reservation_id = moved.id
-      ), changed AS (
-          UPDATE ${schema}.stock_level s
-             SET on_hand = s.on_hand - :sold * line.quantity,
-                 reserved = s.reserved - line.quantity,
-                 updated_at = :now
-            FROM line
-           WHERE s.sku = line.sku AND s.location = line.location
-          RETURNING s.sku, s.location, s.on_hand, s.reserved, line.quantity
-      ), logged AS (
-          INSERT INTO ${schema}.inventory_log
-                 (at, sku, location, kind, on_hand_delta, reserved_delta,
-                  on_hand_after, reserved_after, reservation_id)
-          SELECT :now, sku, location, :kind, -:sold * quantity, -quantity,
-                 on_hand, reserved, :id
-            FROM changed
-      )
-      SELECT moved.created_at, moved.expires_at, changed.sku, changed.location, changed.quantity
-        FROM moved
-        LEFT JOIN changed ON true
-      """;
+  Session.Work<Map<String, Reservation>> move(
+      List<String> reservationIds, List<Action> actions, Instant now) {
+    int n = reservationIds.size();
+    String[] ids = reservationIds.toArray(new String[0]);
+    String[] targets = new String[n];
+    String[] kinds = new String[n];
+    Long[] sold = new Long[n];
+    Map<String, Action> actionOf = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      Action action = actions.get(i);
+      targets[i] = action.target().name();
+      kinds[i] = action.name();
+      sold[i] = action == Action.CONFIRM ? 1L : 0L;
+      actionOf.put(ids[i], action);
+    }
+    return tx ->
+        move.query(
+            tx,
+            b ->
+                b.textArray("ids", ids)
+                    .textArray("targets", targets)
+                    .textArray("kinds", kinds)
+                    .bigintArray("sold", sold)
+                    .timestamptz("now", now),
+            rs -> {
+              Map<String, MovedRows> byId = new LinkedHashMap<>();
+              while (rs.next()) {
+                String id = rs.getString("moved_id");
+                MovedRows rows = byId.get(id);
+                if (rows == null) {
+                  rows =
+                      new MovedRows(
+                          instant(rs, "moved_created_at"),
+                          instant(rs, "moved_expires_at"),
+                          new ArrayList<>());
+                  byId.put(id, rows);
+                }
+                rows.lines()
+                    .add(
+                        new Line(
+                            new StockKey(rs.getString("moved_sku"), rs.getString("moved_location")),
+                            rs.getLong("moved_quantity")));
+              }
+              Map<String, Reservation> moved = new HashMap<>();
+              byId.forEach(
+                  (id, rows) ->
+                      moved.put(
+                          id,
+                          new Reservation(
+                              id,
+                              actionOf.get(id).target(),
+                              rows.lines().stream()
+                                  .sorted(Comparator.comparing(Line::key))
+                                  .toList(),
+                              rows.createdAt(),
+                              rows.expiresAt())));
+              return moved;
+            });
+  }
 
-  /** The one-statement move of a one-line reservation; empty if it did not apply. */
-  Session.Work<Optional<Reservation>> moveOneLine(
-      String reservationId, Action action, Instant now) {
-    return h ->
-        h.createQuery(moveOneLine)
-            .bind("id", reservationId)
-            .bind("target", action.target().name())
-            .bind("kind", action.name())
-            .bind("sold", action == Action.CONFIRM ? 1L : 0L)
-            .bind("now", timestamp(now))
-            .map(
-                (rs, ctx) -> {
-                  if (rs.getString("sku") == null) {
-                    // Moved, but no stock row changed: impossible while the CHECK constraint holds.
-                    throw new IllegalStateException(
-                        "stock row missing while giving back units of " + reservationId);
-                  }
-                  return new Reservation(
-                      reservationId,
-                      action.target(),
-                      List.of(new Line(PgValues.key(rs), rs.getLong("quantity"))),
-                      instant(rs, "created_at"),
-                      instant(rs, "expires_at"));
-                })
-            .findOne();
+  private record MovedRows(Instant createdAt, Instant expiresAt, List<Line> lines) {}
+
+  /** {@link #move} of one reservation; empty if it did not move. */
+  Session.Work<Optional<Reservation>> move(String reservationId, Action action, Instant now) {
+    Session.Work<Map<String, Reservation>> one = move(List.of(reservationId), List.of(action), now);
+    return h -> Optional.ofNullable(one.run(h).get(reservationId));
   }
 
   /**
@@ -312,41 +305,7 @@ final class ReservationSql {
     }
   }
 
-  // ---------------------------------------------------------------- moves with their stock
-
-  /**
-   * Confirms (sold: off on-hand and reserved) or releases (freed: off reserved) a held reservation
-   * that is not due, in one transaction: the move, then a change per line in key order. Empty if it
-   * was not held, or due, or unknown.
-   */
-  Session.Work<Optional<Reservation>> moveHeldGivingBack(
-      String reservationId, Action action, Instant now) {
-    return h -> {
-      Optional<Times> times = moveHeld(reservationId, action, now).run(h);
-      if (times.isEmpty()) {
-        return Optional.empty();
-      }
-      List<Line> lines = linesOf(reservationId).run(h);
-      List<StockSql.Change> changes =
-          lines.stream()
-              .map(
-                  line -> {
-                    long q = line.quantity();
-                    long onHandDelta = action == Action.CONFIRM ? -q : 0;
-                    return new StockSql.Change(
-                        line.key(), onHandDelta, -q, 0, action.name(), reservationId, now);
-                  })
-              .toList();
-      stock.giveBackAll(changes, reservationId).run(h);
-      return Optional.of(
-          new Reservation(
-              reservationId,
-              action.target(),
-              lines,
-              times.get().createdAt(),
-              times.get().expiresAt()));
-    };
-  }
+  // ---------------------------------------------------------------- work of several statements
 
   /** Sets a held, not due reservation's expiry; the reservation, or empty if it was not held. */
   Session.Work<Optional<Reservation>> extend(String reservationId, Instant now, Instant expiresAt) {

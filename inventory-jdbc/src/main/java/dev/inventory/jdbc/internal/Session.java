@@ -1,7 +1,6 @@
 package dev.inventory.jdbc.internal;
 
 import java.util.function.Predicate;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Where the library's statements run: on connections of its own, borrowed from the host's pool
@@ -15,10 +14,10 @@ import org.jdbi.v3.core.Handle;
  * an idempotent replay.
  */
 interface Session {
-  /** A unit of work on a handle: one statement or several, run as the session decides. */
+  /** A unit of work on a connection: one statement or several, run as the session decides. */
   @FunctionalInterface
   interface Work<T> {
-    T run(Handle handle);
+    T run(Tx tx);
   }
 
   /** Whether work may be sent again after its commit's outcome became unknown. */

@@ -53,6 +53,17 @@ final class SqlErrors {
     return sql != null && "reservation_pkey".equals(uniqueConstraint(sql));
   }
 
+  /**
+   * True if a cart's statement found a line short under its row lock, after its snapshot said the
+   * line fit (SQLSTATE IV001, raised by V5's {@code inventory_place_cart}): nothing was written.
+   */
+  static boolean isCartRaced(RuntimeException e) {
+    SQLException sql = sqlCause(e);
+    return sql != null && CART_RACED.equals(sql.getSQLState());
+  }
+
+  private static final String CART_RACED = "IV001";
+
   /** A unique violation on a reservation's id or its lines: the id was taken meanwhile. */
   private static boolean isReservationIdTaken(SQLException sql) {
     String constraint = uniqueConstraint(sql);
@@ -111,8 +122,11 @@ final class SqlErrors {
     if (state == null) {
       return new InventoryException("database call failed: " + cause.getMessage(), cause);
     }
-    if (isReservationIdTaken(sql) && cause instanceof RuntimeException runtime) {
-      return runtime; // a reservation id taken: the caller resolves it as an idempotent replay
+    if ((isReservationIdTaken(sql) || CART_RACED.equals(state))
+        && cause instanceof RuntimeException runtime) {
+      // A reservation id taken: the caller resolves it as an idempotent replay. A cart short
+      // under its row lock: the caller reads what is free and decides.
+      return runtime;
     }
     if (isSerializationOrDeadlock(state)) {
       return new InventoryUnavailableException(

@@ -42,7 +42,7 @@ final class StockSql {
   private final String addOnHand;
   private final String setOnHand;
   private final String levels;
-  private final String shortageProbe;
+  private final Positional shortageProbe;
 
   StockSql(SqlText sql) {
     this.changeStock = sql.render(CHANGE_STOCK);
@@ -51,7 +51,7 @@ final class StockSql {
     this.addOnHand = sql.render(ADD_ON_HAND);
     this.setOnHand = sql.render(SET_ON_HAND);
     this.levels = sql.render(LEVELS);
-    this.shortageProbe = sql.render(SHORTAGE_PROBE);
+    this.shortageProbe = Positional.of(sql.render(SHORTAGE_PROBE));
   }
 
   /**
@@ -98,19 +98,6 @@ final class StockSql {
         }
       }
       return unapplied;
-    };
-  }
-
-  /**
-   * Runs changes that only give units back (a confirm, a release, an expiry). They cannot be short
-   * while the CHECK constraint holds: a change that matched no row means the stock row is missing.
-   */
-  Session.Work<Void> giveBackAll(List<Change> changes, String whose) {
-    return h -> {
-      if (!changeAll(changes).run(h).isEmpty()) {
-        throw new IllegalStateException("stock row missing while giving back units of " + whose);
-      }
-      return null;
     };
   }
 
@@ -272,23 +259,26 @@ final class StockSql {
 
   /** What is free on these keys, and whether the reservation id (null: none) is taken. */
   Session.Work<Probe> probe(String reservationId, List<StockKey> keys, Instant now) {
-    return h -> {
-      Map<StockKey, Free> byKey = new LinkedHashMap<>();
-      boolean[] idTaken = {false};
-      h.createQuery(shortageProbe)
-          .bind("id", reservationId)
-          .bind("now", timestamp(now))
-          .bindArray("skus", String.class, PgValues.skus(keys))
-          .bindArray("locations", String.class, PgValues.locations(keys))
-          .map(
-              (rs, ctx) -> {
-                idTaken[0] = rs.getBoolean("id_taken");
-                return Map.entry(
+    String[] skus = PgValues.skus(keys).toArray(new String[0]);
+    String[] locations = PgValues.locations(keys).toArray(new String[0]);
+    return tx ->
+        shortageProbe.query(
+            tx,
+            b ->
+                b.text("id", reservationId)
+                    .timestamptz("now", now)
+                    .textArray("skus", skus)
+                    .textArray("locations", locations),
+            rs -> {
+              Map<StockKey, Free> byKey = new LinkedHashMap<>();
+              boolean idTaken = false;
+              while (rs.next()) {
+                idTaken = rs.getBoolean("id_taken");
+                byKey.put(
                     PgValues.key(rs),
                     new Free(rs.getLong("on_hand"), rs.getLong("available"), rs.getLong("due")));
-              })
-          .forEach(e -> byKey.put(e.getKey(), e.getValue()));
-      return new Probe(byKey, idTaken[0]);
-    };
+              }
+              return new Probe(byKey, idTaken);
+            });
   }
 }

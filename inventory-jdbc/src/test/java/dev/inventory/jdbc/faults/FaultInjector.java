@@ -37,7 +37,8 @@ final class FaultInjector implements AutoCloseable {
 
   /**
    * A backend in the middle of committing: an explicit COMMIT, or a data-modifying statement that
-   * commits on its own (autocommit), caught while the server works on it.
+   * commits on its own (autocommit) — a WITH, or a call of one of the library's write functions
+   * (carts, moves, combined batches) — caught while the server works on it.
    */
   private static final String COMMITTING_BACKEND =
       """
@@ -46,7 +47,10 @@ final class FaultInjector implements AutoCloseable {
                 FROM pg_stat_activity
                WHERE application_name = ? AND backend_type = 'client backend'
                  AND state = 'active'
-                 AND (query ILIKE 'COMMIT%' OR (query ILIKE 'WITH%' AND xact_start = query_start))
+                 AND (query ILIKE 'COMMIT%'
+                      OR ((query ILIKE 'WITH%'
+                           OR query ~* '^\\s*SELECT .* FROM [a-z0-9_]+\\.inventory_(place_cart|place_batch|move|give_back)\\(')
+                          AND xact_start = query_start))
                ORDER BY random()
                LIMIT 1) chosen
       """;

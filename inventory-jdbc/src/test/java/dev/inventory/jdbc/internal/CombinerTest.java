@@ -41,13 +41,14 @@ class CombinerTest {
   }
 
   /** One statement in flight at a time, as on a single hot key. */
-  private Combiner combiner(int maxBatch, int maxQueue, Duration maxWait) {
+  private Combiner<ReservationRequest> combiner(int maxBatch, int maxQueue, Duration maxWait) {
     return combiner(1, maxBatch, maxQueue, maxWait);
   }
 
   /** Records each batch; the first one blocks until released, so that others queue behind it. */
-  private Combiner combiner(int maxInFlight, int maxBatch, int maxQueue, Duration maxWait) {
-    return new Combiner(
+  private Combiner<ReservationRequest> combiner(
+      int maxInFlight, int maxBatch, int maxQueue, Duration maxWait) {
+    return Combiner.ofPlacements(
         maxInFlight,
         maxBatch,
         maxQueue,
@@ -64,8 +65,9 @@ class CombinerTest {
   }
 
   /** A combiner whose runner records each batch's request ids, then runs {@code run} on it. */
-  private Combiner recording(int maxInFlight, BiConsumer<List<String>, List<Combiner.Ticket>> run) {
-    return new Combiner(
+  private Combiner<ReservationRequest> recording(
+      int maxInFlight, BiConsumer<List<String>, List<Combiner.Ticket<ReservationRequest>>> run) {
+    return Combiner.ofPlacements(
         maxInFlight,
         64,
         100,
@@ -78,8 +80,8 @@ class CombinerTest {
   }
 
   /** Answers every request of the batch with a hold of its lines. */
-  private static void answerHeld(List<Combiner.Ticket> batch) {
-    for (Combiner.Ticket t : batch) {
+  private static void answerHeld(List<Combiner.Ticket<ReservationRequest>> batch) {
+    for (Combiner.Ticket<ReservationRequest> t : batch) {
       t.succeed(
           new Reservation(
               t.request.id(), Status.HELD, t.request.lines(), Instant.EPOCH, Instant.EPOCH));
@@ -94,20 +96,23 @@ class CombinerTest {
     return ReservationRequest.builder(id).line(key, 1).build();
   }
 
-  private CompletableFuture<Reservation> submit(Combiner combiner, String id) {
+  private CompletableFuture<Reservation> submit(Combiner<ReservationRequest> combiner, String id) {
     return submit(combiner, id, HOT);
   }
 
-  private CompletableFuture<Reservation> submit(Combiner combiner, String id, StockKey key) {
+  private CompletableFuture<Reservation> submit(
+      Combiner<ReservationRequest> combiner, String id, StockKey key) {
     return CompletableFuture.supplyAsync(() -> combiner.submit(request(id, key)), threads);
   }
 
   /** Submits one request and waits until it is queued, so arrival order is known. */
-  private CompletableFuture<Reservation> submitQueued(Combiner combiner, String id) {
+  private CompletableFuture<Reservation> submitQueued(
+      Combiner<ReservationRequest> combiner, String id) {
     return submitQueued(combiner, id, HOT);
   }
 
-  private CompletableFuture<Reservation> submitQueued(Combiner combiner, String id, StockKey key) {
+  private CompletableFuture<Reservation> submitQueued(
+      Combiner<ReservationRequest> combiner, String id, StockKey key) {
     int before = combiner.waiting(key);
     CompletableFuture<Reservation> f = submit(combiner, id, key);
     awaitUntil(() -> combiner.waiting(key) != before, "request '" + id + "' to queue on " + key);
@@ -133,7 +138,7 @@ class CombinerTest {
   @DisplayName("sends an uncontended request at once, alone, on the caller's thread")
   void uncontendedGoesAtOnce() {
     releaseFirst.countDown();
-    Combiner combiner = combiner(64, 100, Duration.ofSeconds(5));
+    Combiner<ReservationRequest> combiner = combiner(64, 100, Duration.ofSeconds(5));
 
     Reservation r = combiner.submit(request("solo"));
 
@@ -145,7 +150,7 @@ class CombinerTest {
   @Test
   @DisplayName("sends requests that queued behind a statement together, in arrival order")
   void queuedRequestsGoTogetherInArrivalOrder() throws Exception {
-    Combiner combiner = combiner(64, 100, Duration.ofSeconds(5));
+    Combiner<ReservationRequest> combiner = combiner(64, 100, Duration.ofSeconds(5));
     List<CompletableFuture<Reservation>> all = new ArrayList<>();
     all.add(submit(combiner, "r0"));
     awaitFirstBatch();
@@ -165,7 +170,7 @@ class CombinerTest {
   @Test
   @DisplayName("never puts more than maxBatch requests in one statement, and keeps their order")
   void batchesAreCapped() throws Exception {
-    Combiner combiner = combiner(3, 100, Duration.ofSeconds(5));
+    Combiner<ReservationRequest> combiner = combiner(3, 100, Duration.ofSeconds(5));
     List<CompletableFuture<Reservation>> all = new ArrayList<>();
     all.add(submit(combiner, "r0"));
     awaitFirstBatch();
@@ -185,7 +190,7 @@ class CombinerTest {
   @Test
   @DisplayName("refuses a request at once when the queue is full, whatever keys fill it")
   void fullQueueRefuses() {
-    Combiner combiner = combiner(64, 2, Duration.ofSeconds(5));
+    Combiner<ReservationRequest> combiner = combiner(64, 2, Duration.ofSeconds(5));
     submit(combiner, "r0");
     awaitFirstBatch();
     submitQueued(combiner, "r1");
@@ -199,7 +204,7 @@ class CombinerTest {
   @Test
   @DisplayName("sends queued requests for different keys together, in arrival order")
   void differentKeysGoTogether() throws Exception {
-    Combiner combiner = combiner(1, 64, 100, Duration.ofSeconds(5));
+    Combiner<ReservationRequest> combiner = combiner(1, 64, 100, Duration.ofSeconds(5));
     List<CompletableFuture<Reservation>> all = new ArrayList<>();
     all.add(submit(combiner, "r0"));
     awaitFirstBatch();
@@ -217,7 +222,7 @@ class CombinerTest {
   @Test
   @DisplayName("sends a request for another key at once while a slot is free")
   void otherKeysDoNotWaitWhileASlotIsFree() throws Exception {
-    Combiner combiner = combiner(2, 64, 100, Duration.ofSeconds(5));
+    Combiner<ReservationRequest> combiner = combiner(2, 64, 100, Duration.ofSeconds(5));
     CompletableFuture<Reservation> blocked = submit(combiner, "r0");
     awaitFirstBatch();
 
@@ -233,7 +238,7 @@ class CombinerTest {
   @Test
   @DisplayName("never has one key in two statements at once, so a key's requests keep their order")
   void aKeyIsInOneStatementAtATime() throws Exception {
-    Combiner combiner = combiner(4, 64, 100, Duration.ofSeconds(5));
+    Combiner<ReservationRequest> combiner = combiner(4, 64, 100, Duration.ofSeconds(5));
     CompletableFuture<Reservation> first = submit(combiner, "r0");
     awaitFirstBatch();
     CompletableFuture<Reservation> second = submitQueued(combiner, "r1");
@@ -254,7 +259,7 @@ class CombinerTest {
   @DisplayName("starts a batch for other keys while the key at the head of the queue is in flight")
   void waitingKeysDoNotBlockOthers() throws Exception {
     CountDownLatch releaseA = new CountDownLatch(1);
-    Combiner combiner =
+    Combiner<ReservationRequest> combiner =
         recording(
             2,
             (ids, batch) -> {
@@ -281,7 +286,7 @@ class CombinerTest {
   @Test
   @DisplayName("gives up on a request that waited past maxWait, without ever sending it")
   void waitingPastMaxWaitGivesUpUnsent() throws Exception {
-    Combiner combiner = combiner(64, 100, Duration.ofMillis(50));
+    Combiner<ReservationRequest> combiner = combiner(64, 100, Duration.ofMillis(50));
     CompletableFuture<Reservation> first = submit(combiner, "r0");
     awaitFirstBatch();
 
@@ -298,8 +303,8 @@ class CombinerTest {
   @DisplayName("answers every request of a batch whose runner failed with that failure")
   void failedBatchFailsItsRequests() {
     RuntimeException boom = new InventoryUnavailableException("boom", null);
-    Combiner combiner =
-        new Combiner(
+    Combiner<ReservationRequest> combiner =
+        Combiner.ofPlacements(
             8,
             64,
             100,
@@ -315,7 +320,8 @@ class CombinerTest {
   @Test
   @DisplayName("fails a request its batch's runner left unanswered, rather than return nothing")
   void unansweredRequestFails() {
-    Combiner combiner = new Combiner(8, 64, 100, Duration.ofSeconds(5), batch -> {});
+    Combiner<ReservationRequest> combiner =
+        Combiner.ofPlacements(8, 64, 100, Duration.ofSeconds(5), batch -> {});
 
     assertThatThrownBy(() -> combiner.submit(request("x")))
         .isInstanceOf(IllegalStateException.class)
@@ -326,7 +332,7 @@ class CombinerTest {
   @Test
   @DisplayName("fails the other requests of a batch whose runner threw an Error")
   void errorInRunnerFailsTheOtherRequests() throws Exception {
-    Combiner combiner =
+    Combiner<ReservationRequest> combiner =
         recording(
             1,
             (ids, batch) -> {

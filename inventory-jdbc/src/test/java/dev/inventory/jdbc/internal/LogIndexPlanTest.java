@@ -143,7 +143,7 @@ class LogIndexPlanTest {
   @Test
   @DisplayName("an audit of one key, or of a hundred, descends the index per key and era")
   void auditOfKeysUsesTheIndex() throws SQLException {
-    long lastEra = jdbi.withHandle(h -> auditSql.lastLogId().run(h)) / SqlText.LOG_ERA;
+    long lastEra = jdbi.withHandle(h -> auditSql.lastLogId().run(Tx.on(h))) / SqlText.LOG_ERA;
     assertThat(lastEra).isEqualTo(4);
     for (int count : new int[] {1, 100}) {
       List<String> skus = IntStream.range(0, count).mapToObj(i -> "'K" + i * 7 + "'").toList();

@@ -68,7 +68,7 @@ class ReportJobTest {
     Inventory inventory = store.inventory();
     reports =
         new PostgresMovementReports(
-            jdbi,
+            pool,
             new Settings(
                 schema,
                 clock,

@@ -1,0 +1,101 @@
+package dev.inventory.jdbc.internal;
+
+import dev.inventory.Reservation;
+import dev.inventory.internal.Lifecycle.Action;
+import dev.inventory.jdbc.internal.Session.Repeat;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs one batch of the move {@link Combiner} (flash-sale mode): confirms and releases that arrived
+ * together, moved in one statement, so that a hot SKU's stock row changes once per batch instead of
+ * once per checkout. Each request gets exactly the answer it would get alone: a reservation the
+ * statement moved is answered with it; any other (unknown, moved before, due) gets the verdict
+ * {@link Moves} gives after a move that matched nothing, and so does an id the batch holds twice
+ * (after the batch, in arrival order). If the statement fails, every request goes alone: moves are
+ * idempotent, so that is safe even when the failure left the outcome unknown.
+ *
+ * <p>Thread-safe: it holds only statements; each batch runs on its leader's thread.
+ */
+final class CombinedMoves implements Combiner.BatchRunner<CombinedMoves.MoveRequest> {
+  /** A confirm or a release of one reservation. */
+  record MoveRequest(String reservationId, Action action) {}
+
+  private final Session session;
+  private final ReservationSql reservations;
+  private final Moves moves;
+  private final Clock clock;
+
+  CombinedMoves(Session session, ReservationSql reservations, Moves moves, Clock clock) {
+    this.session = session;
+    this.reservations = reservations;
+    this.moves = moves;
+    this.clock = clock;
+  }
+
+  /** The combiner of moves: keyless, since a move's keys are known only to its statement. */
+  static Combiner<MoveRequest> combiner(Settings settings, CombinedMoves runner) {
+    return new Combiner<>(
+        settings.maxInFlight(),
+        settings.maxBatch(),
+        settings.maxQueue(),
+        settings.maxWait(),
+        MoveRequest::reservationId,
+        request -> null,
+        runner);
+  }
+
+  @Override
+  public void run(List<Combiner.Ticket<MoveRequest>> batch) {
+    if (batch.size() == 1) {
+      alone(batch.get(0));
+      return;
+    }
+    List<Combiner.Ticket<MoveRequest>> sent = new ArrayList<>(batch.size());
+    List<Combiner.Ticket<MoveRequest>> repeated = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (Combiner.Ticket<MoveRequest> t : batch) {
+      (ids.add(t.request.reservationId()) ? sent : repeated).add(t);
+    }
+    Instant now = PgValues.now(clock);
+    Map<String, Reservation> moved;
+    try {
+      moved =
+          session.statement(
+              Repeat.SAFE,
+              reservations.move(
+                  sent.stream().map(t -> t.request.reservationId()).toList(),
+                  sent.stream().map(t -> t.request.action()).toList(),
+                  now));
+    } catch (RuntimeException e) {
+      batch.forEach(this::alone);
+      return;
+    }
+    for (Combiner.Ticket<MoveRequest> t : sent) {
+      Reservation reservation = moved.get(t.request.reservationId());
+      try {
+        t.succeed(
+            reservation != null
+                ? reservation
+                : moves.afterNoMatch(session, t.request.reservationId(), t.request.action(), now));
+      } catch (RuntimeException e) {
+        t.fail(e);
+      }
+    }
+    repeated.forEach(this::alone);
+  }
+
+  private void alone(Combiner.Ticket<MoveRequest> ticket) {
+    try {
+      MoveRequest r = ticket.request;
+      ticket.succeed(moves.move(session, r.reservationId(), r.action(), PgValues.now(clock)));
+    } catch (RuntimeException e) {
+      ticket.fail(e);
+    }
+  }
+}
