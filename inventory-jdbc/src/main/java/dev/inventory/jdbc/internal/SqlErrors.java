@@ -128,7 +128,9 @@ final class SqlErrors {
                       + " call, which could apply it twice"
               : "; nothing was changed";
       return new InventoryUnavailableException(
-          "database connection failed (SQLSTATE " + state + ")" + after + outcome, sql);
+          "database connection failed (SQLSTATE " + state + ")" + after + outcome,
+          sql,
+          phase == Phase.COMMIT);
     }
     switch (state) {
       case "55P03":
