@@ -4,6 +4,7 @@ import dev.inventory.Inventory;
 import dev.inventory.InventoryContract;
 import dev.inventory.LogEntry;
 import dev.inventory.StockKey;
+import dev.inventory.event.InventoryListener;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -33,6 +34,16 @@ class PostgresInventoryContractTest extends InventoryContract {
         .schema(fixture.schema())
         .clock(clock)
         .migrate(false)
+        .build();
+  }
+
+  @Override
+  protected Inventory createInventory(Clock clock, InventoryListener listener) {
+    return JdbcInventory.builder(fixture.appPool())
+        .schema(fixture.schema())
+        .clock(clock)
+        .migrate(false)
+        .listener(listener)
         .build();
   }
 

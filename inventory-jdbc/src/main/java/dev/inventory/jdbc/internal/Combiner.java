@@ -78,6 +78,7 @@ final class Combiner {
   static final class Ticket {
     final ReservationRequest request;
     final StockKey key;
+    final long queuedAt = System.nanoTime(); // when it came, for the events' batch wait
     private final CountDownLatch wake = new CountDownLatch(1);
     private volatile List<Ticket> toLead;
     private volatile Reservation result;
@@ -244,6 +245,26 @@ final class Combiner {
     inFlight--;
     for (Ticket t : batch) {
       keysInFlight.remove(t.key);
+    }
+  }
+
+  /** How many requests wait now, all keys together (for the gauges). */
+  int waiting() {
+    lock.lock();
+    try {
+      return waiting.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How many statements are in flight now (for the gauges). */
+  int inFlight() {
+    lock.lock();
+    try {
+      return inFlight;
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.inventory.jdbc.internal;
 
+import dev.inventory.internal.Events;
 import dev.inventory.jdbc.internal.SqlErrors.Phase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -39,11 +40,13 @@ final class Db implements Session {
   private final Jdbi jdbi;
   private final int maxAttempts;
   private final String timeoutsSql;
+  private final Events events;
 
-  Db(Jdbi jdbi, int maxAttempts, Duration lockTimeout, Duration statementTimeout) {
+  Db(Jdbi jdbi, int maxAttempts, Duration lockTimeout, Duration statementTimeout, Events events) {
     this.jdbi = jdbi;
     this.maxAttempts = maxAttempts;
     this.timeoutsSql = timeoutsSql(lockTimeout.toMillis(), statementTimeout.toMillis());
+    this.events = events;
   }
 
   /** A failure tagged with the phase it struck in. */
@@ -192,6 +195,7 @@ final class Db implements Session {
                 || (SqlErrors.isConnectionLoss(state)
                     && (f.phase == Phase.BEFORE_COMMIT || idempotent));
         if (retryable && attemptNo < maxAttempts) {
+          events.retried(SqlErrors.retryReason(f.phase, state), attemptNo, state);
           backOff(attemptNo);
           continue;
         }

@@ -1,5 +1,6 @@
 package dev.inventory.jdbc.internal;
 
+import dev.inventory.internal.Events;
 import java.time.Duration;
 
 /**
@@ -14,13 +15,13 @@ final class Procedures {
   final StockChanges stockChanges;
   final Expiry expiry;
 
-  Procedures(String schema, Duration defaultTtl) {
+  Procedures(String schema, Duration defaultTtl, Events events) {
     SqlText text = new SqlText(schema);
     StockSql stock = new StockSql(text);
     ReservationSql reservations = new ReservationSql(text, stock);
     this.placements = new PlacementSql(text, stock);
     this.expiry = new Expiry(new ExpirySql(text), reservations, stock);
-    LazyExpiry lazyExpiry = new LazyExpiry(expiry);
+    LazyExpiry lazyExpiry = new LazyExpiry(expiry, events);
     this.placement = new Placement(placements, stock, reservations, lazyExpiry, defaultTtl);
     this.moves = new Moves(reservations, stock, expiry, lazyExpiry);
     this.stockChanges = new StockChanges(stock, lazyExpiry);
