@@ -32,23 +32,22 @@ class AutocommitOffPoolContractTest extends InventoryContract {
     fixture.close();
   }
 
-  @Override
-  protected Inventory createInventory(Clock clock) {
+  /** The inventory's builder, as this variant configures it. */
+  private static JdbcInventory.Builder builder(Clock clock) {
     return JdbcInventory.builder(fixture.appPool())
         .schema(fixture.schema())
         .clock(clock)
-        .migrate(false)
-        .build();
+        .migrate(false);
+  }
+
+  @Override
+  protected Inventory createInventory(Clock clock) {
+    return builder(clock).build();
   }
 
   @Override
   protected Inventory createInventory(Clock clock, InventoryListener listener) {
-    return JdbcInventory.builder(fixture.appPool())
-        .schema(fixture.schema())
-        .clock(clock)
-        .migrate(false)
-        .listener(listener)
-        .build();
+    return builder(clock).listener(listener).build();
   }
 
   @Override

@@ -11,29 +11,34 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
  * The inventory's meters ({@link InventoryMetrics}) when Micrometer, {@code inventory-micrometer}
  * and a {@link MeterRegistry} bean are present and {@code inventory.metrics.enabled} is not false:
- * the metrics listen to the store's events, and watch the store (flash-sale gauges, the sweeper's
- * lag) and the sweeper (its runs). Declaring an {@link InventoryMetrics} bean replaces them.
+ * the metrics listen to the auto-configured store's events (every {@code InventoryListener} bean
+ * does: bean definitions are all known before the store is built), and watch the store (flash-sale
+ * gauges, the sweeper's lag) and the sweeper (its runs). Declaring an {@link InventoryMetrics} bean
+ * replaces them; a store of the application's own gets the gauges, and the events if it is built
+ * with the metrics as its listener.
  *
  * @since 0.1.0
  */
 @AutoConfiguration(
-    before = InventoryAutoConfiguration.class,
+    after = InventoryAutoConfiguration.class,
     afterName = {
       "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
       "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
       "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"
     })
 @ConditionalOnClass({MeterRegistry.class, InventoryMetrics.class, JdbcInventoryStore.class})
-@ConditionalOnBean(MeterRegistry.class)
+@ConditionalOnBean({MeterRegistry.class, JdbcInventoryStore.class})
 @ConditionalOnProperty(
     name = "inventory.metrics.enabled",
     havingValue = "true",
     matchIfMissing = true)
+@EnableConfigurationProperties(InventoryProperties.class)
 public class InventoryMetricsAutoConfiguration {
 
   /** For Spring. */

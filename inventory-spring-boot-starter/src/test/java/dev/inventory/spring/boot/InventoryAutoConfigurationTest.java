@@ -319,6 +319,26 @@ class InventoryAutoConfigurationTest {
     }
 
     @Test
+    @DisplayName("a MeterRegistry but no DataSource: no meters, and the context starts")
+    void registryWithoutDataSource() {
+      new ApplicationContextRunner()
+          .withConfiguration(
+              AutoConfigurations.of(
+                  InventoryAutoConfiguration.class,
+                  InventoryMetricsAutoConfiguration.class,
+                  InventoryHealthAutoConfiguration.class))
+          .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+          .withPropertyValues("inventory.health.enabled=true")
+          .run(
+              context -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context)
+                    .doesNotHaveBean(InventoryMetrics.class)
+                    .doesNotHaveBean(InventoryHealthIndicator.class);
+              });
+    }
+
+    @Test
     @DisplayName("without a MeterRegistry, or with inventory.metrics.enabled=false: no meters")
     void backsOffWithoutRegistry() {
       String schema = newSchema();
