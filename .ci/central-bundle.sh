@@ -9,10 +9,11 @@
 # --check-only  check, do not zip (a SNAPSHOT staging is always check-only: Central refuses it)
 #
 # Checked for every library artifact (inventory-parent, inventory-bom, inventory-core,
-# inventory-jdbc): a POM with name, description, url, a licence, a developer and scm; no ${...}
-# in it that it does not define itself (or its parent does); no repositories; the jar, the sources
-# jar and the javadoc jar for the jar modules; .md5 and .sha1 (and .asc, unless --unsigned) for
-# every file; and nothing of inventory-examples. Writes target/central-bundle.zip.
+# inventory-jdbc, inventory-micrometer, inventory-spring-boot-starter): a POM with name,
+# description, url, a licence, a developer and scm; no ${...} in it that it does not define
+# itself (or its parent does); no repositories; the jar, the sources jar and the javadoc jar
+# for the jar modules; .md5 and .sha1 (and .asc, unless --unsigned) for every file; and nothing
+# of inventory-examples. Writes target/central-bundle.zip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +36,8 @@ import os, re, sys, xml.etree.ElementTree as ET
 staging, signed = sys.argv[1], sys.argv[2] == "true"
 NS = {"m": "http://maven.apache.org/POM/4.0.0"}
 LIBRARY = {"inventory-parent": "pom", "inventory-bom": "pom",
-           "inventory-core": "jar", "inventory-jdbc": "jar"}
+           "inventory-core": "jar", "inventory-jdbc": "jar",
+           "inventory-micrometer": "jar", "inventory-spring-boot-starter": "jar"}
 problems = []
 root = os.path.join(staging, "dev", "inventory")
 
@@ -113,7 +115,8 @@ for artifact, (pom, path) in poms.items():
             problems.append("inventory-bom: has a parent (a BOM would bring the parent's entries)")
         managed = [text(d, "m:artifactId")
                    for d in pom.findall("m:dependencyManagement/m:dependencies/m:dependency", NS)]
-        if sorted(managed) != ["inventory-core", "inventory-jdbc"]:
+        if sorted(managed) != ["inventory-core", "inventory-jdbc", "inventory-micrometer",
+                               "inventory-spring-boot-starter"]:
             problems.append(f"inventory-bom: manages {managed}, not the library's jars")
 
 for p in problems:

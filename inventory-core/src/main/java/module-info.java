@@ -14,6 +14,7 @@ module dev.inventory {
   requires static org.jspecify;
 
   exports dev.inventory;
+  exports dev.inventory.event;
   exports dev.inventory.memory;
   // inventory-jdbc is the automatic module dev.inventory.jdbc (Automatic-Module-Name): javac
   // warns that it does not know it yet when it compiles this module; the JVM resolves it.

@@ -8,8 +8,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Expires abandoned holds in the background: every {@code period} it calls {@link
@@ -37,9 +40,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li><b>Logging:</b> through {@link System.Logger} named {@code dev.inventory.ExpirySweeper}:
  *       how many holds a run expired at {@code INFO} (runs that expire nothing at {@code DEBUG}),
  *       failures at {@code WARNING}.
- *   <li><b>Thread:</b> one daemon thread of its own, named by {@link Builder#threadName}; runs
- *       never overlap, and the period is the delay from the end of one run to the start of the
- *       next.
+ *   <li><b>Thread:</b> one daemon thread of its own, named by {@link Builder#threadName}, or the
+ *       host's {@link Builder#executor executor}; runs never overlap, and the period is the delay
+ *       from the end of one run to the start of the next.
  * </ul>
  *
  * <p>Thread-safe: {@link #close()} and the counters may be called from any thread.
@@ -65,6 +68,14 @@ public final class ExpirySweeper implements AutoCloseable {
   private final int batchLimit;
   private final Duration closeTimeout;
   private final ScheduledExecutorService executor;
+
+  /** Whether the executor is the sweeper's own (shut down on close) or the host's (left alone). */
+  private final boolean ownsExecutor;
+
+  /** Held while a sweep runs: runs never overlap, and close() waits for one in progress. */
+  private final ReentrantLock sweeping = new ReentrantLock();
+
+  private volatile @Nullable ScheduledFuture<?> schedule;
   private final AtomicLong expired = new AtomicLong();
   private final AtomicLong runs = new AtomicLong();
   private final AtomicLong failedRuns = new AtomicLong();
@@ -75,13 +86,16 @@ public final class ExpirySweeper implements AutoCloseable {
     this.batchLimit = builder.batchLimit;
     this.closeTimeout = builder.closeTimeout;
     String threadName = builder.threadName;
+    this.ownsExecutor = builder.executor == null;
     this.executor =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, threadName);
-              thread.setDaemon(true);
-              return thread;
-            });
+        builder.executor != null
+            ? builder.executor
+            : Executors.newSingleThreadScheduledExecutor(
+                runnable -> {
+                  Thread thread = new Thread(runnable, threadName);
+                  thread.setDaemon(true);
+                  return thread;
+                });
   }
 
   /**
@@ -110,8 +124,8 @@ public final class ExpirySweeper implements AutoCloseable {
   }
 
   /**
-   * Runs one sweep now, on the sweeper's own thread (after a run in progress, never alongside it),
-   * and waits for it: for tests, and for hosts that want a sweep on demand.
+   * Runs one sweep now, on the sweeper's thread or executor (after a run in progress, never
+   * alongside it), and waits for it: for tests, and for hosts that want a sweep on demand.
    *
    * @return how many holds this sweep expired
    * @throws IllegalStateException if the sweeper is closed
@@ -119,6 +133,9 @@ public final class ExpirySweeper implements AutoCloseable {
    *     sweep is counted as failed, and the schedule goes on)
    */
   public int sweepNow() {
+    if (closed) {
+      throw new IllegalStateException("the expiry sweeper is closed");
+    }
     CompletableFuture<Integer> result = new CompletableFuture<>();
     try {
       executor.execute(
@@ -186,7 +203,8 @@ public final class ExpirySweeper implements AutoCloseable {
   /**
    * Stops the schedule and waits for a running sweep to finish the batch it is in (it starts no
    * further batch). If that takes longer than the close timeout, the sweep's thread is interrupted
-   * and a warning logged. Idempotent.
+   * and a warning logged. A host's {@link Builder#executor executor} is left running: only the
+   * sweeper's task is cancelled. Idempotent.
    */
   @Override
   public void close() {
@@ -194,6 +212,10 @@ public final class ExpirySweeper implements AutoCloseable {
       return;
     }
     closed = true;
+    if (!ownsExecutor) {
+      closeOnHostExecutor();
+      return;
+    }
     executor.shutdown();
     try {
       if (!executor.awaitTermination(closeTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -203,6 +225,26 @@ public final class ExpirySweeper implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void closeOnHostExecutor() {
+    ScheduledFuture<?> scheduled = schedule;
+    if (scheduled != null) {
+      scheduled.cancel(false);
+    }
+    try {
+      if (sweeping.tryLock(closeTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        sweeping.unlock();
+      } else {
+        LOG.log(
+            Level.WARNING, "expiry sweep still running after {0}; interrupting it", closeTimeout);
+        if (scheduled != null) {
+          scheduled.cancel(true);
+        }
+      }
+    } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
@@ -223,6 +265,15 @@ public final class ExpirySweeper implements AutoCloseable {
 
   /** Expires full batches until one comes back short (or the sweeper is closed). */
   private int sweep() {
+    sweeping.lock();
+    try {
+      return sweepLocked();
+    } finally {
+      sweeping.unlock();
+    }
+  }
+
+  private int sweepLocked() {
     long started = System.nanoTime();
     int total = 0;
     int batches = 0;
@@ -272,6 +323,7 @@ public final class ExpirySweeper implements AutoCloseable {
     private int batchLimit = DEFAULT_BATCH_LIMIT;
     private String threadName = DEFAULT_THREAD_NAME;
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+    private @Nullable ScheduledExecutorService executor;
 
     private Builder(Inventory inventory) {
       this.inventory = Objects.requireNonNull(inventory, "inventory must not be null");
@@ -366,14 +418,31 @@ public final class ExpirySweeper implements AutoCloseable {
     }
 
     /**
-     * Starts the sweeper: its thread starts now, its first run comes after the initial delay.
+     * Runs the sweeps on the host's executor instead of a thread of the sweeper's own (a
+     * framework's scheduler, say). The sweeper schedules one task on it and cancels that task on
+     * {@link ExpirySweeper#close()}; it never shuts the executor down. {@link #threadName} then
+     * does not apply. Default: a daemon thread of the sweeper's own.
+     *
+     * @param executor the executor to schedule the sweeps on
+     * @return this builder
+     * @throws NullPointerException if {@code executor} is null
+     */
+    public Builder executor(ScheduledExecutorService executor) {
+      this.executor = Objects.requireNonNull(executor, "executor must not be null");
+      return this;
+    }
+
+    /**
+     * Starts the sweeper: its thread starts now (or its task is scheduled on the host's executor),
+     * its first run comes after the initial delay.
      *
      * @return the running sweeper; {@link ExpirySweeper#close() close} it to stop it
      */
     public ExpirySweeper start() {
       ExpirySweeper sweeper = new ExpirySweeper(this);
-      sweeper.executor.scheduleWithFixedDelay(
-          sweeper::sweepSafely, initialDelay.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+      sweeper.schedule =
+          sweeper.executor.scheduleWithFixedDelay(
+              sweeper::sweepSafely, initialDelay.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
       return sweeper;
     }
   }

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -131,6 +133,34 @@ class ExpirySweeperTest {
       }
       assertThat(thread.get().getName()).isEqualTo("shop-expiry");
       assertThat(thread.get().isDaemon()).isTrue();
+    }
+
+    @Test
+    @DisplayName("runs on the host's executor when given one, which close() leaves running")
+    void runsOnTheHostsExecutor() throws Exception {
+      AtomicReference<Thread> thread = new AtomicReference<>();
+      ScriptedInventory inventory =
+          new ScriptedInventory(
+              call -> {
+                thread.set(Thread.currentThread());
+                return 0;
+              });
+      ScheduledExecutorService host =
+          Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "host-scheduler"));
+      try {
+        ExpirySweeper sweeper =
+            ExpirySweeper.builder(inventory).executor(host).initialDelay(NEVER_AGAIN).start();
+        assertThat(sweeper.sweepNow()).isZero();
+        sweeper.close();
+
+        assertThat(thread.get().getName()).isEqualTo("host-scheduler");
+        assertThat(host.isShutdown()).isFalse();
+        assertThat(host.submit(() -> "still runs").get(WAIT_SECONDS, TimeUnit.SECONDS))
+            .isEqualTo("still runs");
+        assertThatThrownBy(sweeper::sweepNow).isInstanceOf(IllegalStateException.class);
+      } finally {
+        host.shutdownNow();
+      }
     }
 
     @Test

@@ -6,6 +6,22 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.inventory.LogEntry.Kind;
 import dev.inventory.Reservation.Status;
+import dev.inventory.event.InventoryEvent;
+import dev.inventory.event.InventoryEvent.Amended;
+import dev.inventory.event.InventoryEvent.Completed;
+import dev.inventory.event.InventoryEvent.Confirmed;
+import dev.inventory.event.InventoryEvent.Expired;
+import dev.inventory.event.InventoryEvent.Extended;
+import dev.inventory.event.InventoryEvent.Failed;
+import dev.inventory.event.InventoryEvent.Operation;
+import dev.inventory.event.InventoryEvent.Purchased;
+import dev.inventory.event.InventoryEvent.Refused;
+import dev.inventory.event.InventoryEvent.Released;
+import dev.inventory.event.InventoryEvent.Reserved;
+import dev.inventory.event.InventoryEvent.StockAdjusted;
+import dev.inventory.event.InventoryEvent.StockReceived;
+import dev.inventory.event.InventoryEvent.StockSet;
+import dev.inventory.event.InventoryListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +48,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -41,6 +58,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -103,6 +121,16 @@ public abstract class InventoryContract {
 
   /** All log entries that touch these keys, in log order (ascending id). */
   protected abstract List<LogEntry> logEntries(Collection<StockKey> keys);
+
+  /**
+   * Builds an inventory like {@link #createInventory(Clock)} that tells {@code listener} what it
+   * does (the builder's {@code listener(...)}), for the {@link Listening} tests. Every
+   * implementation overrides it.
+   */
+  protected Inventory createInventory(Clock clock, InventoryListener listener) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " must override createInventory(Clock, InventoryListener)");
+  }
 
   @BeforeEach
   void setUpInventory() {
@@ -2922,6 +2950,280 @@ public abstract class InventoryContract {
         builder.line(keys.get(random.nextInt(keys.size())), 1 + random.nextInt(5));
       }
       return builder.build();
+    }
+  }
+
+  // =============================================================================================
+
+  @Nested
+  @DisplayName("listening: a listener is told each call's outcome, after it is written")
+  class Listening {
+    final RecordingListener recorder = new RecordingListener();
+    Inventory listened;
+
+    @BeforeEach
+    void listen() {
+      listened = createInventory(clock, recorder);
+    }
+
+    /** This test's events (they name its ids or keys), up to the one {@code last} matches. */
+    List<InventoryEvent> toldUntil(Predicate<InventoryEvent> last) {
+      return recorder.awaitUntil(event -> event.toString().contains(token), last);
+    }
+
+    /** Receives on a marker key and returns this test's events up to the marker's. */
+    List<InventoryEvent> toldBeforeMarker() {
+      StockKey marker = key("marker");
+      listened.receive(marker, 1, null);
+      List<InventoryEvent> told =
+          toldUntil(e -> e instanceof StockReceived r && r.key().equals(marker));
+      return told.subList(0, told.size() - 1);
+    }
+
+    List<String> types(List<InventoryEvent> events) {
+      return events.stream().map(e -> e.getClass().getSimpleName()).toList();
+    }
+
+    @Test
+    @DisplayName("reserve, confirm and release are told with the reservations they returned")
+    void lifecycleIsTold() {
+      StockKey k = key("k");
+      StockLevel stocked = listened.receive(k, 10, "delivery");
+      Reservation held = listened.reserve(cart(id("c1"), line(k, 2)));
+      Reservation sold = listened.confirm(id("c1"));
+      Reservation other = listened.reserve(cart(id("c2"), line(k, 1)));
+      Reservation released = listened.release(id("c2"));
+
+      List<InventoryEvent> told = toldUntil(e -> e instanceof Released);
+
+      assertThat(types(told))
+          .containsExactly("StockReceived", "Reserved", "Confirmed", "Reserved", "Released");
+      assertThat(told.get(0))
+          .isInstanceOfSatisfying(
+              StockReceived.class,
+              e -> {
+                assertThat(e.key()).isEqualTo(k);
+                assertThat(e.quantity()).isEqualTo(10);
+                assertThat(e.level()).isEqualTo(stocked);
+              });
+      assertThat(((Reserved) told.get(1)).reservation()).isEqualTo(held);
+      assertThat(((Confirmed) told.get(2)).reservation()).isEqualTo(sold);
+      assertThat(((Reserved) told.get(3)).reservation()).isEqualTo(other);
+      assertThat(((Released) told.get(4)).reservation()).isEqualTo(released);
+      assertThat(told)
+          .allSatisfy(
+              e -> {
+                Completed call = (Completed) e;
+                assertThat(call.outcome()).isEqualTo(InventoryEvent.Outcome.SUCCESS);
+                assertThat(call.committed()).as("committed").isTrue();
+                assertThat(call.duration().isNegative()).isFalse();
+              });
+    }
+
+    @Test
+    @DisplayName("purchase, amend and extend are told with what they returned")
+    void otherMovesAreTold() {
+      StockKey k = key("k");
+      StockKey k2 = key("k2");
+      listened.receive(k, 10, null);
+      listened.receive(k2, 10, null);
+      Reservation bought = listened.purchase(cart(id("p"), line(k, 1)));
+      listened.reserve(cart(id("c"), line(k, 1)));
+      Reservation amended = listened.amend(id("c"), List.of(line(k, 2), line(k2, 3)));
+      clock.advance(Duration.ofSeconds(5));
+      Reservation extended = listened.extend(id("c"), Duration.ofMinutes(20));
+
+      List<InventoryEvent> told = toldUntil(e -> e instanceof Extended);
+
+      assertThat(types(told))
+          .containsExactly(
+              "StockReceived", "StockReceived", "Purchased", "Reserved", "Amended", "Extended");
+      assertThat(((Purchased) told.get(2)).reservation()).isEqualTo(bought);
+      assertThat(((Amended) told.get(4)).reservation()).isEqualTo(amended);
+      assertThat(((Extended) told.get(5)).reservation()).isEqualTo(extended);
+      assertThat(((Completed) told.get(2)).operation()).isEqualTo(Operation.PURCHASE);
+    }
+
+    @Test
+    @DisplayName("receive, adjust and setOnHand are told with the level after them")
+    void stockMovementsAreTold() {
+      StockKey k = key("k");
+      listened.receive(k, 10, null);
+      StockLevel adjusted = listened.adjust(k, -3, "breakage");
+      StockLevel counted = listened.setOnHand(k, 4, "stock-take");
+
+      List<InventoryEvent> told = toldUntil(e -> e instanceof StockSet);
+
+      assertThat(types(told)).containsExactly("StockReceived", "StockAdjusted", "StockSet");
+      assertThat(told.get(1))
+          .isEqualTo(
+              new StockAdjusted(k, -3, adjusted, ((Completed) told.get(1)).duration(), true));
+      assertThat(told.get(2))
+          .isEqualTo(new StockSet(k, 4, counted, ((Completed) told.get(2)).duration(), true));
+    }
+
+    @Test
+    @DisplayName("a short call is told as Refused with every shortage, and nothing as written")
+    void refusalsAreTold() {
+      StockKey k = key("k");
+      listened.receive(k, 2, null);
+      catchThrowable(() -> listened.reserve(cart(id("big"), line(k, 5))));
+      catchThrowable(() -> listened.adjust(k, -3, null));
+
+      List<InventoryEvent> told = toldBeforeMarker();
+
+      assertThat(types(told)).containsExactly("StockReceived", "Refused", "Refused");
+      Refused reserve = (Refused) told.get(1);
+      assertThat(reserve.operation()).isEqualTo(Operation.RESERVE);
+      assertThat(reserve.reservationId()).isEqualTo(id("big"));
+      assertThat(reserve.shortages()).containsExactly(new Shortage(k, 5, 2));
+      assertThat(reserve.committed()).isFalse();
+      Refused adjust = (Refused) told.get(2);
+      assertThat(adjust.operation()).isEqualTo(Operation.ADJUST);
+      assertThat(adjust.reservationId()).isNull();
+      assertThat(adjust.shortages()).containsExactly(new Shortage(k, 3, 2));
+    }
+
+    @Test
+    @DisplayName("failures are told with their outcome: not found, final, expired, conflict")
+    void failuresAreTold() {
+      StockKey k = key("k");
+      listened.receive(k, 10, null);
+      catchThrowable(() -> listened.confirm(id("nobody")));
+      listened.reserve(cart(id("c"), line(k, 1)));
+      listened.confirm(id("c"));
+      catchThrowable(() -> listened.release(id("c")));
+      catchThrowable(() -> listened.reserve(cart(id("c"), line(k, 2))));
+      listened.reserve(cart(id("late"), Duration.ofMinutes(1), line(k, 1)));
+      clock.advance(Duration.ofMinutes(1));
+      catchThrowable(() -> listened.confirm(id("late")));
+
+      List<InventoryEvent> told = toldBeforeMarker();
+
+      List<Failed> failed =
+          told.stream().filter(Failed.class::isInstance).map(Failed.class::cast).toList();
+      assertThat(failed)
+          .extracting(Failed::operation, Failed::reservationId, Failed::outcome)
+          .containsExactly(
+              tuple(Operation.CONFIRM, id("nobody"), InventoryEvent.Outcome.NOT_FOUND),
+              tuple(Operation.RELEASE, id("c"), InventoryEvent.Outcome.STATE),
+              tuple(Operation.RESERVE, id("c"), InventoryEvent.Outcome.CONFLICT),
+              tuple(Operation.CONFIRM, id("late"), InventoryEvent.Outcome.EXPIRED));
+      assertThat(failed.get(0).failure()).isInstanceOf(ReservationNotFoundException.class);
+      assertThat(failed).allSatisfy(f -> assertThat(f.committed()).isFalse());
+    }
+
+    @Test
+    @DisplayName("expireDue is told as Expired by SWEEP with the count it returned")
+    void sweepsAreTold() {
+      StockKey k = key("k");
+      listened.receive(k, 5, null);
+      listened.reserve(cart(id("c"), Duration.ofMinutes(1), line(k, 2)));
+      clock.advance(Duration.ofMinutes(1));
+
+      int expired = listened.expireDue(1000);
+
+      assertThat(expired).isPositive();
+      List<InventoryEvent> sweeps =
+          recorder.awaitUntil(
+              e -> e instanceof Expired x && x.by() == Expired.By.SWEEP,
+              e -> e instanceof Expired x && x.by() == Expired.By.SWEEP);
+      Expired sweep = (Expired) sweeps.get(sweeps.size() - 1);
+      assertThat(sweep.reservations()).isEqualTo(expired);
+      assertThat(sweep.keys()).isEmpty();
+      assertThat(sweep.committed()).isTrue();
+    }
+
+    @Test
+    @DisplayName("a short reserve that expires due holds tells Expired LAZILY, then Reserved")
+    void lazyExpiriesAreTold() {
+      StockKey k = key("k");
+      listened.receive(k, 1, null);
+      listened.reserve(cart(id("abandoned"), Duration.ofMinutes(1), line(k, 1)));
+      clock.advance(Duration.ofMinutes(1));
+      Reservation next = listened.reserve(cart(id("next"), line(k, 1)));
+
+      List<InventoryEvent> told =
+          toldUntil(e -> e instanceof Reserved r && r.reservation().id().equals(id("next")));
+
+      assertThat(types(told)).containsExactly("StockReceived", "Reserved", "Expired", "Reserved");
+      Expired lazily = (Expired) told.get(2);
+      assertThat(lazily.by()).isEqualTo(Expired.By.LAZILY);
+      assertThat(lazily.reservations()).isEqualTo(1);
+      assertThat(lazily.keys()).containsExactly(k);
+      assertThat(((Reserved) told.get(3)).reservation()).isEqualTo(next);
+    }
+
+    @Test
+    @DisplayName("invalid arguments are told nothing: the call never started")
+    void invalidArgumentsAreNotTold() {
+      catchThrowable(() -> listened.confirm(""));
+      catchThrowable(() -> listened.receive(key("k"), 0, null));
+
+      assertThat(toldBeforeMarker()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a listener that throws fails no call, and is told the events after it")
+    void throwingListenerFailsNothing() {
+      RecordingListener after = new RecordingListener();
+      InventoryListener throwing =
+          new InventoryListener() {
+            @Override
+            public void onReserved(Reserved event) {
+              throw new IllegalStateException("listener bug");
+            }
+
+            @Override
+            public void onStockReceived(StockReceived event) {
+              after.onEvent(event);
+            }
+          };
+      Inventory failing = createInventory(clock, InventoryListener.composite(throwing, recorder));
+      StockKey k = key("k");
+      failing.receive(k, 3, null);
+
+      Reservation held = failing.reserve(cart(id("c"), line(k, 1)));
+      failing.receive(key("after"), 1, null);
+
+      assertThat(held.status()).isEqualTo(Status.HELD);
+      after.awaitUntil(e -> true, e -> e.toString().contains(key("after").sku()));
+      assertThat(types(toldUntil(e -> e.toString().contains(key("after").sku()))))
+          .containsExactly("StockReceived", "Reserved", "StockReceived");
+    }
+
+    @Test
+    @Timeout(60)
+    @DisplayName("a listener that blocks holds up no call")
+    void blockedListenerHoldsUpNothing() throws InterruptedException {
+      CountDownLatch unblock = new CountDownLatch(1);
+      RecordingListener after = new RecordingListener();
+      InventoryListener blocking =
+          new InventoryListener() {
+            @Override
+            public void onEvent(InventoryEvent event) {
+              try {
+                unblock.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              after.onEvent(event);
+            }
+          };
+      Inventory held = createInventory(clock, blocking);
+      StockKey k = key("k");
+
+      for (int i = 0; i < 20; i++) {
+        held.receive(k, 1, null);
+      }
+      assertThat(held.level(k).onHand()).isEqualTo(20);
+
+      unblock.countDown();
+      List<InventoryEvent> told =
+          after.awaitUntil(
+              e -> e instanceof StockReceived,
+              e -> e instanceof StockReceived r && r.level().onHand() == 20);
+      assertThat(told).hasSize(20);
     }
   }
 }

@@ -15,7 +15,10 @@ import dev.inventory.ReservationStateException;
 import dev.inventory.Shortage;
 import dev.inventory.StockKey;
 import dev.inventory.StockLevel;
+import dev.inventory.event.InventoryEvent.Operation;
+import dev.inventory.event.InventoryListener;
 import dev.inventory.internal.Checks;
+import dev.inventory.internal.Events;
 import dev.inventory.internal.Lifecycle;
 import dev.inventory.internal.Lifecycle.Action;
 import dev.inventory.internal.Lines;
@@ -82,6 +85,7 @@ public final class InMemoryInventory implements Inventory {
 
   private final Clock clock;
   private final Duration defaultTtl;
+  private final Events events;
 
   private final Object lock = new Object();
   // All guarded by lock.
@@ -96,6 +100,7 @@ public final class InMemoryInventory implements Inventory {
   private InMemoryInventory(Builder builder) {
     this.clock = builder.clock;
     this.defaultTtl = builder.defaultTtl;
+    this.events = Events.of(builder.listener);
   }
 
   /**
@@ -119,6 +124,19 @@ public final class InMemoryInventory implements Inventory {
 
   private Reservation hold(ReservationRequest request, boolean sell) {
     Objects.requireNonNull(request, "request must not be null");
+    long started = events.start();
+    try {
+      Reservation reservation = holdLocked(request, sell);
+      events.placed(reservation, sell, started, true);
+      return reservation;
+    } catch (RuntimeException e) {
+      Operation operation = sell ? Operation.PURCHASE : Operation.RESERVE;
+      events.failed(operation, request.id(), request.lines(), e, started);
+      throw e;
+    }
+  }
+
+  private Reservation holdLocked(ReservationRequest request, boolean sell) {
     List<Line> lines = request.lines();
     String fingerprint = Lines.fingerprint(lines);
     Duration ttl = request.ttl() != null ? request.ttl() : defaultTtl;
@@ -166,6 +184,18 @@ public final class InMemoryInventory implements Inventory {
   public Reservation amend(String reservationId, List<Line> lines) {
     Checks.name("reservationId", reservationId);
     List<Line> merged = Lines.merge(lines);
+    long started = events.start();
+    try {
+      Reservation reservation = amendLocked(reservationId, merged);
+      events.amended(reservation, started, true);
+      return reservation;
+    } catch (RuntimeException e) {
+      events.failed(Operation.AMEND, reservationId, merged, e, started);
+      throw e;
+    }
+  }
+
+  private Reservation amendLocked(String reservationId, List<Line> merged) {
     synchronized (lock) {
       Instant now = now();
       Held held = find(reservationId);
@@ -211,6 +241,18 @@ public final class InMemoryInventory implements Inventory {
   public Reservation extend(String reservationId, Duration ttl) {
     Checks.name("reservationId", reservationId);
     Checks.ttl(ttl);
+    long started = events.start();
+    try {
+      Reservation reservation = extendLocked(reservationId, ttl);
+      events.extended(reservation, started, true);
+      return reservation;
+    } catch (RuntimeException e) {
+      events.failed(Operation.EXTEND, reservationId, e, started);
+      throw e;
+    }
+  }
+
+  private Reservation extendLocked(String reservationId, Duration ttl) {
     synchronized (lock) {
       Instant now = now();
       Held held = find(reservationId);
@@ -224,6 +266,18 @@ public final class InMemoryInventory implements Inventory {
   @Override
   public Reservation confirm(String reservationId) {
     Checks.name("reservationId", reservationId);
+    long started = events.start();
+    try {
+      Reservation reservation = confirmLocked(reservationId);
+      events.confirmed(reservation, started, true);
+      return reservation;
+    } catch (RuntimeException e) {
+      events.failed(Operation.CONFIRM, reservationId, e, started);
+      throw e;
+    }
+  }
+
+  private Reservation confirmLocked(String reservationId) {
     synchronized (lock) {
       Instant now = now();
       Held held = find(reservationId);
@@ -240,6 +294,18 @@ public final class InMemoryInventory implements Inventory {
   @Override
   public Reservation release(String reservationId) {
     Checks.name("reservationId", reservationId);
+    long started = events.start();
+    try {
+      Reservation reservation = releaseLocked(reservationId);
+      events.released(reservation, started, true);
+      return reservation;
+    } catch (RuntimeException e) {
+      events.failed(Operation.RELEASE, reservationId, e, started);
+      throw e;
+    }
+  }
+
+  private Reservation releaseLocked(String reservationId) {
     synchronized (lock) {
       Instant now = now();
       Held held = find(reservationId);
@@ -267,11 +333,15 @@ public final class InMemoryInventory implements Inventory {
     Objects.requireNonNull(key, "key must not be null");
     Checks.quantity("quantity", quantity);
     Checks.reason(reason);
+    long started = events.start();
+    StockLevel level;
     synchronized (lock) {
       Instant now = now();
       write(now, key, Kind.RECEIVE, quantity, 0, null, reason);
-      return levelAt(key, now);
+      level = levelAt(key, now);
     }
+    events.received(key, quantity, level, started, true);
+    return level;
   }
 
   @Override
@@ -279,6 +349,18 @@ public final class InMemoryInventory implements Inventory {
     Objects.requireNonNull(key, "key must not be null");
     Checks.delta(delta);
     Checks.reason(reason);
+    long started = events.start();
+    try {
+      StockLevel level = adjustLocked(key, delta, reason);
+      events.adjusted(key, delta, level, started, true);
+      return level;
+    } catch (RuntimeException e) {
+      events.failed(Operation.ADJUST, key, e, started);
+      throw e;
+    }
+  }
+
+  private StockLevel adjustLocked(StockKey key, long delta, @Nullable String reason) {
     synchronized (lock) {
       Instant now = now();
       if (delta < 0) {
@@ -294,6 +376,18 @@ public final class InMemoryInventory implements Inventory {
     Objects.requireNonNull(key, "key must not be null");
     Checks.onHand(onHand);
     Checks.reason(reason);
+    long started = events.start();
+    try {
+      StockLevel level = setOnHandLocked(key, onHand, reason);
+      events.counted(key, onHand, level, started, true);
+      return level;
+    } catch (RuntimeException e) {
+      events.failed(Operation.SET_ON_HAND, key, e, started);
+      throw e;
+    }
+  }
+
+  private StockLevel setOnHandLocked(StockKey key, long onHand, @Nullable String reason) {
     synchronized (lock) {
       Instant now = now();
       Stock current = stock.get(key);
@@ -337,6 +431,8 @@ public final class InMemoryInventory implements Inventory {
   @Override
   public int expireDue(int limit) {
     Checks.positive("limit", limit);
+    long started = events.start();
+    int expired;
     synchronized (lock) {
       Instant now = now();
       List<Held> due = new ArrayList<>();
@@ -346,10 +442,11 @@ public final class InMemoryInventory implements Inventory {
         }
       }
       due.sort(EXPIRY_ORDER);
-      int expired = Math.min(limit, due.size());
+      expired = Math.min(limit, due.size());
       expire(due.subList(0, expired), now);
-      return expired;
     }
+    events.swept(expired, started, true);
+    return expired;
   }
 
   /**
@@ -471,7 +568,10 @@ public final class InMemoryInventory implements Inventory {
       }
     }
     if (stillShort.isEmpty()) {
+      long started = events.start();
       expire(expirable, now);
+      // Queued (not told) under the lock, so that it comes before the event of the change.
+      events.expiredLazily(expirable.size(), shortKeys, started, true);
     }
     return stillShort;
   }
@@ -624,6 +724,7 @@ public final class InMemoryInventory implements Inventory {
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
     private Duration defaultTtl = DEFAULT_TTL;
+    private @Nullable InventoryListener listener;
 
     private Builder() {}
 
@@ -651,6 +752,19 @@ public final class InMemoryInventory implements Inventory {
      */
     public Builder defaultTtl(Duration defaultTtl) {
       this.defaultTtl = Checks.ttl(defaultTtl);
+      return this;
+    }
+
+    /**
+     * Who is told what the inventory does, as the PostgreSQL implementation tells it: the same
+     * events, delivered the same way (see {@link InventoryListener}). Default none.
+     *
+     * @param listener the listener; {@link InventoryListener#composite} for several
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder listener(InventoryListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener must not be null");
       return this;
     }
 

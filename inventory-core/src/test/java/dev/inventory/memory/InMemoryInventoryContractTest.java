@@ -4,6 +4,7 @@ import dev.inventory.Inventory;
 import dev.inventory.InventoryContract;
 import dev.inventory.LogEntry;
 import dev.inventory.StockKey;
+import dev.inventory.event.InventoryListener;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -16,6 +17,11 @@ class InMemoryInventoryContractTest extends InventoryContract {
   @Override
   protected Inventory createInventory(Clock clock) {
     return InMemoryInventory.builder().clock(clock).build();
+  }
+
+  @Override
+  protected Inventory createInventory(Clock clock, InventoryListener listener) {
+    return InMemoryInventory.builder().clock(clock).listener(listener).build();
   }
 
   @Override

@@ -4,6 +4,8 @@ import dev.inventory.Inventory;
 import dev.inventory.InventoryContract;
 import dev.inventory.LogEntry;
 import dev.inventory.StockKey;
+import dev.inventory.event.InventoryEvent;
+import dev.inventory.event.InventoryListener;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -23,7 +25,11 @@ class SharedInMemoryInventoryContractTest extends InventoryContract {
   /** Reads the clock of the test that is running. */
   private static final SwitchingClock CLOCK = new SwitchingClock();
 
-  private static final InMemoryInventory SHARED = InMemoryInventory.builder().clock(CLOCK).build();
+  /** Tells the listener of the test that is running. */
+  private static final SwitchingListener LISTENER = new SwitchingListener();
+
+  private static final InMemoryInventory SHARED =
+      InMemoryInventory.builder().clock(CLOCK).listener(LISTENER).build();
 
   @Override
   protected Inventory createInventory(Clock clock) {
@@ -32,9 +38,24 @@ class SharedInMemoryInventoryContractTest extends InventoryContract {
   }
 
   @Override
+  protected Inventory createInventory(Clock clock, InventoryListener listener) {
+    LISTENER.current = listener;
+    return createInventory(clock);
+  }
+
+  @Override
   protected List<LogEntry> logEntries(Collection<StockKey> keys) {
     Set<StockKey> wanted = Set.copyOf(keys);
     return SHARED.log().stream().filter(entry -> wanted.contains(entry.key())).toList();
+  }
+
+  private static final class SwitchingListener implements InventoryListener {
+    volatile InventoryListener current = new InventoryListener() {};
+
+    @Override
+    public void onEvent(InventoryEvent event) {
+      current.onEvent(event);
+    }
   }
 
   private static final class SwitchingClock extends Clock {

@@ -1,7 +1,9 @@
 package dev.inventory.jdbc;
 
 import dev.inventory.Inventory;
+import dev.inventory.event.InventoryListener;
 import dev.inventory.internal.Checks;
+import dev.inventory.internal.Events;
 import dev.inventory.jdbc.internal.Migrations;
 import dev.inventory.jdbc.internal.PostgresInventory;
 import dev.inventory.jdbc.internal.Settings;
@@ -10,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entry point of the PostgreSQL implementation.
@@ -85,6 +88,7 @@ public final class JdbcInventory {
     private int maxBatch = 64;
     private int maxQueue = 10_000;
     private Duration maxWait = Duration.ofSeconds(5);
+    private @Nullable InventoryListener listener;
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
@@ -266,6 +270,23 @@ public final class JdbcInventory {
     }
 
     /**
+     * Who is told what the inventory does: each call's outcome, expiries, retries and flash-sale
+     * batches (see {@link InventoryListener}). The events are delivered after the commit, on a
+     * thread of the inventory's own, through a queue of at most {@value
+     * InventoryListener#QUEUE_CAPACITY} events: a slow or failing listener can neither fail nor
+     * hold up a call. Default none: no event is made. {@code inventory-micrometer}'s {@code
+     * InventoryMetrics} is a listener.
+     *
+     * @param listener the listener; {@link InventoryListener#composite} for several
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder listener(InventoryListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener must not be null");
+      return this;
+    }
+
+    /**
      * Migrates (or checks) the schema and returns the inventory.
      *
      * <p>It also checks, on one connection, that the database is a primary (else it throws), and
@@ -281,7 +302,7 @@ public final class JdbcInventory {
     public Inventory build() {
       Settings settings = settings();
       prepare(settings);
-      return new PostgresInventory(dataSource, settings);
+      return new PostgresInventory(dataSource, settings, Events.of(listener));
     }
 
     /**
@@ -296,8 +317,9 @@ public final class JdbcInventory {
     public JdbcInventoryStore buildStore() {
       Settings settings = settings();
       prepare(settings);
+      Events events = Events.of(listener);
       return new JdbcInventoryStore(
-          dataSource, settings, new PostgresInventory(dataSource, settings));
+          dataSource, settings, events, new PostgresInventory(dataSource, settings, events));
     }
 
     private Settings settings() {

@@ -2,12 +2,16 @@ package dev.inventory.jdbc;
 
 import dev.inventory.Inventory;
 import dev.inventory.StockLedger;
+import dev.inventory.internal.Events;
+import dev.inventory.jdbc.internal.Migrations;
 import dev.inventory.jdbc.internal.PostgresInventory;
 import dev.inventory.jdbc.internal.PostgresMovementReports;
 import dev.inventory.jdbc.internal.PostgresStockLedger;
 import dev.inventory.jdbc.internal.Settings;
 import java.sql.Connection;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 
@@ -33,9 +37,10 @@ public final class JdbcInventoryStore {
   private final StockLedger ledger;
   private final MovementReports reports;
 
-  JdbcInventoryStore(DataSource dataSource, Settings settings, PostgresInventory inventory) {
+  JdbcInventoryStore(
+      DataSource dataSource, Settings settings, Events events, PostgresInventory inventory) {
     this.inventory = inventory;
-    this.ledger = new PostgresStockLedger(dataSource, settings);
+    this.ledger = new PostgresStockLedger(dataSource, settings, events);
     this.reports = new PostgresMovementReports(dataSource, settings);
   }
 
@@ -64,6 +69,52 @@ public final class JdbcInventoryStore {
    */
   public MovementReports reports() {
     return reports;
+  }
+
+  /**
+   * Flash-sale mode now: how many one-line requests wait for a combined statement, and how many
+   * such statements are in flight, per kind. For gauges; cheap (reads two counters under the
+   * combiners' lock), no database call.
+   *
+   * @return a snapshot; all zero (and {@code combining == false}) when flash-sale mode is off
+   */
+  public FlashSaleStatus flashSaleStatus() {
+    return inventory.flashSaleStatus();
+  }
+
+  /**
+   * When the oldest hold that has run out, but is not yet written as expired, ran out: {@code now -
+   * findOldestDueHold()} is how far the sweeper lags. One read of the partial index on held
+   * reservations (cheap however large the store), on a connection of the pool, at the store's
+   * clock.
+   *
+   * @return the oldest due hold's {@code expiresAt}, or empty if no hold is due
+   * @throws dev.inventory.InventoryException if the database cannot be read
+   */
+  public Optional<Instant> findOldestDueHold() {
+    return inventory.findOldestDueHold();
+  }
+
+  /**
+   * The newest of the library's migrations applied to the schema, read from its Flyway history
+   * ({@code inventory_schema_history}): for health checks.
+   *
+   * @return the migration version, e.g. 5
+   * @throws dev.inventory.InventoryException if the database cannot be read
+   */
+  public int schemaVersion() {
+    return inventory.schemaVersion();
+  }
+
+  /**
+   * The newest of the library's migrations this version of the library needs: a {@link
+   * #schemaVersion()} below it means the schema was not migrated (with {@code migrate(false)}, the
+   * host's job).
+   *
+   * @return the migration version this library needs
+   */
+  public int requiredSchemaVersion() {
+    return Migrations.REQUIRED_VERSION;
   }
 
   /**

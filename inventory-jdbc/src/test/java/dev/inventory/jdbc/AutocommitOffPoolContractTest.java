@@ -4,6 +4,7 @@ import dev.inventory.Inventory;
 import dev.inventory.InventoryContract;
 import dev.inventory.LogEntry;
 import dev.inventory.StockKey;
+import dev.inventory.event.InventoryListener;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -31,13 +32,22 @@ class AutocommitOffPoolContractTest extends InventoryContract {
     fixture.close();
   }
 
-  @Override
-  protected Inventory createInventory(Clock clock) {
+  /** The inventory's builder, as this variant configures it. */
+  private static JdbcInventory.Builder builder(Clock clock) {
     return JdbcInventory.builder(fixture.appPool())
         .schema(fixture.schema())
         .clock(clock)
-        .migrate(false)
-        .build();
+        .migrate(false);
+  }
+
+  @Override
+  protected Inventory createInventory(Clock clock) {
+    return builder(clock).build();
+  }
+
+  @Override
+  protected Inventory createInventory(Clock clock, InventoryListener listener) {
+    return builder(clock).listener(listener).build();
   }
 
   @Override

@@ -4,23 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.inventory.examples.readme.Snippets.Block;
 import dev.inventory.examples.readme.Snippets.Region;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
  * The manual's Java cannot drift from the code: every {@code ```java} block of README.md and
- * BENCHMARKS.md must be, line for line, a region of a test under {@code examples/src/test/java}
- * marked {@code // tag::name[]} ... {@code // end::name[]}. Those tests compile the region and run
- * it against the test PostgreSQL (or the in-memory inventory, where the manual says so), and assert
- * what the manual says it does. A region that no block shows fails too, so a block deleted from the
- * manual cannot leave a test behind that pretends to check it.
+ * BENCHMARKS.md must be, line for line, a region of a test under some module's {@code
+ * src/test/java} (the examples', or beside the code it shows, as the starter's) marked {@code //
+ * tag::name[]} ... {@code // end::name[]}. Those tests compile the region and run it against the
+ * test PostgreSQL (or the in-memory inventory, where the manual says so), and assert what the
+ * manual says it does. A region that no block shows fails too, so a block deleted from the manual
+ * cannot leave a test behind that pretends to check it.
  */
 class ReadmeSnippetsTest {
   /** The Markdown files whose Java is checked. */
@@ -30,12 +36,41 @@ class ReadmeSnippetsTest {
   static final Set<String> LANGUAGES = Set.of("java", "bash", "xml", "sql", "text", "properties");
 
   private static final Path ROOT = Snippets.projectRoot();
-  private static final Path TESTS = ROOT.resolve("examples/src/test/java");
+
+  /** Every module's tests: a region may live beside the code it shows. */
+  private static final List<Path> TESTS = testRoots();
+
+  private static List<Path> testRoots() {
+    try (Stream<Path> modules = Files.list(ROOT)) {
+      return modules
+          .map(module -> module.resolve("src/test/java"))
+          .filter(Files::isDirectory)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The tagged regions of every module's tests; a tag used in two modules is an error too. */
+  static Map<String, Region> allRegions() {
+    Map<String, Region> all = new LinkedHashMap<>();
+    for (Path tests : TESTS) {
+      for (Region region : Snippets.regions(tests).values()) {
+        Region before = all.putIfAbsent(region.name(), region);
+        if (before != null) {
+          throw new IllegalStateException(
+              "tag '" + region.name() + "' is used in two modules: " + before + " and " + region);
+        }
+      }
+    }
+    return all;
+  }
 
   @Test
   @DisplayName("every ```java block of the manual is a tagged region of a test that runs it")
   void everyJavaBlockIsATestedRegion() {
-    List<String> problems = check(manualBlocks(), Snippets.regions(TESTS), true);
+    List<String> problems = check(manualBlocks(), allRegions(), true);
     assertThat(problems).as(String.join("\n", problems)).isEmpty();
   }
 
@@ -182,7 +217,7 @@ class ReadmeSnippetsTest {
           block.where()
               + ": the ```java block starting `"
               + block.firstLine()
-              + "` is not a tagged region of any test under examples/src/test/java"
+              + "` is not a tagged region of any test under a module's src/test/java"
               + closest(block, regions));
     }
     if (allRegionsShown) {

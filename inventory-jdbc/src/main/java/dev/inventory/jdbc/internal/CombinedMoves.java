@@ -1,6 +1,8 @@
 package dev.inventory.jdbc.internal;
 
 import dev.inventory.Reservation;
+import dev.inventory.event.InventoryEvent.Operation;
+import dev.inventory.internal.Events;
 import dev.inventory.internal.Lifecycle.Action;
 import dev.inventory.jdbc.internal.Session.Repeat;
 import java.time.Clock;
@@ -30,12 +32,15 @@ final class CombinedMoves implements Combiner.BatchRunner<CombinedMoves.MoveRequ
   private final ReservationSql reservations;
   private final Moves moves;
   private final Clock clock;
+  private final Events events;
 
-  CombinedMoves(Session session, ReservationSql reservations, Moves moves, Clock clock) {
+  CombinedMoves(
+      Session session, ReservationSql reservations, Moves moves, Clock clock, Events events) {
     this.session = session;
     this.reservations = reservations;
     this.moves = moves;
     this.clock = clock;
+    this.events = events;
   }
 
   /** The combiner of moves: keyless, since a move's keys are known only to its statement. */
@@ -52,6 +57,18 @@ final class CombinedMoves implements Combiner.BatchRunner<CombinedMoves.MoveRequ
 
   @Override
   public void run(List<Combiner.Ticket<MoveRequest>> batch) {
+    if (events.on()) {
+      // One statement carries both kinds; each kind is told as its own batch, with its own size.
+      List<Combiner.Ticket<MoveRequest>> confirms = new ArrayList<>();
+      List<Combiner.Ticket<MoveRequest>> releases = new ArrayList<>();
+      batch.forEach(t -> (t.request.action() == Action.CONFIRM ? confirms : releases).add(t));
+      if (!confirms.isEmpty()) {
+        Combiner.tellSent(events, Operation.CONFIRM, confirms);
+      }
+      if (!releases.isEmpty()) {
+        Combiner.tellSent(events, Operation.RELEASE, releases);
+      }
+    }
     if (batch.size() == 1) {
       alone(batch.get(0));
       return;

@@ -7,6 +7,8 @@ import dev.inventory.Reservation.Status;
 import dev.inventory.ReservationRequest;
 import dev.inventory.Shortage;
 import dev.inventory.StockKey;
+import dev.inventory.event.InventoryEvent.Operation;
+import dev.inventory.internal.Events;
 import dev.inventory.internal.Lines;
 import dev.inventory.jdbc.internal.PlacementSql.BatchRefusal;
 import dev.inventory.jdbc.internal.PlacementSql.Item;
@@ -48,20 +50,29 @@ final class CombinedPlacement implements Combiner.BatchRunner<ReservationRequest
   private final Placement placement;
   private final Clock clock;
   private final Status status;
+  private final Events events;
 
   /** Runs the batches of one kind: reserve ({@code HELD}) or purchase ({@code CONFIRMED}). */
   CombinedPlacement(
-      Session session, PlacementSql placements, Placement placement, Clock clock, Status status) {
+      Session session,
+      PlacementSql placements,
+      Placement placement,
+      Clock clock,
+      Status status,
+      Events events) {
     this.session = session;
     this.placements = placements;
     this.placement = placement;
     this.clock = clock;
     this.status = status;
+    this.events = events;
   }
 
   /** Answers every request of the batch. */
   @Override
   public void run(List<Combiner.Ticket<ReservationRequest>> batch) {
+    Combiner.tellSent(
+        events, status == Status.HELD ? Operation.RESERVE : Operation.PURCHASE, batch);
     ArrayDeque<Attempt> attempts = new ArrayDeque<>();
     attempts.add(new Attempt(withoutRepeatedIds(batch), 1));
     while (!attempts.isEmpty()) {

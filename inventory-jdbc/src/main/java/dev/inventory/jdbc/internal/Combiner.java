@@ -5,6 +5,8 @@ import dev.inventory.InventoryUnavailableException;
 import dev.inventory.Reservation;
 import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
+import dev.inventory.event.InventoryEvent.Operation;
+import dev.inventory.internal.Events;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -113,6 +115,7 @@ final class Combiner<R> {
     final R request;
     final String id;
     final StockKey key;
+    final long queuedAt = System.nanoTime(); // when it came, for the events' batch wait
     private final CountDownLatch wake = new CountDownLatch(1);
     private volatile List<Ticket<R>> toLead;
     private volatile Reservation result;
@@ -290,6 +293,45 @@ final class Combiner<R> {
         keysInFlight.remove(t.key);
       }
     }
+  }
+
+  /** How many requests wait now, all keys together (for the gauges). */
+  int waiting() {
+    lock.lock();
+    try {
+      return waiting.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How many statements are in flight now (for the gauges). */
+  int inFlight() {
+    lock.lock();
+    try {
+      return inFlight;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Tells the listener a batch is about to be sent: its size, its distinct keys (0 for keyless
+   * requests, whose keys only the statement knows) and how long its oldest request waited.
+   */
+  static <R> void tellSent(Events events, Operation operation, List<Ticket<R>> batch) {
+    if (!events.on()) {
+      return;
+    }
+    Set<StockKey> keys = new HashSet<>();
+    long oldest = Long.MAX_VALUE;
+    for (Ticket<R> ticket : batch) {
+      if (ticket.key != null) {
+        keys.add(ticket.key);
+      }
+      oldest = Math.min(oldest, ticket.queuedAt);
+    }
+    events.batchSent(operation, batch.size(), keys.size(), oldest);
   }
 
   /** How many requests for this key wait now (for tests). */

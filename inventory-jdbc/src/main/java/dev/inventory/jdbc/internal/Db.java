@@ -1,5 +1,6 @@
 package dev.inventory.jdbc.internal;
 
+import dev.inventory.internal.Events;
 import dev.inventory.jdbc.internal.SqlErrors.Phase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -43,6 +44,7 @@ final class Db implements Session {
   private final Jdbi jdbi;
   private final int maxAttempts;
   private final String timeoutsSql;
+  private final Events events;
 
   /**
    * The connection {@link #jdbi} opens a handle on: the one this thread borrowed for the unit of
@@ -51,7 +53,12 @@ final class Db implements Session {
    */
   private final ThreadLocal<Connection> lent = new ThreadLocal<>();
 
-  Db(DataSource dataSource, int maxAttempts, Duration lockTimeout, Duration statementTimeout) {
+  Db(
+      DataSource dataSource,
+      int maxAttempts,
+      Duration lockTimeout,
+      Duration statementTimeout,
+      Events events) {
     this.dataSource = dataSource;
     this.jdbi =
         Jdbi.create(
@@ -71,6 +78,7 @@ final class Db implements Session {
     this.jdbi.getConfig(Handles.class).setForceEndTransactions(false);
     this.maxAttempts = maxAttempts;
     this.timeoutsSql = timeoutsSql(lockTimeout.toMillis(), statementTimeout.toMillis());
+    this.events = events;
   }
 
   private Handle handleOn(Connection connection) {
@@ -235,6 +243,7 @@ final class Db implements Session {
                 || (SqlErrors.isConnectionLoss(state)
                     && (f.phase == Phase.BEFORE_COMMIT || idempotent));
         if (retryable && attemptNo < maxAttempts) {
+          events.retried(SqlErrors.retryReason(f.phase, state), attemptNo, state);
           backOff(attemptNo);
           continue;
         }

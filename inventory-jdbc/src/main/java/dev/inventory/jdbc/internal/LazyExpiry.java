@@ -3,6 +3,7 @@ package dev.inventory.jdbc.internal;
 import dev.inventory.InsufficientStockException;
 import dev.inventory.Shortage;
 import dev.inventory.StockKey;
+import dev.inventory.internal.Events;
 import dev.inventory.jdbc.internal.Session.Repeat;
 import java.time.Instant;
 import java.util.List;
@@ -34,9 +35,11 @@ final class LazyExpiry {
   static final int ATTEMPTS = 3;
 
   private final Expiry expiry;
+  private final Events events;
 
-  LazyExpiry(Expiry expiry) {
+  LazyExpiry(Expiry expiry, Events events) {
     this.expiry = expiry;
+    this.events = events;
   }
 
   /**
@@ -116,7 +119,9 @@ final class LazyExpiry {
       }
       if (!verdict.blocked().isEmpty() && !expiredOnce) {
         expiredOnce = true;
-        session.transaction(Repeat.SAFE, expiry.expireDueOn(verdict.blocked(), now));
+        long started = events.start();
+        int expired = session.transaction(Repeat.SAFE, expiry.expireDueOn(verdict.blocked(), now));
+        events.expiredLazily(expired, verdict.blocked(), started, session instanceof Db);
       }
       attempt++;
     }

@@ -1,6 +1,7 @@
 package dev.inventory.jdbc.internal;
 
 import dev.inventory.internal.Checks;
+import dev.inventory.internal.Events;
 import dev.inventory.jdbc.MovementReports;
 import dev.inventory.jdbc.ReportJob;
 import dev.inventory.jdbc.internal.Session.Repeat;
@@ -31,7 +32,9 @@ public final class PostgresMovementReports implements MovementReports {
   public PostgresMovementReports(DataSource dataSource, Settings settings) {
     // The builder's lock timeout applies; its statement timeout, sized for a checkout, does not:
     // a day of a large log, or a CSV of a month, takes longer (see Db.liftStatementTimeout).
-    this.db = new Db(dataSource, settings.attempts(), settings.lockTimeout(), Duration.ZERO);
+    // The reports' retries are not told: the events are the checkout's.
+    this.db =
+        new Db(dataSource, settings.attempts(), settings.lockTimeout(), Duration.ZERO, Events.NONE);
     this.clock = settings.clock();
     this.sql = new MovementSql(new SqlText(settings.schema()));
   }

@@ -9,7 +9,9 @@ import dev.inventory.HistoryPage;
 import dev.inventory.Reservation;
 import dev.inventory.StockKey;
 import dev.inventory.StockLedger;
+import dev.inventory.event.InventoryEvent.Operation;
 import dev.inventory.internal.Checks;
+import dev.inventory.internal.Events;
 import dev.inventory.jdbc.internal.Session.Repeat;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,14 +37,20 @@ public final class PostgresStockLedger implements StockLedger {
   private final LogHistory history;
   private final Audit audit;
   private final LedgerSql ledger;
+  private final Events events;
 
-  public PostgresStockLedger(DataSource dataSource, Settings settings) {
+  public PostgresStockLedger(DataSource dataSource, Settings settings, Events events) {
+    this.events = events;
     this.db =
         new Db(
-            dataSource, settings.attempts(), settings.lockTimeout(), settings.statementTimeout());
+            dataSource,
+            settings.attempts(),
+            settings.lockTimeout(),
+            settings.statementTimeout(),
+            events);
     // The audit sets its own isolation first thing, and reads the whole log when asked to:
     // no timeouts of the builder here.
-    this.auditDb = new Db(dataSource, settings.attempts(), Duration.ZERO, Duration.ZERO);
+    this.auditDb = new Db(dataSource, settings.attempts(), Duration.ZERO, Duration.ZERO, events);
     this.clock = settings.clock();
     SqlText text = new SqlText(settings.schema());
     StockSql stock = new StockSql(text);
@@ -61,10 +69,18 @@ public final class PostgresStockLedger implements StockLedger {
     if (sorted.isEmpty()) {
       return new BulkResult(BulkMode.ATOMIC, 0, 0, List.of());
     }
-    // Not idempotent (a repeat would receive twice): only failures that undid everything are
-    // retried, never a lost connection around the commit.
-    db.transaction(Repeat.UNSAFE, bulk.receiveAll(sorted, reason, PgValues.now(clock)));
-    return new BulkResult(BulkMode.ATOMIC, sorted.size(), sorted.size(), List.of());
+    long started = events.start();
+    try {
+      // Not idempotent (a repeat would receive twice): only failures that undid everything are
+      // retried, never a lost connection around the commit.
+      db.transaction(Repeat.UNSAFE, bulk.receiveAll(sorted, reason, PgValues.now(clock)));
+      BulkResult result = new BulkResult(BulkMode.ATOMIC, sorted.size(), sorted.size(), List.of());
+      events.bulk(Operation.RECEIVE_ALL, result, started, true);
+      return result;
+    } catch (RuntimeException e) {
+      events.failed(Operation.RECEIVE_ALL, e, started);
+      throw e;
+    }
   }
 
   @Override
@@ -75,10 +91,20 @@ public final class PostgresStockLedger implements StockLedger {
     if (sorted.isEmpty()) {
       return new BulkResult(mode, 0, 0, List.of());
     }
-    List<Refusal> refused =
-        db.transaction(
-            Repeat.UNSAFE, bulk.setAll(sorted, reason, PgValues.now(clock)), BulkStock.keeps(mode));
-    return BulkStock.result(mode, sorted.size(), refused);
+    long started = events.start();
+    try {
+      List<Refusal> refused =
+          db.transaction(
+              Repeat.UNSAFE,
+              bulk.setAll(sorted, reason, PgValues.now(clock)),
+              BulkStock.keeps(mode));
+      BulkResult result = BulkStock.result(mode, sorted.size(), refused);
+      events.bulk(Operation.SET_ON_HAND_ALL, result, started, result.applied() > 0);
+      return result;
+    } catch (RuntimeException e) {
+      events.failed(Operation.SET_ON_HAND_ALL, e, started);
+      throw e;
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.inventory.jdbc.internal;
 
+import dev.inventory.internal.Events;
 import java.time.Duration;
 
 /**
@@ -15,13 +16,13 @@ final class Procedures {
   final StockChanges stockChanges;
   final Expiry expiry;
 
-  Procedures(String schema, Duration defaultTtl) {
+  Procedures(String schema, Duration defaultTtl, Events events) {
     SqlText text = new SqlText(schema);
     StockSql stock = new StockSql(text);
     this.reservations = new ReservationSql(text, stock);
     this.placements = new PlacementSql(text);
     this.expiry = new Expiry(new ExpirySql(text));
-    LazyExpiry lazyExpiry = new LazyExpiry(expiry);
+    LazyExpiry lazyExpiry = new LazyExpiry(expiry, events);
     this.placement = new Placement(placements, stock, reservations, lazyExpiry, defaultTtl);
     this.moves = new Moves(reservations, stock, expiry, lazyExpiry);
     this.stockChanges = new StockChanges(stock, lazyExpiry);

@@ -3,6 +3,7 @@ package dev.inventory.jdbc.internal;
 import dev.inventory.InventoryException;
 import dev.inventory.InventoryTimeoutException;
 import dev.inventory.InventoryUnavailableException;
+import dev.inventory.event.InventoryEvent.Retried;
 import java.sql.SQLException;
 import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.JdbiException;
@@ -39,6 +40,17 @@ final class SqlErrors {
             || "57P01".equals(state)
             || "57P02".equals(state)
             || "57P03".equals(state));
+  }
+
+  /** Why a retryable failure is retried, for the events. */
+  static Retried.Reason retryReason(Phase phase, String state) {
+    if ("40P01".equals(state)) {
+      return Retried.Reason.DEADLOCK;
+    }
+    if ("40001".equals(state)) {
+      return Retried.Reason.SERIALIZATION_FAILURE;
+    }
+    return phase == Phase.CONNECT ? Retried.Reason.NO_CONNECTION : Retried.Reason.CONNECTION_LOST;
   }
 
   /** True if the failure says a reservation id (or a line of it) already exists. */
@@ -142,7 +154,9 @@ final class SqlErrors {
                       + " call, which could apply it twice"
               : "; nothing was changed";
       return new InventoryUnavailableException(
-          "database connection failed (SQLSTATE " + state + ")" + after + outcome, sql);
+          "database connection failed (SQLSTATE " + state + ")" + after + outcome,
+          sql,
+          phase == Phase.COMMIT);
     }
     switch (state) {
       case "55P03":
