@@ -3305,9 +3305,10 @@ public abstract class InventoryContract {
     }
 
     @Test
-    @DisplayName("creating a location whose code is taken is refused, naming it; nothing changes")
+    @DisplayName("creating a location whose code is taken is refused, unless it is the same")
     void createLocationTwice() {
       Location hub = catalog.createLocation(Location.of(id("hub"), "first"));
+      assertThat(catalog.createLocation(hub)).as("the same again: a safe retry").isEqualTo(hub);
 
       CatalogEntryExistsException e =
           thrown(
@@ -3371,9 +3372,10 @@ public abstract class InventoryContract {
     }
 
     @Test
-    @DisplayName("creating an item whose SKU is taken is refused, naming it; nothing changes")
+    @DisplayName("creating an item whose SKU is taken is refused, unless it is the same")
     void createItemTwice() {
       Item mug = catalog.createItem(item("mug"));
+      assertThat(catalog.createItem(mug)).as("the same again: a safe retry").isEqualTo(mug);
 
       CatalogEntryExistsException e =
           thrown(CatalogEntryExistsException.class, () -> catalog.createItem(mug.withName("two")));

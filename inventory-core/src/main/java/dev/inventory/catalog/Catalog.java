@@ -67,11 +67,13 @@ public interface Catalog {
   // ---------------------------------------------------------------- locations
 
   /**
-   * Adds a location.
+   * Adds a location. Idempotent: if the catalog has the location with exactly these values, it is
+   * returned and nothing changes, so a retry after an unknown outcome is safe.
    *
    * @param location the new location
    * @return the location as stored
-   * @throws CatalogEntryExistsException if a location has this code; nothing is changed
+   * @throws CatalogEntryExistsException if a location has this code with other values; nothing is
+   *     changed
    */
   Location createLocation(Location location);
 
@@ -129,11 +131,13 @@ public interface Catalog {
   // ---------------------------------------------------------------- items
 
   /**
-   * Adds an item.
+   * Adds an item. Idempotent: if the catalog has the item with exactly these values, it is returned
+   * and nothing changes.
    *
    * @param item the new item
    * @return the item as stored
-   * @throws CatalogEntryExistsException if an item has this SKU code; nothing is changed
+   * @throws CatalogEntryExistsException if an item has this SKU code with other values; nothing is
+   *     changed
    */
   Item createItem(Item item);
 

@@ -4,9 +4,9 @@ import dev.inventory.InventoryException;
 import java.util.Objects;
 
 /**
- * The catalog already has an item with this SKU code, or a location with this code: thrown by
- * {@link Catalog#createItem} and {@link Catalog#createLocation}, which never overwrite. Nothing was
- * written.
+ * The catalog already has an item with this SKU code, or a location with this code, with other
+ * values: thrown by {@link Catalog#createItem} and {@link Catalog#createLocation}, which never
+ * overwrite. Nothing was written.
  *
  * @since 0.1.0
  */

@@ -48,7 +48,8 @@ final class InMemoryCatalog implements Catalog {
   public Location createLocation(Location location) {
     Objects.requireNonNull(location, "location must not be null");
     synchronized (lock) {
-      if (locations.putIfAbsent(location.code(), location) != null) {
+      Location stored = locations.putIfAbsent(location.code(), location);
+      if (stored != null && !stored.equals(location)) {
         throw new CatalogEntryExistsException(EntryKind.LOCATION, location.code());
       }
       return location;
@@ -112,7 +113,8 @@ final class InMemoryCatalog implements Catalog {
   public Item createItem(Item item) {
     Objects.requireNonNull(item, "item must not be null");
     synchronized (lock) {
-      if (items.putIfAbsent(item.sku(), item) != null) {
+      Item stored = items.putIfAbsent(item.sku(), item);
+      if (stored != null && !stored.equals(item)) {
         throw new CatalogEntryExistsException(EntryKind.ITEM, item.sku());
       }
       return item;

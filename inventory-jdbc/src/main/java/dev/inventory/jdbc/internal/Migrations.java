@@ -17,7 +17,7 @@ public final class Migrations {
   public static final String LOCATION = "classpath:dev/inventory/jdbc/migration";
 
   /** The newest migration this version of the library needs. */
-  public static final int REQUIRED_VERSION = 5;
+  public static final int REQUIRED_VERSION = 6;
 
   private Migrations() {}
 
