@@ -842,12 +842,15 @@ public sealed interface InventoryEvent {
   }
 
   /**
-   * Flash-sale mode sent a combined batch: one statement for the one-line requests that waited
-   * together.
+   * Flash-sale mode sent a combined batch: one statement for the requests that waited together —
+   * one-line reserves or purchases, or confirms and releases (a statement that carries both is told
+   * as two batches, one per kind).
    *
-   * @param operation {@link Operation#RESERVE} or {@link Operation#PURCHASE}
+   * @param operation {@link Operation#RESERVE}, {@link Operation#PURCHASE}, {@link
+   *     Operation#CONFIRM} or {@link Operation#RELEASE}
    * @param size the requests in the batch, at least 1
-   * @param keys the distinct keys among them, 1 to {@code size}
+   * @param keys the distinct keys among them, 1 to {@code size}; 0 for confirms and releases, whose
+   *     keys only the statement reads
    * @param waited how long the batch's oldest request waited for its turn (zero for a request that
    *     went at once)
    * @since 0.1.0
@@ -857,23 +860,30 @@ public sealed interface InventoryEvent {
     /**
      * Checks the fields.
      *
-     * @param operation {@link Operation#RESERVE} or {@link Operation#PURCHASE}
+     * @param operation reserve, purchase, confirm or release
      * @param size the requests in the batch
-     * @param keys the distinct keys among them
+     * @param keys the distinct keys among them (0 for confirms and releases)
      * @param waited how long its oldest request waited
      * @throws NullPointerException if a field is null
-     * @throws IllegalArgumentException if {@code operation} is not reserve or purchase, {@code
-     *     keys} is not between 1 and {@code size}, or {@code waited} is negative
+     * @throws IllegalArgumentException if {@code operation} is none of those four, {@code keys} is
+     *     not between 1 and {@code size} (0 for confirms and releases), or {@code waited} is
+     *     negative
      */
     public BatchSent {
       Objects.requireNonNull(operation, "operation must not be null");
-      if (operation != Operation.RESERVE && operation != Operation.PURCHASE) {
+      boolean placements = operation == Operation.RESERVE || operation == Operation.PURCHASE;
+      boolean moves = operation == Operation.CONFIRM || operation == Operation.RELEASE;
+      if (!placements && !moves) {
         throw new IllegalArgumentException(
-            "operation must be RESERVE or PURCHASE, but was " + operation);
+            "operation must be RESERVE, PURCHASE, CONFIRM or RELEASE, but was " + operation);
       }
-      if (size < 1 || keys < 1 || keys > size) {
+      if (size < 1 || (placements ? keys < 1 || keys > size : keys != 0)) {
         throw new IllegalArgumentException(
-            "a batch must satisfy 1 <= keys <= size, but was keys=" + keys + " size=" + size);
+            (placements ? "a batch must satisfy 1 <= keys <= size" : "a batch of moves has 0 keys")
+                + ", but was keys="
+                + keys
+                + " size="
+                + size);
       }
       checkDuration("waited", waited);
     }

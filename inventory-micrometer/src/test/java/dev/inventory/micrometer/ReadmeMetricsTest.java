@@ -69,7 +69,7 @@ class ReadmeMetricsTest {
       Thread.onSpinWait();
     }
     assertThat(registry.get(InventoryMetrics.REFUSALS).counter().count()).isEqualTo(1);
-    assertThat(registry.get(InventoryMetrics.WAITING).gauges()).hasSize(2);
+    assertThat(registry.get(InventoryMetrics.WAITING).gauges()).hasSize(3);
   }
 
   @Test

@@ -96,10 +96,15 @@ final class CombinedMoves implements Combiner.BatchRunner<CombinedMoves.MoveRequ
     for (Combiner.Ticket<MoveRequest> t : sent) {
       Reservation reservation = moved.get(t.request.reservationId());
       try {
-        t.succeed(
-            reservation != null
-                ? reservation
-                : moves.afterNoMatch(session, t.request.reservationId(), t.request.action(), now));
+        if (reservation == null) {
+          MoveRequest r = t.request;
+          // Not moved: the verdict a lone move gets, or, if it changed under the batch, alone.
+          reservation =
+              moves
+                  .afterNoMatch(session, r.reservationId(), r.action(), now)
+                  .orElseGet(() -> moves.move(session, r.reservationId(), r.action(), now));
+        }
+        t.succeed(reservation);
       } catch (RuntimeException e) {
         t.fail(e);
       }

@@ -31,6 +31,9 @@ final class Moves {
   private final Expiry expiry;
   private final LazyExpiry lazyExpiry;
 
+  /** How often a move is tried while it finds the reservation held, not due, and yet unmoved. */
+  private static final int RACED_ATTEMPTS = 3;
+
   Moves(ReservationSql reservations, StockSql stock, Expiry expiry, LazyExpiry lazyExpiry) {
     this.reservations = reservations;
     this.stock = stock;
@@ -43,18 +46,45 @@ final class Moves {
    * that is not due, in one statement whatever its number of lines.
    */
   Reservation move(Session session, String reservationId, Action action, Instant now) {
-    Optional<Reservation> moved =
-        session.statement(Repeat.SAFE, reservations.move(reservationId, action, now));
-    return moved.isPresent() ? moved.get() : afterNoMatch(session, reservationId, action, now);
+    for (int attempt = 1; ; attempt++) {
+      Optional<Reservation> moved =
+          session.statement(Repeat.SAFE, reservations.move(reservationId, action, now));
+      if (moved.isPresent()) {
+        return moved.get();
+      }
+      Optional<Reservation> verdict = afterNoMatch(session, reservationId, action, now);
+      if (verdict.isPresent()) {
+        return verdict.get();
+      }
+      requireAnotherAttempt(attempt, reservationId, action);
+    }
   }
 
   /** Sets a held reservation's expiry to {@code expiresAt}. */
   Reservation extend(Session session, String reservationId, Instant now, Instant expiresAt) {
-    Optional<Reservation> extended =
-        session.transaction(Repeat.SAFE, reservations.extend(reservationId, now, expiresAt));
-    return extended.isPresent()
-        ? extended.get()
-        : afterNoMatch(session, reservationId, Action.EXTEND, now);
+    for (int attempt = 1; ; attempt++) {
+      Optional<Reservation> extended =
+          session.transaction(Repeat.SAFE, reservations.extend(reservationId, now, expiresAt));
+      if (extended.isPresent()) {
+        return extended.get();
+      }
+      Optional<Reservation> verdict = afterNoMatch(session, reservationId, Action.EXTEND, now);
+      if (verdict.isPresent()) {
+        return verdict.get();
+      }
+      requireAnotherAttempt(attempt, reservationId, Action.EXTEND);
+    }
+  }
+
+  /**
+   * A move that kept matching nothing while the reservation kept reading as held and not due: tried
+   * {@value #RACED_ATTEMPTS} times, then refused rather than guessed at.
+   */
+  private static void requireAnotherAttempt(int attempt, String reservationId, Action action) {
+    if (attempt >= RACED_ATTEMPTS) {
+      throw new InventoryException(
+          "reservation '" + reservationId + "' changed while being " + action.verb() + "ed");
+    }
   }
 
   /**
@@ -85,7 +115,15 @@ final class Moves {
         continue;
       }
       if (amendment.times().isEmpty()) {
-        return afterNoMatch(session, reservationId, Action.AMEND, now);
+        Optional<Reservation> verdict = afterNoMatch(session, reservationId, Action.AMEND, now);
+        if (verdict.isPresent()) {
+          return verdict.get();
+        }
+        round.raced(
+            () ->
+                new InventoryException(
+                    "reservation '" + reservationId + "' changed while being amended"));
+        continue;
       }
       Times times = amendment.times().get();
       return new Reservation(
@@ -100,9 +138,13 @@ final class Moves {
 
   /**
    * After a move of a reservation matched nothing: "already done" (returned) or which exception. A
-   * hold found due is expired first, so its stock is free even if no sweeper runs.
+   * hold found due is expired first, so its stock is free even if no sweeper runs. Empty when the
+   * reservation reads as held and not due after all: a concurrent writer that took its now a moment
+   * earlier extended or amended it while the move looked (concurrent calls take their now from the
+   * clock before their statements run, so their instants cross); the move is tried again.
    */
-  Reservation afterNoMatch(Session session, String reservationId, Action action, Instant now) {
+  Optional<Reservation> afterNoMatch(
+      Session session, String reservationId, Action action, Instant now) {
     Stored stored =
         session
             .read(reservations.find(reservationId))
@@ -114,17 +156,14 @@ final class Moves {
     Status current = stored.status();
     switch (Lifecycle.decide(current, action)) {
       case ALREADY_DONE:
-        return stored.asOf(now);
+        return Optional.of(stored.asOf(now));
       case REFUSE:
         if (current == Status.EXPIRED) {
           throw new ReservationExpiredException(reservationId, stored.expiresAt(), action.verb());
         }
         throw new ReservationStateException(reservationId, current, action.verb());
       default:
-        // Held and not due, yet the conditional move matched nothing: the clock went backwards
-        // between the two reads. Refuse rather than guess.
-        throw new InventoryException(
-            "reservation '" + reservationId + "' changed while being " + action.verb() + "ed");
+        return Optional.empty();
     }
   }
 }
