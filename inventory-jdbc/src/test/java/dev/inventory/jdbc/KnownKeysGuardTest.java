@@ -18,6 +18,9 @@ import dev.inventory.catalog.Location;
 import dev.inventory.event.InventoryEvent;
 import dev.inventory.event.InventoryEvent.Failed;
 import dev.inventory.event.InventoryEvent.Outcome;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,6 +32,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -177,6 +181,94 @@ class KnownKeysGuardTest {
         .filteredOn(Failed.class::isInstance)
         .singleElement()
         .satisfies(e -> assertThat(((Failed) e).outcome()).isEqualTo(Outcome.NOT_IN_CATALOG));
+  }
+
+  @Test
+  @DisplayName("a refusal names the unknown keys from the one statement that would have reserved")
+  void refusalsTakeOneRoundTrip() {
+    String schema = schema();
+    JdbcInventoryStore store = guarded(schema);
+    StockKey a = StockKey.of("A", "hub");
+    StockKey b = StockKey.of("B", "hub");
+    StockKey ghost = StockKey.of("GHOST", "hub");
+    store.inventory().receive(a, 10, null);
+    store.inventory().receive(b, 10, null);
+    store.catalog().deactivateItem("B");
+    AtomicInteger statements = new AtomicInteger();
+    DataSource counting = counting(pool, statements);
+
+    for (boolean combining : List.of(false, true)) {
+      Inventory inventory =
+          JdbcInventory.builder(counting)
+              .schema(schema)
+              .migrate(false)
+              .combining(combining)
+              .build();
+      List<ReservationRequest> refused =
+          List.of(
+              ReservationRequest.builder("one-" + combining).line(ghost, 1).build(),
+              ReservationRequest.builder("deactivated-" + combining).line(b, 1).build(),
+              ReservationRequest.builder("cart-" + combining).line(a, 1).line(ghost, 1).build());
+      for (ReservationRequest request : refused) {
+        statements.set(0);
+        assertThatThrownBy(() -> inventory.reserve(request))
+            .isInstanceOf(UnknownKeysException.class);
+        assertThat(statements.get())
+            .as("statements sent for %s, combining %s", request.lines(), combining)
+            .isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("inside the caller's transaction, a refused receipt undoes only itself")
+  void callersTransaction() throws SQLException {
+    String schema = schema();
+    JdbcInventoryStore store = guarded(schema);
+    StockKey a = StockKey.of("A", "hub");
+    StockKey ghost = StockKey.of("GHOST", "hub");
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      TransactionalInventory tx = store.inTransaction(c);
+      tx.receive(a, 4, null);
+      assertThatThrownBy(() -> tx.receive(ghost, 1, null)).isInstanceOf(UnknownKeysException.class);
+      tx.receive(a, 1, null);
+      c.commit();
+    }
+    assertThat(store.inventory().level(a)).isEqualTo(new StockLevel(a, 5, 0));
+  }
+
+  /** A DataSource whose connections count the statements they prepare or create. */
+  private static DataSource counting(DataSource target, AtomicInteger statements) {
+    return (DataSource)
+        Proxy.newProxyInstance(
+            KnownKeysGuardTest.class.getClassLoader(),
+            new Class<?>[] {DataSource.class},
+            (proxy, method, args) -> {
+              Object result = invoke(method, target, args);
+              if (!(result instanceof Connection connection)) {
+                return result;
+              }
+              return Proxy.newProxyInstance(
+                  KnownKeysGuardTest.class.getClassLoader(),
+                  new Class<?>[] {Connection.class},
+                  (p, m, a) -> {
+                    if (m.getName().equals("prepareStatement")
+                        || m.getName().equals("createStatement")
+                        || m.getName().equals("prepareCall")) {
+                      statements.incrementAndGet();
+                    }
+                    return invoke(m, connection, a);
+                  });
+            });
+  }
+
+  private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   @Test

@@ -155,11 +155,7 @@ final class CombinedPlacement implements Combiner.BatchRunner<ReservationRequest
         // Replays or due holds to expire: left to Placement, which handles both.
       } else if (knownKeys.only() && !refusal.get().free().known()) {
         // Known-keys mode, a key the catalog does not know: each of its requests is refused so.
-        try {
-          knownKeys.check(List.of(t.key), Map.of(t.key, refusal.get().free()));
-        } catch (RuntimeException e) {
-          t.fail(e);
-        }
+        t.fail(KnownKeys.unknown(t.key, refusal.get().free()));
       } else {
         // First fit in arrival order, as one request after the other would have gone.
         long quantity = t.request.lines().get(0).quantity();

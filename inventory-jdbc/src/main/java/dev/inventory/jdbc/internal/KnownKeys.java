@@ -4,6 +4,7 @@ import dev.inventory.InventoryException;
 import dev.inventory.StockKey;
 import dev.inventory.UnknownKeysException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -41,6 +42,11 @@ final class KnownKeys {
         throw refusal;
       }
     }
+  }
+
+  /** The exception for one key the catalog does not know, as {@code free} says. */
+  static UnknownKeysException unknown(StockKey key, Free free) {
+    return refusal(List.of(key), Map.of(key, free));
   }
 
   /**
