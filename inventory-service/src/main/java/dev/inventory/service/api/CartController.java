@@ -6,6 +6,8 @@ import dev.inventory.Reservation;
 import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
 import dev.inventory.service.idempotency.IdempotencyFilter;
+import dev.inventory.service.problem.Answers;
+import dev.inventory.service.problem.ProblemType;
 import dev.inventory.service.problem.ServiceException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -45,6 +47,13 @@ class CartController {
           "Held until expiresAt. Short: 422 insufficient-stock with every short line. With an"
               + " Idempotency-Key the cart id is derived from it, so a repeat never holds twice."
               + " Library: Inventory.reserve(request).")
+  @Answers(
+      success = 201,
+      problems = {
+        ProblemType.INSUFFICIENT_STOCK,
+        ProblemType.IDEMPOTENCY_KEY_REUSED,
+        ProblemType.IDEMPOTENCY_KEY_IN_PROGRESS
+      })
   ResponseEntity<Json.CartOut> reserve(
       @Valid @RequestBody Json.CartIn body, HttpServletRequest request) {
     String cartId = Ids.forRequest(Ids.CART, IdempotencyFilter.keyOf(request));
@@ -62,6 +71,7 @@ class CartController {
       summary = "A cart as it stands",
       description =
           "A hold past its expiry shows EXPIRED. Library: Inventory.findReservation(cartId).")
+  @Answers(problems = ProblemType.RESERVATION_NOT_FOUND)
   Json.CartOut get(@PathVariable String cartId) {
     return Json.CartOut.of(
         inventory
@@ -75,6 +85,13 @@ class CartController {
       description =
           "Lines that grow need the extra units free (422 insufficient-stock); the expiry stays."
               + " Library: Inventory.amend(cartId, lines).")
+  @Answers(
+      problems = {
+        ProblemType.INSUFFICIENT_STOCK,
+        ProblemType.RESERVATION_NOT_FOUND,
+        ProblemType.RESERVATION_EXPIRED,
+        ProblemType.RESERVATION_STATE
+      })
   Json.CartOut amend(@PathVariable String cartId, @Valid @RequestBody Json.CartLines body) {
     return Json.CartOut.of(inventory.amend(cart(cartId), lines(body.lines())));
   }
@@ -83,6 +100,12 @@ class CartController {
   @Operation(
       summary = "Hold a cart for ttlSeconds from now",
       description = "Library: Inventory.extend(cartId, ttl).")
+  @Answers(
+      problems = {
+        ProblemType.RESERVATION_NOT_FOUND,
+        ProblemType.RESERVATION_EXPIRED,
+        ProblemType.RESERVATION_STATE
+      })
   Json.CartOut extend(@PathVariable String cartId, @Valid @RequestBody Json.Extension body) {
     return Json.CartOut.of(inventory.extend(cart(cartId), Duration.ofSeconds(body.ttlSeconds())));
   }
@@ -93,6 +116,12 @@ class CartController {
       description =
           "Idempotent. Expired: 409 reservation-expired; released: 409 reservation-state."
               + " Library: Inventory.confirm(cartId).")
+  @Answers(
+      problems = {
+        ProblemType.RESERVATION_NOT_FOUND,
+        ProblemType.RESERVATION_EXPIRED,
+        ProblemType.RESERVATION_STATE
+      })
   Json.CartOut confirm(@PathVariable String cartId) {
     return Json.CartOut.of(inventory.confirm(cart(cartId)));
   }
@@ -103,6 +132,12 @@ class CartController {
       description =
           "Idempotent. Expired: 409 reservation-expired; confirmed: 409 reservation-state."
               + " Library: Inventory.release(cartId).")
+  @Answers(
+      problems = {
+        ProblemType.RESERVATION_NOT_FOUND,
+        ProblemType.RESERVATION_EXPIRED,
+        ProblemType.RESERVATION_STATE
+      })
   Json.CartOut release(@PathVariable String cartId) {
     return Json.CartOut.of(inventory.release(cart(cartId)));
   }

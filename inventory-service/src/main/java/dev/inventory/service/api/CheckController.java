@@ -4,6 +4,8 @@ import dev.inventory.Inventory;
 import dev.inventory.Line;
 import dev.inventory.Reservation;
 import dev.inventory.ReservationRequest;
+import dev.inventory.service.problem.Answers;
+import dev.inventory.service.problem.ProblemType;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -34,6 +36,13 @@ class CheckController {
               + " every short SKU. Idempotent on orderId: a repeat answers the same and takes"
               + " nothing more; the same orderId with other items is 409 reservation-id-conflict."
               + " Library: Inventory.purchase(request) with the id 'oms_' + orderId.")
+  @Answers(
+      problems = {
+        ProblemType.INSUFFICIENT_STOCK,
+        ProblemType.RESERVATION_ID_CONFLICT,
+        ProblemType.IDEMPOTENCY_KEY_REUSED,
+        ProblemType.IDEMPOTENCY_KEY_IN_PROGRESS
+      })
   Json.CheckOut check(@Valid @RequestBody Json.CheckIn body) {
     List<Line> lines = body.items().stream().map(item -> item.toLine(body.hubId())).toList();
     Reservation sale =

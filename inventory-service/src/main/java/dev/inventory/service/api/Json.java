@@ -118,7 +118,7 @@ final class Json {
    * @param reason for the inventory log
    */
   record SetStockBulk(
-      @NotEmpty @Size(max = 10_000) List<@Valid @NotNull StockItem> items,
+      @NotEmpty @Size(min = 1, max = 10_000) List<@Valid @NotNull StockItem> items,
       @Nullable @Size(max = 1000) String reason) {}
 
   /**
@@ -149,7 +149,7 @@ final class Json {
   record CheckIn(
       @NotBlank @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String orderId,
       @NotBlank @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String hubId,
-      @NotEmpty @Size(max = 1000) List<@Valid @NotNull LineIn> items) {}
+      @NotEmpty @Size(min = 1, max = 1000) List<@Valid @NotNull LineIn> items) {}
 
   /**
    * The stock was there and is taken: {@code status} is {@code true} (a refusal is a 422 problem).
@@ -216,7 +216,7 @@ final class Json {
    * @param ttlSeconds how long the hold lasts, 1 s to 30 days; omitted: the service's default
    */
   record CartIn(
-      @NotEmpty @Size(max = 1000) List<@Valid @NotNull LineIn> lines,
+      @NotEmpty @Size(min = 1, max = 1000) List<@Valid @NotNull LineIn> lines,
       @Nullable @Min(1) @Max(MAX_TTL_SECONDS) Long ttlSeconds) {}
 
   /**
@@ -224,7 +224,7 @@ final class Json {
    *
    * @param lines 1 to 1,000 lines: exactly what the cart holds afterwards
    */
-  record CartLines(@NotEmpty @Size(max = 1000) List<@Valid @NotNull LineIn> lines) {}
+  record CartLines(@NotEmpty @Size(min = 1, max = 1000) List<@Valid @NotNull LineIn> lines) {}
 
   /**
    * A new time-to-live from now.

@@ -5,6 +5,8 @@ import dev.inventory.Reservation;
 import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
 import dev.inventory.service.idempotency.IdempotencyFilter;
+import dev.inventory.service.problem.Answers;
+import dev.inventory.service.problem.ProblemType;
 import dev.inventory.service.problem.ServiceException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -40,6 +42,13 @@ class OrderController {
           "Never oversold: concurrent orders of one SKU share one conditional UPDATE. Short: 422"
               + " insufficient-stock. With an Idempotency-Key the order id is derived from it, so a"
               + " repeat never buys twice. Library: Inventory.purchase(request).")
+  @Answers(
+      success = 201,
+      problems = {
+        ProblemType.INSUFFICIENT_STOCK,
+        ProblemType.IDEMPOTENCY_KEY_REUSED,
+        ProblemType.IDEMPOTENCY_KEY_IN_PROGRESS
+      })
   ResponseEntity<Json.OrderOut> create(
       @Valid @RequestBody Json.OrderIn body, HttpServletRequest request) {
     String orderId = Ids.forRequest(Ids.ORDER, IdempotencyFilter.keyOf(request));
@@ -58,6 +67,7 @@ class OrderController {
       description =
           "404 reservation-not-found for an unknown id. Library:"
               + " Inventory.findReservation(orderId).")
+  @Answers(problems = ProblemType.RESERVATION_NOT_FOUND)
   Json.OrderOut get(@PathVariable String orderId) {
     if (!orderId.startsWith(Ids.ORDER)) {
       throw ServiceException.reservationNotFound(orderId);

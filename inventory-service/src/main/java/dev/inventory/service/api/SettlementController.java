@@ -4,6 +4,7 @@ import dev.inventory.jdbc.MovementReports;
 import dev.inventory.jdbc.ReportJob;
 import dev.inventory.jdbc.ReportStatus;
 import dev.inventory.service.ServiceProperties;
+import dev.inventory.service.problem.Answers;
 import dev.inventory.service.problem.ProblemType;
 import dev.inventory.service.problem.ServiceException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -110,6 +111,7 @@ class SettlementController {
       description =
           "Returns at once (202) with the job; poll its Location. Library:"
               + " MovementReports.start(from, to, workers).")
+  @Answers(success = 202, problems = ProblemType.INVALID_ARGUMENT)
   ResponseEntity<JobOut> start(@Valid @RequestBody Json.SettlementIn body) {
     if (body.to().isBefore(body.from())) {
       throw invalid("to", "must not be before from (" + body.from() + ")");
@@ -130,6 +132,7 @@ class SettlementController {
       description =
           "Jobs are known to the instance that started them, until it stops. Library:"
               + " MovementReports.findJob(id).status().")
+  @Answers(problems = ProblemType.JOB_NOT_FOUND)
   JobOut status(@PathVariable UUID jobId) {
     return JobOut.of(job(jobId).status());
   }
@@ -140,6 +143,9 @@ class SettlementController {
       description =
           "202 with the job (it ends once its days in progress end); 409 job-state if it has"
               + " already ended. Library: ReportJob.cancel().")
+  @Answers(
+      success = 202,
+      problems = {ProblemType.JOB_NOT_FOUND, ProblemType.JOB_STATE})
   ResponseEntity<JobOut> cancel(@PathVariable UUID jobId) {
     ReportJob job = job(jobId);
     if (!job.cancel()) {
@@ -159,6 +165,7 @@ class SettlementController {
           "day,sku,location,kind,on_hand_delta,reserved_delta,entries; streamed from PostgreSQL."
               + " 409 job-state unless the job SUCCEEDED. Library:"
               + " MovementReports.exportCsv(from, to, writer).")
+  @Answers(problems = {ProblemType.JOB_NOT_FOUND, ProblemType.JOB_STATE})
   ResponseEntity<StreamingResponseBody> download(@PathVariable UUID jobId) {
     ReportStatus status = job(jobId).status();
     if (status.state() != ReportStatus.State.SUCCEEDED) {

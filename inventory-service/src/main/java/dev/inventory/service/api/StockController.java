@@ -9,6 +9,7 @@ import dev.inventory.StockLedger;
 import dev.inventory.StockLevel;
 import dev.inventory.service.idempotency.IdempotencyFilter;
 import dev.inventory.service.idempotency.IdempotencyStore;
+import dev.inventory.service.problem.Answers;
 import dev.inventory.service.problem.ProblemType;
 import dev.inventory.service.problem.ServiceException;
 import dev.inventory.spring.boot.SpringTransactionalInventory;
@@ -68,9 +69,10 @@ class StockController {
   @Operation(
       summary = "The stock of several SKUs at a hub, in one consistent read",
       description = "A SKU never stocked reads as 0. Library: Inventory.levels(keys).")
+  @Answers()
   Json.HubLevels levels(
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String hubId,
-      @RequestParam @NotEmpty @Size(max = 1000)
+      @RequestParam @NotEmpty @Size(min = 1, max = 1000)
           List<@Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String> skuIds) {
     List<StockKey> keys = skuIds.stream().map(sku -> StockKey.of(sku, hubId)).toList();
     Map<StockKey, StockLevel> levels = inventory.levels(keys);
@@ -81,6 +83,7 @@ class StockController {
   @Operation(
       summary = "The stock of one SKU at a hub",
       description = "0 if never stocked. Library: Inventory.level(key).")
+  @Answers()
   Json.Level level(
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String hubId,
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String skuId) {
@@ -93,6 +96,7 @@ class StockController {
       description =
           "Creates the SKU at the hub if new. Below what is reserved: 422 insufficient-stock."
               + " Library: Inventory.setOnHand(key, onHand, reason).")
+  @Answers(problems = {ProblemType.INSUFFICIENT_STOCK, ProblemType.INVALID_ARGUMENT})
   Json.Level setOnHand(
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String hubId,
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String skuId,
@@ -108,6 +112,7 @@ class StockController {
           "One transaction; a figure below what is reserved refuses the whole call (422"
               + " stock-below-reserved, every refused SKU listed). Library:"
               + " StockLedger.setOnHandAll(entries, reason, ATOMIC).")
+  @Answers(problems = {ProblemType.STOCK_BELOW_RESERVED, ProblemType.INVALID_ARGUMENT})
   Json.BulkApplied setOnHandAll(
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String hubId,
       @Valid @RequestBody Json.SetStockBulk body) {
@@ -147,6 +152,9 @@ class StockController {
           "Not idempotent by itself (each call adds): with an Idempotency-Key the answer commits"
               + " in the same transaction as the stock, so a repeat never adds twice. Library:"
               + " SpringTransactionalInventory.receive(key, quantity, reason).")
+  @Answers(
+      success = 201,
+      problems = {ProblemType.IDEMPOTENCY_KEY_REUSED, ProblemType.IDEMPOTENCY_KEY_IN_PROGRESS})
   ResponseEntity<Json.Level> receive(
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String hubId,
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String skuId,

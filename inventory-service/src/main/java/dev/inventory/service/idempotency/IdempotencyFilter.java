@@ -199,7 +199,16 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     }
   }
 
-  static String fingerprint(String method, String path, byte[] body) {
+  /**
+   * What identifies a request for its key: SHA-256 of the method, the path with its query, and the
+   * body, as sent.
+   *
+   * @param method the HTTP method
+   * @param path the path and query
+   * @param body the body's bytes
+   * @return the hex digest
+   */
+  public static String fingerprint(String method, String path, byte[] body) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update((method + " " + path + "\n").getBytes(StandardCharsets.UTF_8));

@@ -33,6 +33,7 @@ import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
@@ -170,10 +171,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         .forEach(
             result -> {
               String name = result.getMethodParameter().getParameterName();
+              boolean body = result.getMethodParameter().hasParameterAnnotation(RequestBody.class);
               for (MessageSourceResolvable error : result.getResolvableErrors()) {
                 String field = name;
                 if (error instanceof FieldError fieldError) {
-                  field = name + "." + fieldError.getField();
+                  // A body's fields are named as in the JSON; a parameter's by its name.
+                  field = body ? fieldError.getField() : name + "." + fieldError.getField();
                 }
                 errors.add(error(field, error.getDefaultMessage()));
               }
