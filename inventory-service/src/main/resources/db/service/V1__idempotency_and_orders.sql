@@ -1,25 +1,20 @@
 -- The service's own tables, beside the library's schema (never in it).
 
--- One row per Idempotency-Key: the request it was first used with (a fingerprint of method,
--- path and body) and, once answered, the answer, so that a repeat gets the same status and body,
--- from any instance and after a restart.
+-- One row per Idempotency-Key: the request it was first answered for (a fingerprint of method,
+-- path and body) and that answer, so that a repeat gets the same status and body, from any
+-- instance and after a restart. Written once the request has its answer (first writer wins), or
+-- inside the transaction of a change that must not run twice (a receipt).
 CREATE TABLE idempotency_key (
     key           text        PRIMARY KEY,
     fingerprint   text        NOT NULL,
     method        text        NOT NULL,
     path          text        NOT NULL,
-    -- IN_PROGRESS: claimed by a request still running (or by one that died: see locked_at);
-    -- DONE: answered, the answer below.
-    state         text        NOT NULL CHECK (state IN ('IN_PROGRESS', 'DONE')),
+    -- Null only inside the transaction that claimed the key for a receipt; set before it commits.
     status        integer,
     content_type  text,
     location      text,
-    body          bytea,
-    created_at    timestamptz NOT NULL,
-    -- When the running request claimed the key; a claim older than the lease is taken over by a
-    -- repeat (the calls behind the keys are idempotent, so running one again is safe).
-    locked_at     timestamptz NOT NULL,
-    CHECK (state = 'IN_PROGRESS' OR status IS NOT NULL)
+    body          bytea       NOT NULL DEFAULT '',
+    created_at    timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 
 -- For the clean-up of answers past their retention.

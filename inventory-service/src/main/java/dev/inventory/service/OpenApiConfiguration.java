@@ -148,8 +148,7 @@ class OpenApiConfiguration {
                     "Any unique string, at most 255 visible ASCII characters. A repeat with the"
                         + " same key and request gets the first answer again (header"
                         + " Idempotency-Replayed: true); the same key with another request is 422"
-                        + " idempotency-key-reused; a repeat while the first runs is 409"
-                        + " idempotency-key-in-progress.")
+                        + " idempotency-key-reused.")
                 .schema(new StringSchema().maxLength(255)));
       }
       return operation;

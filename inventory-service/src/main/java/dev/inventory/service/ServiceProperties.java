@@ -24,11 +24,9 @@ public record ServiceProperties(
    * {@code service.idempotency.*}.
    *
    * @param retention how long an answer is kept for repeats (default 24 hours)
-   * @param lease how long a request with a key may run before a repeat may run it again (a crash
-   *     left it unanswered); longer than any request takes (default 1 minute)
    * @param maxBodyBytes the largest request body a key covers (default 1 MiB)
    */
-  public record Idempotency(Duration retention, Duration lease, int maxBodyBytes) {}
+  public record Idempotency(Duration retention, int maxBodyBytes) {}
 
   /**
    * {@code service.embedded-database.*}.

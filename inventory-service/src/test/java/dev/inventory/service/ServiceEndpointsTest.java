@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.inventory.service.idempotency.IdempotencyFilter;
 import dev.inventory.spring.boot.InventorySweeper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -21,7 +21,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -45,7 +44,6 @@ class ServiceEndpointsTest {
   }
 
   @LocalServerPort int port;
-  @Autowired JdbcTemplate jdbc;
   @Autowired ConfigurableApplicationContext context;
 
   Http http;
@@ -780,42 +778,52 @@ class ServiceEndpointsTest {
     }
 
     @Test
-    @DisplayName(
-        "while the first runs: 409 idempotency-key-in-progress; a claim past its lease is"
-            + " taken over")
-    void inProgressThenTakenOver() {
+    @DisplayName("copies of one request at the same time: one sale, every copy the same answer")
+    void concurrentCopies() throws InterruptedException {
       String sku = sku();
       stock("default", sku, 5);
       String key = "k-" + UUID.randomUUID();
-      String body = order(sku);
-      String fingerprint =
-          IdempotencyFilter.fingerprint(
-              "POST", "/api/v1/orders", body.getBytes(StandardCharsets.UTF_8));
-      // As a request that claimed the key and is still running would have left it.
-      jdbc.update(
-          "INSERT INTO "
-              + SCHEMAS.service()
-              + ".idempotency_key"
-              + " (key, fingerprint, method, path, state, created_at, locked_at)"
-              + " VALUES (?, ?, 'POST', '/api/v1/orders', 'IN_PROGRESS', now(), now())",
-          key,
-          fingerprint);
-      Http.Response running = http().post("/api/v1/orders", body, IdempotencyFilter.HEADER, key);
-      problem(running, 409, "idempotency-key-in-progress");
-      assertThat(running.header("Retry-After")).contains("1");
-
-      // Its request died (the service stopped hard): past the lease, a repeat runs it.
-      jdbc.update(
-          "UPDATE "
-              + SCHEMAS.service()
-              + ".idempotency_key"
-              + " SET locked_at = now() - interval '2 minutes' WHERE key = ?",
-          key);
-      Http.Response taken = http().post("/api/v1/orders", body, IdempotencyFilter.HEADER, key);
-      assertThat(taken.status()).as(taken.toString()).isEqualTo(201);
-      assertThat(http().post("/api/v1/orders", body, IdempotencyFilter.HEADER, key).body())
-          .isEqualTo(taken.body());
+      Crowd.Result copies =
+          new Crowd(http(), 8, Duration.ofSeconds(30))
+              .run(
+                  8,
+                  copy ->
+                      http()
+                          .request(
+                              "/api/v1/orders",
+                              "Content-Type",
+                              "application/json",
+                              IdempotencyFilter.HEADER,
+                              key)
+                          .POST(HttpRequest.BodyPublishers.ofString(order(sku)))
+                          .build());
+      assertThat(copies.count(201)).as(copies.statuses().toString()).isEqualTo(8);
+      assertThat(copies.outcomes().stream().map(o -> o.response().body()).distinct()).hasSize(1);
       assertThat(level("default", sku).get("onHand").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    @DisplayName("copies of one receipt at the same time: the stock is added once")
+    void concurrentReceipts() throws InterruptedException {
+      String sku = sku();
+      String key = "k-" + UUID.randomUUID();
+      Crowd.Result copies =
+          new Crowd(http(), 8, Duration.ofSeconds(30))
+              .run(
+                  8,
+                  copy ->
+                      http()
+                          .request(
+                              "/api/v1/hubs/default/stock/" + sku + "/receipts",
+                              "Content-Type",
+                              "application/json",
+                              IdempotencyFilter.HEADER,
+                              key)
+                          .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":7}"))
+                          .build());
+      assertThat(copies.count(201)).as(copies.statuses().toString()).isEqualTo(8);
+      assertThat(copies.outcomes().stream().map(o -> o.response().json()).distinct()).hasSize(1);
+      assertThat(level("default", sku).get("onHand").asLong()).isEqualTo(7);
     }
 
     @Test

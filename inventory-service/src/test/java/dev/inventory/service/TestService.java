@@ -65,10 +65,13 @@ final class TestService implements AutoCloseable {
     Map<String, Object> properties = properties(schemas);
     properties.put("server.port", String.valueOf(port));
     properties.putAll(more);
+    // As command-line arguments: they win over application.properties, as in a deployment.
+    String[] args =
+        properties.entrySet().stream()
+            .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
+            .toArray(String[]::new);
     ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(InventoryServiceApplication.class)
-            .properties(properties)
-            .run();
+        new SpringApplicationBuilder(InventoryServiceApplication.class).run(args);
     return new TestService(context);
   }
 

@@ -49,11 +49,7 @@ class CartController {
               + " Library: Inventory.reserve(request).")
   @Answers(
       success = 201,
-      problems = {
-        ProblemType.INSUFFICIENT_STOCK,
-        ProblemType.IDEMPOTENCY_KEY_REUSED,
-        ProblemType.IDEMPOTENCY_KEY_IN_PROGRESS
-      })
+      problems = {ProblemType.INSUFFICIENT_STOCK, ProblemType.IDEMPOTENCY_KEY_REUSED})
   ResponseEntity<Json.CartOut> reserve(
       @Valid @RequestBody Json.CartIn body, HttpServletRequest request) {
     String cartId = Ids.forRequest(Ids.CART, IdempotencyFilter.keyOf(request));

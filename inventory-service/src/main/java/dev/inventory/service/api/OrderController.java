@@ -44,11 +44,7 @@ class OrderController {
               + " repeat never buys twice. Library: Inventory.purchase(request).")
   @Answers(
       success = 201,
-      problems = {
-        ProblemType.INSUFFICIENT_STOCK,
-        ProblemType.IDEMPOTENCY_KEY_REUSED,
-        ProblemType.IDEMPOTENCY_KEY_IN_PROGRESS
-      })
+      problems = {ProblemType.INSUFFICIENT_STOCK, ProblemType.IDEMPOTENCY_KEY_REUSED})
   ResponseEntity<Json.OrderOut> create(
       @Valid @RequestBody Json.OrderIn body, HttpServletRequest request) {
     String orderId = Ids.forRequest(Ids.ORDER, IdempotencyFilter.keyOf(request));

@@ -7,6 +7,7 @@ import dev.inventory.Inventory;
 import dev.inventory.StockKey;
 import dev.inventory.StockLedger;
 import dev.inventory.StockLevel;
+import dev.inventory.service.idempotency.AlreadyAnsweredException;
 import dev.inventory.service.idempotency.IdempotencyFilter;
 import dev.inventory.service.idempotency.IdempotencyStore;
 import dev.inventory.service.problem.Answers;
@@ -154,20 +155,30 @@ class StockController {
               + " SpringTransactionalInventory.receive(key, quantity, reason).")
   @Answers(
       success = 201,
-      problems = {ProblemType.IDEMPOTENCY_KEY_REUSED, ProblemType.IDEMPOTENCY_KEY_IN_PROGRESS})
+      problems = {ProblemType.IDEMPOTENCY_KEY_REUSED})
   ResponseEntity<Json.Level> receive(
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String hubId,
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String skuId,
       @Valid @RequestBody Json.Receipt body,
       HttpServletRequest request) {
+    String key = IdempotencyFilter.keyOf(request);
+    String fingerprint = (String) request.getAttribute(IdempotencyFilter.FINGERPRINT);
+    if (key != null) {
+      // The key first, in this transaction: a copy of this request running at the same time
+      // waits here until this one commits, then finds the key taken and adds nothing.
+      request.setAttribute(IdempotencyFilter.ANSWERED_IN_TRANSACTION, true);
+      if (!idempotency.claimInTransaction(
+          key, fingerprint, request.getMethod(), request.getRequestURI())) {
+        throw new AlreadyAnsweredException(idempotency.find(key).orElseThrow(), fingerprint);
+      }
+    }
     Json.Level level =
         Json.Level.of(
             transactional.receive(StockKey.of(skuId, hubId), body.quantity(), body.reason()));
-    String key = IdempotencyFilter.keyOf(request);
     if (key != null) {
       // The answer commits with the stock: the service can stop at any point and a repeat still
       // finds either nothing done, or the change and its answer.
-      idempotency.complete(
+      idempotency.answerInTransaction(
           key,
           HttpStatus.CREATED.value(),
           MediaType.APPLICATION_JSON_VALUE,

@@ -22,6 +22,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -34,10 +35,10 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * Honours the {@code Idempotency-Key} header on every write under {@code /api/}: the first request
  * with a key runs and its answer (status, body, {@code Location}) is stored; a repeat with the same
  * key and the same request gets that answer again, with {@code Idempotency-Replayed: true}, from
- * any instance, also after a restart. A key used with another request is a 422 problem; a repeat
- * while the first is still running is a 409 problem with {@code Retry-After}. Answers of 5xx are
- * not kept: the repeat runs again (the library calls behind the writes are idempotent on the ids
- * the service derives from the key, or commit the answer with the change).
+ * any instance, also after a restart. A key used with another request (method, path or body) is a
+ * 422 problem. Answers of 5xx are not kept: the repeat runs again. Running a request twice is safe:
+ * the library calls behind the writes are idempotent on the ids the service derives from the key,
+ * and a receipt claims its key in its own transaction (see {@link IdempotencyStore}).
  *
  * <p>Writes without the header run as they come.
  */
@@ -49,8 +50,18 @@ public class IdempotencyFilter extends OncePerRequestFilter {
   /** Set on a repeated answer. */
   public static final String REPLAYED = "Idempotency-Replayed";
 
-  /** The request attribute holding the key of a claimed request, for the controllers. */
+  /** The request attribute holding the key of the request, for the controllers. */
   public static final String CLAIMED_KEY = IdempotencyFilter.class.getName() + ".key";
+
+  /** The request attribute holding the request's fingerprint. */
+  public static final String FINGERPRINT = IdempotencyFilter.class.getName() + ".fingerprint";
+
+  /**
+   * Set by a controller that stored its answer in its own transaction ({@link
+   * IdempotencyStore#answerInTransaction}): the filter then stores nothing.
+   */
+  public static final String ANSWERED_IN_TRANSACTION =
+      IdempotencyFilter.class.getName() + ".answered";
 
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
   private static final int MAX_KEY_LENGTH = 255;
@@ -119,66 +130,69 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
     String fingerprint = fingerprint(request.getMethod(), path, body);
 
-    IdempotencyStore.Claim claim = store.claim(key, fingerprint, request.getMethod(), path);
-    if (claim instanceof IdempotencyStore.Answered answered) {
-      replay(response, answered);
+    Optional<IdempotencyStore.Answer> stored = store.find(key);
+    if (stored.isPresent()) {
+      answerAgain(request, response, key, fingerprint, stored.get());
       return;
     }
-    if (claim instanceof IdempotencyStore.Mismatch first) {
+
+    request.setAttribute(CLAIMED_KEY, key);
+    request.setAttribute(FINGERPRINT, fingerprint);
+    ContentCachingResponseWrapper cached = new ContentCachingResponseWrapper(response);
+    chain.doFilter(new CachedBodyRequest(request, body), cached);
+    int status = cached.getStatus();
+    if (status < 500 && request.getAttribute(ANSWERED_IN_TRANSACTION) == null) {
+      // A 5xx is not kept: a repeat runs again. Else the first answer stored is the answer.
+      IdempotencyStore.Answer mine =
+          new IdempotencyStore.Answer(
+              fingerprint,
+              request.getMethod(),
+              path,
+              status,
+              cached.getContentType(),
+              cached.getHeader(HttpHeaders.LOCATION),
+              cached.getContentAsByteArray());
+      Optional<IdempotencyStore.Answer> first = store.save(key, mine);
+      if (first.isPresent()) {
+        // A copy of this request ran at the same time and stored its answer first: send that one,
+        // so that every copy gets the same answer.
+        cached.resetBuffer();
+        cached.reset();
+        answerAgain(request, cached, key, fingerprint, first.get());
+      }
+    }
+    cached.copyBodyToResponse();
+  }
+
+  /** A repeat: the stored answer, or a 422 if the key answered another request. */
+  private void answerAgain(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      String key,
+      String fingerprint,
+      IdempotencyStore.Answer stored)
+      throws IOException {
+    if (!stored.fingerprint().equals(fingerprint)) {
       ProblemDetail problem =
           problems.of(
               ProblemType.IDEMPOTENCY_KEY_REUSED,
               "the Idempotency-Key '"
                   + key
                   + "' was first used with another request ("
-                  + first.method()
+                  + stored.method()
                   + " "
-                  + first.path()
+                  + stored.path()
                   + " with another body); use a new key for a new request");
       problem.setProperty("idempotencyKey", key);
-      problem.setProperty("firstMethod", first.method());
-      problem.setProperty("firstPath", first.path());
+      problem.setProperty("firstMethod", stored.method());
+      problem.setProperty("firstPath", stored.path());
       problems.write(response, problem, request);
       return;
     }
-    if (claim instanceof IdempotencyStore.InProgress) {
-      ProblemDetail problem =
-          problems.of(
-              ProblemType.IDEMPOTENCY_KEY_IN_PROGRESS,
-              "a request with the Idempotency-Key '"
-                  + key
-                  + "' is still running; repeat this one in a moment to get its answer");
-      problem.setProperty("idempotencyKey", key);
-      response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-      problems.write(response, problem, request);
-      return;
-    }
-
-    request.setAttribute(CLAIMED_KEY, key);
-    ContentCachingResponseWrapper cached = new ContentCachingResponseWrapper(response);
-    boolean stored = false;
-    try {
-      chain.doFilter(new CachedBodyRequest(request, body), cached);
-      int status = cached.getStatus();
-      if (status < 500) {
-        store.complete(
-            key,
-            status,
-            cached.getContentType(),
-            cached.getHeader(HttpHeaders.LOCATION),
-            cached.getContentAsByteArray());
-        stored = true;
-      }
-    } finally {
-      if (!stored) {
-        // A 5xx or an exception: no answer worth keeping. A repeat runs the request again.
-        store.abandon(key);
-      }
-      cached.copyBodyToResponse();
-    }
+    replay(response, stored);
   }
 
-  private static void replay(HttpServletResponse response, IdempotencyStore.Answered answered)
+  private static void replay(HttpServletResponse response, IdempotencyStore.Answer answered)
       throws IOException {
     response.setStatus(answered.status());
     if (answered.contentType() != null) {

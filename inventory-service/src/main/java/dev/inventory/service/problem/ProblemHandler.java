@@ -10,6 +10,9 @@ import dev.inventory.ReservationExpiredException;
 import dev.inventory.ReservationNotFoundException;
 import dev.inventory.ReservationStateException;
 import dev.inventory.Shortage;
+import dev.inventory.service.idempotency.AlreadyAnsweredException;
+import dev.inventory.service.idempotency.IdempotencyFilter;
+import dev.inventory.service.idempotency.IdempotencyStore;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.ArrayList;
@@ -142,6 +145,33 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     ProblemDetail problem = problems.of(e.type(), e.getMessage());
     e.properties().forEach(problem::setProperty);
     return answer(problem, request);
+  }
+
+  @ExceptionHandler
+  ResponseEntity<?> alreadyAnswered(AlreadyAnsweredException e, HttpServletRequest request) {
+    IdempotencyStore.Answer answer = e.answer();
+    if (!e.sameRequest()) {
+      ProblemDetail problem =
+          problems.of(
+              ProblemType.IDEMPOTENCY_KEY_REUSED,
+              "the Idempotency-Key was first used with another request ("
+                  + answer.method()
+                  + " "
+                  + answer.path()
+                  + " with another body); use a new key for a new request");
+      problem.setProperty("firstMethod", answer.method());
+      problem.setProperty("firstPath", answer.path());
+      return answer(problem, request);
+    }
+    ResponseEntity.BodyBuilder replay =
+        ResponseEntity.status(answer.status()).header(IdempotencyFilter.REPLAYED, "true");
+    if (answer.contentType() != null) {
+      replay.contentType(MediaType.parseMediaType(answer.contentType()));
+    }
+    if (answer.location() != null) {
+      replay.header(HttpHeaders.LOCATION, answer.location());
+    }
+    return replay.body(answer.body());
   }
 
   @Override

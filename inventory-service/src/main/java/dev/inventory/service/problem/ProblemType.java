@@ -31,8 +31,6 @@ public enum ProblemType {
   RESERVATION_ID_CONFLICT(HttpStatus.CONFLICT, "The id was used with other lines"),
   /** The Idempotency-Key was first used with another request. */
   IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused"),
-  /** A request with this Idempotency-Key is still running. */
-  IDEMPOTENCY_KEY_IN_PROGRESS(HttpStatus.CONFLICT, "Idempotency-Key in use"),
   /** {@code InventoryTimeoutException}: nothing was changed; repeat it. */
   INVENTORY_TIMEOUT(HttpStatus.SERVICE_UNAVAILABLE, "The inventory timed out"),
   /** {@code InventoryUnavailableException}: {@code outcomeUnknown} says whether it may be done. */
