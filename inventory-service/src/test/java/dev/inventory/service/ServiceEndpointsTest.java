@@ -6,13 +6,18 @@ import dev.inventory.service.idempotency.IdempotencyFilter;
 import dev.inventory.spring.boot.InventorySweeper;
 import java.io.IOException;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -64,7 +69,7 @@ class ServiceEndpointsTest {
 
   /** A SKU no other test uses. */
   static String sku() {
-    return "SKU-" + NAMES.incrementAndGet();
+    return "T-" + NAMES.incrementAndGet();
   }
 
   void stock(String hub, String sku, long onHand) {
@@ -920,6 +925,46 @@ class ServiceEndpointsTest {
       assertThat(served.status()).isEqualTo(200);
       OpenApiFile.check(served.body());
       assertThat(http().get("/swagger-ui/index.html").status()).isEqualTo(200);
+    }
+  }
+
+  @Nested
+  @DisplayName("the README's walk with curl")
+  class ReadmeWalk {
+    @Test
+    @DisplayName("runs as written and answers what the README shows")
+    void runsAsWritten() throws IOException, InterruptedException {
+      Assumptions.assumeTrue(curlAnswers(), "curl is not installed");
+      String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
+      int marker = readme.indexOf("<!-- service-walkthrough -->");
+      assertThat(marker).as("the README's walk-through marker").isPositive();
+      int start = readme.indexOf("```bash\n", marker) + "```bash\n".length();
+      String script = readme.substring(start, readme.indexOf("```\n", start));
+
+      ProcessBuilder bash = new ProcessBuilder("bash", "-eu", "-c", script);
+      bash.environment().put("B", "http://localhost:" + port);
+      bash.redirectErrorStream(true);
+      Process walk = bash.start();
+      String output = new String(walk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(walk.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(walk.exitValue()).as(output).isZero();
+      assertThat(output)
+          .startsWith("{\"status\":\"UP\"}")
+          .contains("{\"skuId\":\"SKU-NEW\",\"hubId\":\"hub-1\",\"onHand\":0")
+          .contains("{\"status\":true,\"orderId\":\"OMS-1\"")
+          .contains("\"buyerId\":\"alice\"")
+          .contains("insufficient stock: SKU-1@hub-1 requested 500, available 95")
+          .contains("\"state\":\"SUCCEEDED\"")
+          .contains("day,sku,location,kind,on_hand_delta,reserved_delta,entries\n")
+          .contains(",SKU-1,hub-1,sold,-5,0,2");
+    }
+
+    private boolean curlAnswers() {
+      try {
+        return new ProcessBuilder("curl", "--version").start().waitFor() == 0;
+      } catch (IOException | InterruptedException e) {
+        return false;
+      }
     }
   }
 }
