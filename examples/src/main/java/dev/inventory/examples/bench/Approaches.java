@@ -32,6 +32,12 @@ final class Approaches {
               "the same with flash-sale mode off",
               SchemaBackend.of((pool, size, c) -> LibraryApproach.open(pool, c.schema(), false))),
           new ApproachSpec(
+              "library-metrics",
+              Kind.ON_REQUEST,
+              "the library as it ships with inventory-micrometer's listener on a"
+                  + " SimpleMeterRegistry: what its events and meters cost",
+              SchemaBackend.of((pool, size, c) -> LibraryApproach.openMeasured(pool, c.schema()))),
+          new ApproachSpec(
               "raw-update",
               Kind.TIMED,
               "one autocommit conditional UPDATE, no log: the limit",

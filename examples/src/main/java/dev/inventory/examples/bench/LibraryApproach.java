@@ -5,6 +5,8 @@ import dev.inventory.Inventory;
 import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
 import dev.inventory.jdbc.JdbcInventory;
+import dev.inventory.micrometer.InventoryMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import javax.sql.DataSource;
 
@@ -27,6 +29,13 @@ final class LibraryApproach implements Approach {
   static LibraryApproach open(DataSource pool, String schema, boolean combining) {
     return new LibraryApproach(
         JdbcInventory.builder(pool).schema(schema).migrate(false).combining(combining).build());
+  }
+
+  /** The library as it ships, its events recorded by the Micrometer listener on a registry. */
+  static LibraryApproach openMeasured(DataSource pool, String schema) {
+    InventoryMetrics metrics = InventoryMetrics.builder(new SimpleMeterRegistry()).build();
+    return new LibraryApproach(
+        JdbcInventory.builder(pool).schema(schema).migrate(false).listener(metrics).build());
   }
 
   @Override
