@@ -6,13 +6,17 @@ import dev.inventory.AuditReport;
 import dev.inventory.StockKey;
 import dev.inventory.StockLedger;
 import dev.inventory.service.idempotency.IdempotencyFilter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -56,7 +60,7 @@ class FlashSaleHttpTest {
             .collect(Collectors.toSet());
     assertThat(told).hasSize(stock);
 
-    JdbcTemplate jdbc = new JdbcTemplate(app.bean(javax.sql.DataSource.class));
+    JdbcTemplate jdbc = new JdbcTemplate(app.bean(DataSource.class));
     List<String> sold =
         jdbc.queryForList(
             "SELECT r.id FROM "
@@ -144,11 +148,12 @@ class FlashSaleHttpTest {
               http.put("/api/v1/hubs/default/stock/" + sku, "{\"onHand\":" + stock + "}").status())
           .isEqualTo(200);
       Crowd crowd = new Crowd(http, threads, Duration.ofSeconds(120));
+      AtomicReference<Crowd.Result> ran = new AtomicReference<>();
       Thread runner =
           new Thread(
               () -> {
                 try {
-                  results[0] = crowd.run(buyers, b -> order(http, sku, "restart", b));
+                  ran.set(crowd.run(buyers, b -> order(http, sku, "restart", b)));
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                 }
@@ -163,7 +168,7 @@ class FlashSaleHttpTest {
       second = TestService.start(SCHEMAS, port, fast);
       long downMillis = (System.nanoTime() - stopping) / 1_000_000;
       runner.join(Duration.ofSeconds(150).toMillis());
-      Crowd.Result result = results[0];
+      Crowd.Result result = ran.get();
 
       System.out.println(
           figures("HTTP flash sale with a restart", buyers, threads, stock, result)
@@ -184,8 +189,8 @@ class FlashSaleHttpTest {
         assertThat(again.body()).isEqualTo(outcome.response().body());
         assertThat(again.header(IdempotencyFilter.REPLAYED)).contains("true");
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } finally {
       first.close();
       if (second != null) {
@@ -193,6 +198,4 @@ class FlashSaleHttpTest {
       }
     }
   }
-
-  private final Crowd.Result[] results = new Crowd.Result[1];
 }
