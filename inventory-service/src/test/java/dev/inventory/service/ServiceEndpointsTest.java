@@ -89,6 +89,9 @@ class ServiceEndpointsTest {
     assertThat(response.status()).as(response.toString()).isEqualTo(status);
     assertThat(response.contentType()).startsWith("application/problem+json");
     JsonNode problem = response.json();
+    assertThat(problem.propertyNames().stream().limit(5).toList())
+        .as("the RFC's members first, in its order")
+        .containsExactly("type", "title", "status", "detail", "instance");
     assertThat(problem.get("type").asString())
         .isEqualTo("https://inventory-dev.github.io/inventory/problems/" + type);
     assertThat(problem.get("status").asInt()).isEqualTo(status);
@@ -713,6 +716,9 @@ class ServiceEndpointsTest {
       ServiceEndpointsTest.validation(
           http().post("/api/v1/jobs/settlement", "{\"from\":\"2026-03-01\"}"), "to");
       ServiceEndpointsTest.validation(
+          http().post("/api/v1/jobs/settlement", "{\"from\":\"0001-01-01\",\"to\":\"9999-12-31\"}"),
+          "to");
+      ServiceEndpointsTest.validation(
           http()
               .post(
                   "/api/v1/jobs/settlement",
@@ -876,6 +882,8 @@ class ServiceEndpointsTest {
       assertThat(unknown.status()).isEqualTo(404);
       assertThat(unknown.contentType()).startsWith("application/problem+json");
       assertThat(unknown.json().get("instance").asString()).isEqualTo("/api/v1/nothing-here");
+      assertThat(unknown.json().has("type")).as("about:blank is left out").isFalse();
+      assertThat(unknown.json().get("title").asString()).isEqualTo("Not Found");
 
       Http.Response method = http().send("DELETE", "/api/v1/orders", "application/json", "{}");
       assertThat(method.status()).isEqualTo(405);

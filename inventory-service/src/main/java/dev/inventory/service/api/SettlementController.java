@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,6 +44,9 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 class SettlementController {
   /** The CSV's media type. */
   static final String TEXT_CSV = "text/csv";
+
+  /** The longest range a job may cover: ten years of days. */
+  static final int MAX_DAYS = 3660;
 
   private final SettlementJobs jobs;
   private final MovementReports reports;
@@ -115,6 +119,10 @@ class SettlementController {
   ResponseEntity<JobOut> start(@Valid @RequestBody Json.SettlementIn body) {
     if (body.to().isBefore(body.from())) {
       throw invalid("to", "must not be before from (" + body.from() + ")");
+    }
+    if (ChronoUnit.DAYS.between(body.from(), body.to()) >= MAX_DAYS) {
+      throw invalid(
+          "to", "must be less than " + MAX_DAYS + " days after from (" + body.from() + ")");
     }
     int workers = body.workers() == null ? MovementReports.DEFAULT_WORKERS : body.workers();
     if (workers > maxWorkers) {

@@ -61,7 +61,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler
-  ResponseEntity<ProblemDetail> insufficientStock(
+  ResponseEntity<Map<String, Object>> insufficientStock(
       InsufficientStockException e, HttpServletRequest request) {
     ProblemDetail problem = problems.of(ProblemType.INSUFFICIENT_STOCK, e.getMessage());
     List<Map<String, Object>> shortages = new ArrayList<>();
@@ -78,7 +78,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler
-  ResponseEntity<ProblemDetail> notFound(
+  ResponseEntity<Map<String, Object>> notFound(
       ReservationNotFoundException e, HttpServletRequest request) {
     ProblemDetail problem = problems.of(ProblemType.RESERVATION_NOT_FOUND, e.getMessage());
     problem.setProperty("reservationId", e.reservationId());
@@ -86,7 +86,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler
-  ResponseEntity<ProblemDetail> expired(ReservationExpiredException e, HttpServletRequest request) {
+  ResponseEntity<Map<String, Object>> expired(
+      ReservationExpiredException e, HttpServletRequest request) {
     ProblemDetail problem = problems.of(ProblemType.RESERVATION_EXPIRED, e.getMessage());
     problem.setProperty("reservationId", e.reservationId());
     problem.setProperty("reservationStatus", e.status().name());
@@ -95,7 +96,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler
-  ResponseEntity<ProblemDetail> state(ReservationStateException e, HttpServletRequest request) {
+  ResponseEntity<Map<String, Object>> state(
+      ReservationStateException e, HttpServletRequest request) {
     ProblemDetail problem = problems.of(ProblemType.RESERVATION_STATE, e.getMessage());
     problem.setProperty("reservationId", e.reservationId());
     problem.setProperty("reservationStatus", e.status().name());
@@ -103,7 +105,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler
-  ResponseEntity<ProblemDetail> idConflict(
+  ResponseEntity<Map<String, Object>> idConflict(
       IdempotencyConflictException e, HttpServletRequest request) {
     ProblemDetail problem = problems.of(ProblemType.RESERVATION_ID_CONFLICT, e.getMessage());
     problem.setProperty("reservationId", e.reservationId());
@@ -113,14 +115,15 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler
-  ResponseEntity<ProblemDetail> timeout(InventoryTimeoutException e, HttpServletRequest request) {
+  ResponseEntity<Map<String, Object>> timeout(
+      InventoryTimeoutException e, HttpServletRequest request) {
     ProblemDetail problem = problems.of(ProblemType.INVENTORY_TIMEOUT, e.getMessage());
     problem.setProperty("outcomeUnknown", false);
     return retryLater(problem, request);
   }
 
   @ExceptionHandler
-  ResponseEntity<ProblemDetail> unavailable(
+  ResponseEntity<Map<String, Object>> unavailable(
       InventoryUnavailableException e, HttpServletRequest request) {
     log.warn("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
     ProblemDetail problem = problems.of(ProblemType.INVENTORY_UNAVAILABLE, e.getMessage());
@@ -129,19 +132,19 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler
-  ResponseEntity<ProblemDetail> inventory(InventoryException e, HttpServletRequest request) {
+  ResponseEntity<Map<String, Object>> inventory(InventoryException e, HttpServletRequest request) {
     log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
     return answer(problems.of(ProblemType.INVENTORY_ERROR, e.getMessage()), request);
   }
 
   @ExceptionHandler
-  ResponseEntity<ProblemDetail> invalidArgument(
+  ResponseEntity<Map<String, Object>> invalidArgument(
       IllegalArgumentException e, HttpServletRequest request) {
     return answer(problems.of(ProblemType.INVALID_ARGUMENT, e.getMessage()), request);
   }
 
   @ExceptionHandler
-  ResponseEntity<ProblemDetail> service(ServiceException e, HttpServletRequest request) {
+  ResponseEntity<Map<String, Object>> service(ServiceException e, HttpServletRequest request) {
     ProblemDetail problem = problems.of(e.type(), e.getMessage());
     e.properties().forEach(problem::setProperty);
     return answer(problem, request);
@@ -277,18 +280,22 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
       HttpStatusCode status,
       WebRequest request) {
     // Spring MVC's own problems (404 for an unknown path, 405, 415, ...): problem details too.
-    if (body instanceof ProblemDetail problem && problem.getInstance() == null) {
-      problem.setInstance(URI.create(path(request)));
-    }
     ResponseEntity<Object> entity =
         super.handleExceptionInternal(e, body, headers, status, request);
     if (entity == null) {
       return null;
     }
+    Object sent = entity.getBody();
+    if (sent instanceof ProblemDetail problem) {
+      if (problem.getInstance() == null) {
+        problem.setInstance(URI.create(path(request)));
+      }
+      sent = Problems.body(problem);
+    }
     return ResponseEntity.status(entity.getStatusCode())
         .headers(entity.getHeaders())
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .body(entity.getBody());
+        .body(sent);
   }
 
   private ResponseEntity<Object> validation(List<Map<String, Object>> errors, WebRequest request) {
@@ -303,24 +310,24 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     problem.setInstance(URI.create(path(request)));
     return ResponseEntity.status(problem.getStatus())
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .body(problem);
+        .body(Problems.body(problem));
   }
 
-  private static ResponseEntity<ProblemDetail> answer(
+  private static ResponseEntity<Map<String, Object>> answer(
       ProblemDetail problem, HttpServletRequest request) {
     problem.setInstance(URI.create(request.getRequestURI()));
     return ResponseEntity.status(problem.getStatus())
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .body(problem);
+        .body(Problems.body(problem));
   }
 
-  private static ResponseEntity<ProblemDetail> retryLater(
+  private static ResponseEntity<Map<String, Object>> retryLater(
       ProblemDetail problem, HttpServletRequest request) {
     problem.setInstance(URI.create(request.getRequestURI()));
     return ResponseEntity.status(problem.getStatus())
         .header(HttpHeaders.RETRY_AFTER, "1")
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .body(problem);
+        .body(Problems.body(problem));
   }
 
   private static Map<String, Object> error(String field, @Nullable String message) {

@@ -58,17 +58,36 @@ public class Problems {
    */
   public void write(HttpServletResponse response, ProblemDetail problem, HttpServletRequest request)
       throws IOException {
+    problem.setInstance(URI.create(request.getRequestURI()));
+    response.setStatus(problem.getStatus());
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    response.getOutputStream().write(json.writeValueAsBytes(body(problem)));
+  }
+
+  /**
+   * A problem as the JSON object sent: the RFC's members first, in its order ({@code type}, {@code
+   * title}, {@code status}, {@code detail}, {@code instance}), then the type's own; {@code type}
+   * left out when it is {@code about:blank}, as the RFC allows.
+   *
+   * @param problem the problem
+   * @return its members, in order
+   */
+  public static Map<String, Object> body(ProblemDetail problem) {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", String.valueOf(problem.getType()));
+    if (problem.getType() != null && !"about:blank".equals(problem.getType().toString())) {
+      body.put("type", problem.getType().toString());
+    }
     body.put("title", problem.getTitle());
     body.put("status", problem.getStatus());
-    body.put("detail", problem.getDetail());
-    body.put("instance", URI.create(request.getRequestURI()).toString());
+    if (problem.getDetail() != null) {
+      body.put("detail", problem.getDetail());
+    }
+    if (problem.getInstance() != null) {
+      body.put("instance", problem.getInstance().toString());
+    }
     if (problem.getProperties() != null) {
       body.putAll(problem.getProperties());
     }
-    response.setStatus(problem.getStatus());
-    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    response.getOutputStream().write(json.writeValueAsBytes(body));
+    return body;
   }
 }
