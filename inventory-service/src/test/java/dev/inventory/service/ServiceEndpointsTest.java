@@ -2,6 +2,8 @@ package dev.inventory.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
+import dev.inventory.jdbc.TestDatabase;
 import dev.inventory.service.idempotency.IdempotencyFilter;
 import dev.inventory.spring.boot.InventorySweeper;
 import java.io.IOException;
@@ -9,6 +11,9 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -973,6 +978,41 @@ class ServiceEndpointsTest {
       } catch (IOException | InterruptedException e) {
         return false;
       }
+    }
+  }
+
+  @Nested
+  @DisplayName("the database out of reach")
+  class Unavailable {
+    @Test
+    @DisplayName("a row locked past lock_timeout: 503 inventory-timeout, Retry-After, nothing sold")
+    void lockTimeout() throws SQLException {
+      String sku = sku();
+      stock("default", sku, 5);
+      Http.Response answer;
+      try (HikariDataSource pool = TestDatabase.pool(1);
+          Connection lock = pool.getConnection()) {
+        // A long transaction of someone else's holds the SKU's row past the service's 2 s.
+        lock.setAutoCommit(false);
+        try (PreparedStatement select =
+            lock.prepareStatement(
+                "SELECT on_hand FROM "
+                    + SCHEMAS.inventory()
+                    + ".stock_level WHERE sku = ? FOR UPDATE")) {
+          select.setString(1, sku);
+          select.executeQuery().close();
+        }
+        answer =
+            http()
+                .post(
+                    "/api/v1/orders",
+                    "{\"skuId\":\"" + sku + "\",\"quantity\":1,\"buyerId\":\"gil\"}");
+        lock.rollback();
+      }
+      JsonNode problem = problem(answer, 503, "inventory-timeout");
+      assertThat(answer.header("Retry-After")).contains("1");
+      assertThat(problem.get("outcomeUnknown").asBoolean()).isFalse();
+      assertThat(level("default", sku).get("onHand").asLong()).isEqualTo(5);
     }
   }
 }
