@@ -13,7 +13,7 @@
 # description, url, a licence, a developer and scm; no ${...} in it that it does not define
 # itself (or its parent does); no repositories; the jar, the sources jar and the javadoc jar
 # for the jar modules; .md5 and .sha1 (and .asc, unless --unsigned) for every file; and nothing
-# of inventory-examples. Writes target/central-bundle.zip.
+# of inventory-examples or inventory-service. Writes target/central-bundle.zip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -186,7 +186,10 @@ BEGIN
     END LOOP;
 
     RETURN QUERY
-    WITH lines AS (
+    -- MATERIALIZED: the lines are found by their reservation ids first. Left to itself, the planner
+    -- drove the join from the keys and read every line of the key through its index by key: every
+    -- hold ever placed on a hot SKU (200,000 of them, 60 ms) to find the batch's few.
+    WITH lines AS MATERIALIZED (
         SELECT l.reservation_id AS id,
                p_kinds[array_position(p_ids, l.reservation_id)] AS kind,
                p_sold[array_position(p_ids, l.reservation_id)] AS sold,

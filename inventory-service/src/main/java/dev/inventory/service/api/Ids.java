@@ -1,0 +1,44 @@
+package dev.inventory.service.api;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The ids the service gives carts and orders, which are the library's reservation ids. With an
+ * {@code Idempotency-Key} the id is derived from it, so that a repeat whose first answer was never
+ * stored (the service stopped in between) reaches the same reservation, and the library replays it
+ * instead of selling twice. Without one, a random id.
+ */
+final class Ids {
+  /** SKU, hub and buyer ids: what the service accepts (the library takes more). */
+  static final String NAME = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
+
+  /** The message of a {@link #NAME} mismatch. */
+  static final String NAME_MESSAGE =
+      "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit";
+
+  static final String CART = "cart_";
+  static final String ORDER = "ord_";
+
+  /** The order system's orders in checkInventory: its own ids, in a namespace of their own. */
+  static final String CHECK = "oms_";
+
+  private Ids() {}
+
+  static String forRequest(String prefix, @Nullable String idempotencyKey) {
+    if (idempotencyKey == null) {
+      return prefix + UUID.randomUUID().toString().replace("-", "");
+    }
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] digest = sha.digest((prefix + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
+      return prefix + HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.inventory.service.api;
+
+import dev.inventory.jdbc.MovementReports;
+import dev.inventory.jdbc.ReportJob;
+import dev.inventory.service.ServiceProperties;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The settlement jobs of this instance, on the library's {@link MovementReports}: started here,
+ * found here ({@code findJob} knows the jobs of this JVM only), and cancelled when the service
+ * stops, before the pool closes (the days done stay; running a range again redoes the rest).
+ */
+@Component
+class SettlementJobs implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(SettlementJobs.class);
+
+  private final MovementReports reports;
+  private final Duration stopTimeout;
+  private final Set<UUID> started = ConcurrentHashMap.newKeySet();
+  private volatile boolean running;
+
+  SettlementJobs(MovementReports reports, ServiceProperties properties) {
+    this.reports = reports;
+    this.stopTimeout = properties.settlement().stopTimeout();
+  }
+
+  ReportJob start(LocalDate from, LocalDate to, int workers) {
+    ReportJob job = reports.start(from, to, workers);
+    started.add(job.id());
+    job.completion().thenRun(() -> started.remove(job.id()));
+    return job;
+  }
+
+  Optional<ReportJob> find(UUID jobId) {
+    return reports.findJob(jobId);
+  }
+
+  @Override
+  public void start() {
+    running = true;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    long deadline = System.nanoTime() + stopTimeout.toNanos();
+    for (UUID id : Set.copyOf(started)) {
+      reports
+          .findJob(id)
+          .ifPresent(
+              job -> {
+                job.cancel();
+                try {
+                  job.completion()
+                      .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                  log.warn("settlement job {} still running after {}", id, stopTimeout);
+                } catch (ExecutionException e) {
+                  log.warn("settlement job {} failed while stopping", id, e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+}

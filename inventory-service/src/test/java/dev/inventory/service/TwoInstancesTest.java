@@ -1,0 +1,129 @@
+package dev.inventory.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.inventory.AuditReport;
+import dev.inventory.ExpirySweeper;
+import dev.inventory.StockKey;
+import dev.inventory.StockLedger;
+import dev.inventory.spring.boot.InventorySweeper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Two instances of the service on one database, each with its expiry sweeper. */
+@DisplayName("two instances on one database")
+class TwoInstancesTest {
+  static final TestService.Schemas SCHEMAS = TestService.Schemas.fresh(TwoInstancesTest.class);
+
+  @AfterAll
+  static void drop() {
+    SCHEMAS.drop();
+  }
+
+  @Test
+  @DisplayName("abandoned carts expire once each, whichever instance's sweeper gets them")
+  void eachHoldExpiredOnce() throws InterruptedException {
+    Map<String, Object> sweepOften =
+        Map.of("inventory.sweeper.period", "200ms", "inventory.sweeper.batch-limit", "7");
+    try (TestService a = TestService.start(SCHEMAS, 0, sweepOften);
+        TestService b = TestService.start(SCHEMAS, 0, sweepOften)) {
+      List<Http> both = List.of(a.http(), b.http());
+      for (int k = 0; k < 3; k++) {
+        assertThat(
+                both.get(0)
+                    .put("/api/v1/hubs/default/stock/SWEEP-" + k, "{\"onHand\":50}")
+                    .status())
+            .isEqualTo(200);
+      }
+      int abandoned = 60;
+      for (int i = 0; i < abandoned; i++) {
+        Http.Response cart =
+            both.get(i % 2)
+                .post(
+                    "/api/v1/carts",
+                    "{\"lines\":[{\"skuId\":\"SWEEP-"
+                        + (i % 3)
+                        + "\",\"quantity\":1}],"
+                        + "\"ttlSeconds\":1}");
+        assertThat(cart.status()).as(cart.toString()).isEqualTo(201);
+      }
+      List<String> paid = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        Http.Response cart =
+            both.get(i % 2)
+                .post(
+                    "/api/v1/carts",
+                    "{\"lines\":[{\"skuId\":\"SWEEP-"
+                        + (i % 3)
+                        + "\",\"quantity\":2}],"
+                        + "\"ttlSeconds\":600}");
+        String id = cart.json().get("cartId").asString();
+        assertThat(both.get((i + 1) % 2).post("/api/v1/carts/" + id + "/confirm").status())
+            .isEqualTo(200);
+        paid.add(id);
+      }
+
+      JdbcTemplate jdbc = new JdbcTemplate(a.bean(DataSource.class));
+      String reservations = SCHEMAS.inventory() + ".reservation";
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      int expired = 0;
+      while (System.nanoTime() < deadline) {
+        expired =
+            jdbc.queryForObject(
+                "SELECT count(*) FROM " + reservations + " WHERE status = 'EXPIRED'",
+                Integer.class);
+        if (expired == abandoned) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      assertThat(expired).as("holds written as expired").isEqualTo(abandoned);
+
+      List<Map<String, Object>> expiries =
+          jdbc.queryForList(
+              "SELECT reservation_id, count(*) AS entries FROM "
+                  + SCHEMAS.inventory()
+                  + ".inventory_log WHERE kind = 'EXPIRE' GROUP BY reservation_id");
+      assertThat(expiries).hasSize(abandoned);
+      assertThat(expiries).allSatisfy(row -> assertThat(row.get("entries")).isEqualTo(1L));
+
+      long byA = sweeper(a).expiredCount();
+      long byB = sweeper(b).expiredCount();
+      System.out.println(
+          "[inventory-service] two sweepers: instance A expired "
+              + byA
+              + ", instance B "
+              + byB
+              + " of "
+              + abandoned
+              + " abandoned carts, each once");
+      assertThat(byA + byB).isEqualTo(abandoned);
+
+      for (int k = 0; k < 3; k++) {
+        Http.Response level = both.get(1).get("/api/v1/hubs/default/stock/SWEEP-" + k);
+        assertThat(level.json().get("onHand").asLong()).isEqualTo(50 - 4);
+        assertThat(level.json().get("reserved").asLong()).isZero();
+      }
+      for (String id : paid) {
+        assertThat(both.get(0).get("/api/v1/carts/" + id).json().get("status").asString())
+            .isEqualTo("CONFIRMED");
+      }
+      AuditReport audit =
+          a.bean(StockLedger.class)
+              .audit(
+                  List.of(StockKey.of("SWEEP-0"), StockKey.of("SWEEP-1"), StockKey.of("SWEEP-2")));
+      assertThat(audit.isClean()).as(audit.describe()).isTrue();
+    }
+  }
+
+  private static ExpirySweeper sweeper(TestService app) {
+    return app.bean(InventorySweeper.class).sweeper().orElseThrow();
+  }
+}
