@@ -1,7 +1,8 @@
 /**
  * Inventory reservations that never oversell: the API ({@link dev.inventory.Inventory}, its values
- * and exceptions) and an in-memory implementation for tests ({@link
- * dev.inventory.memory.InMemoryInventory}). Needs only {@code java.base} at run time.
+ * and exceptions; the {@link dev.inventory.catalog.Catalog} of items and locations) and an
+ * in-memory implementation for tests ({@link dev.inventory.memory.InMemoryInventory}). Needs only
+ * {@code java.base} at run time.
  *
  * <p>The helpers in {@code dev.inventory.internal} are exported to the PostgreSQL implementation
  * ({@code dev.inventory.jdbc}) alone: they are not API.
@@ -14,6 +15,7 @@ module dev.inventory {
   requires static org.jspecify;
 
   exports dev.inventory;
+  exports dev.inventory.catalog;
   exports dev.inventory.event;
   exports dev.inventory.memory;
   // inventory-jdbc is the automatic module dev.inventory.jdbc (Automatic-Module-Name): javac

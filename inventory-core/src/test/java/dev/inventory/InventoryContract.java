@@ -6,6 +6,15 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.inventory.LogEntry.Kind;
 import dev.inventory.Reservation.Status;
+import dev.inventory.catalog.Catalog;
+import dev.inventory.catalog.CatalogEntryExistsException;
+import dev.inventory.catalog.CatalogEntryNotFoundException;
+import dev.inventory.catalog.Item;
+import dev.inventory.catalog.ItemQuery;
+import dev.inventory.catalog.Location;
+import dev.inventory.catalog.LocationQuery;
+import dev.inventory.catalog.Page;
+import dev.inventory.catalog.UpsertResult;
 import dev.inventory.event.InventoryEvent;
 import dev.inventory.event.InventoryEvent.Amended;
 import dev.inventory.event.InventoryEvent.Completed;
@@ -47,6 +56,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -130,6 +140,24 @@ public abstract class InventoryContract {
   protected Inventory createInventory(Clock clock, InventoryListener listener) {
     throw new UnsupportedOperationException(
         getClass().getSimpleName() + " must override createInventory(Clock, InventoryListener)");
+  }
+
+  /**
+   * An inventory with the catalog of its store and a reader of its log: what the {@link
+   * CatalogEntries} and {@link KnownKeys} tests run on.
+   */
+  public record Cataloged(
+      Inventory inventory, Catalog catalog, Function<Collection<StockKey>, List<LogEntry>> log) {}
+
+  /**
+   * Builds an inventory like {@link #createInventory(Clock)}, with the catalog of the same store;
+   * with {@code knownKeysOnly}, in known-keys mode (the builder's {@code knownKeysOnly(true)}), on
+   * storage that may be its own (the PostgreSQL variants use a second schema, whose guard that mode
+   * installs). Every implementation overrides it.
+   */
+  protected Cataloged createCataloged(Clock clock, boolean knownKeysOnly) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " must override createCataloged(Clock, boolean)");
   }
 
   @BeforeEach
@@ -3224,6 +3252,647 @@ public abstract class InventoryContract {
               e -> e instanceof StockReceived,
               e -> e instanceof StockReceived r && r.level().onHand() == 20);
       assertThat(told).hasSize(20);
+    }
+  }
+
+  // =============================================================================================
+  // The catalog, and known-keys mode
+
+  @Nested
+  @DisplayName("catalog: locations and items, created, updated, deactivated, listed page by page")
+  class CatalogEntries {
+    Catalog catalog;
+
+    /** This test's own tenant: a listing by tenant sees this test's items only. */
+    String tenant;
+
+    @BeforeEach
+    void openCatalog() {
+      catalog = createCataloged(clock, false).catalog();
+      tenant = id("tenant");
+    }
+
+    /** An active item of this test's tenant, seller "s1", no per-buyer limit. */
+    Item item(String name) {
+      return Item.of(id(name), tenant, "s1", "Item " + name);
+    }
+
+    List<String> skus(List<Item> items) {
+      return items.stream().map(Item::sku).toList();
+    }
+
+    /** Every page of a listing, the cursor of each page passed to the next. */
+    List<Item> allPages(ItemQuery query) {
+      List<Item> all = new ArrayList<>();
+      String cursor = null;
+      do {
+        Page<Item> page = catalog.items(query, cursor);
+        assertThat(page.entries().size()).isLessThanOrEqualTo(query.pageSize());
+        all.addAll(page.entries());
+        cursor = page.nextCursor();
+      } while (cursor != null);
+      return all;
+    }
+
+    @Test
+    @DisplayName("a location is created, then found and got by its code")
+    void createLocation() {
+      Location hub = Location.of(id("hub"), "Hub 7, Bengaluru");
+
+      assertThat(catalog.createLocation(hub)).isEqualTo(hub);
+      assertThat(catalog.findLocation(hub.code())).contains(hub);
+      assertThat(catalog.getLocation(hub.code())).isEqualTo(hub);
+    }
+
+    @Test
+    @DisplayName("creating a location whose code is taken is refused, unless it is the same")
+    void createLocationTwice() {
+      Location hub = catalog.createLocation(Location.of(id("hub"), "first"));
+      assertThat(catalog.createLocation(hub)).as("the same again: a safe retry").isEqualTo(hub);
+
+      CatalogEntryExistsException e =
+          thrown(
+              CatalogEntryExistsException.class,
+              () -> catalog.createLocation(Location.of(hub.code(), "second")));
+
+      assertThat(e.kind()).isEqualTo(Catalog.EntryKind.LOCATION);
+      assertThat(e.code()).isEqualTo(hub.code());
+      assertThat(e).hasMessageContaining(hub.code());
+      assertThat(catalog.getLocation(hub.code())).isEqualTo(hub);
+    }
+
+    @Test
+    @DisplayName("a location not in the catalog: find is empty, get and every change are not found")
+    void unknownLocation() {
+      String code = id("nowhere");
+
+      assertThat(catalog.findLocation(code)).isEmpty();
+      for (ThrowingCallable call :
+          List.<ThrowingCallable>of(
+              () -> catalog.getLocation(code),
+              () -> catalog.updateLocation(Location.of(code, "x")),
+              () -> catalog.deactivateLocation(code))) {
+        CatalogEntryNotFoundException e = thrown(CatalogEntryNotFoundException.class, call);
+        assertThat(e.kind()).isEqualTo(Catalog.EntryKind.LOCATION);
+        assertThat(e.code()).isEqualTo(code);
+      }
+      assertThat(catalog.findLocation(code)).isEmpty();
+    }
+
+    @Test
+    @DisplayName(
+        "updating a location replaces its name and active flag; deactivating is idempotent")
+    void updateAndDeactivateLocation() {
+      Location hub = catalog.createLocation(Location.of(id("hub"), "Hub"));
+
+      Location renamed = catalog.updateLocation(hub.withName("Hub, new address"));
+      assertThat(renamed).isEqualTo(new Location(hub.code(), "Hub, new address", true));
+
+      Location off = catalog.deactivateLocation(hub.code());
+      assertThat(off).isEqualTo(renamed.withActive(false));
+      assertThat(catalog.deactivateLocation(hub.code())).isEqualTo(off);
+      assertThat(catalog.getLocation(hub.code())).isEqualTo(off);
+
+      assertThat(catalog.updateLocation(off.withActive(true))).isEqualTo(renamed);
+      assertThat(catalog.getLocation(hub.code())).isEqualTo(renamed);
+    }
+
+    @Test
+    @DisplayName("an item is created with its tenant, seller, name and per-buyer limit")
+    void createItem() {
+      Item limited = new Item(id("mug"), tenant, "s1", "Blue mug", true, 2L);
+      Item plain = item("plate");
+
+      assertThat(catalog.createItem(limited)).isEqualTo(limited);
+      assertThat(catalog.createItem(plain)).isEqualTo(plain);
+
+      assertThat(catalog.getItem(limited.sku())).isEqualTo(limited);
+      assertThat(catalog.findItem(plain.sku())).contains(plain);
+      assertThat(catalog.getItem(plain.sku()).perBuyerLimit()).isNull();
+    }
+
+    @Test
+    @DisplayName("creating an item whose SKU is taken is refused, unless it is the same")
+    void createItemTwice() {
+      Item mug = catalog.createItem(item("mug"));
+      assertThat(catalog.createItem(mug)).as("the same again: a safe retry").isEqualTo(mug);
+
+      CatalogEntryExistsException e =
+          thrown(CatalogEntryExistsException.class, () -> catalog.createItem(mug.withName("two")));
+
+      assertThat(e.kind()).isEqualTo(Catalog.EntryKind.ITEM);
+      assertThat(e.code()).isEqualTo(mug.sku());
+      assertThat(catalog.getItem(mug.sku())).isEqualTo(mug);
+    }
+
+    @Test
+    @DisplayName("an item not in the catalog: find is empty, get and every change are not found")
+    void unknownItem() {
+      Item ghost = item("ghost");
+
+      assertThat(catalog.findItem(ghost.sku())).isEmpty();
+      for (ThrowingCallable call :
+          List.<ThrowingCallable>of(
+              () -> catalog.getItem(ghost.sku()),
+              () -> catalog.updateItem(ghost),
+              () -> catalog.deactivateItem(ghost.sku()))) {
+        CatalogEntryNotFoundException e = thrown(CatalogEntryNotFoundException.class, call);
+        assertThat(e.kind()).isEqualTo(Catalog.EntryKind.ITEM);
+        assertThat(e.code()).isEqualTo(ghost.sku());
+      }
+      assertThat(catalog.findItem(ghost.sku())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("updating an item replaces every value but its SKU; deactivating keeps the rest")
+    void updateAndDeactivateItem() {
+      Item mug = catalog.createItem(new Item(id("mug"), tenant, "s1", "Mug", true, 5L));
+
+      Item changed = new Item(mug.sku(), id("other-tenant"), "s2", "Big mug", true, null);
+      assertThat(catalog.updateItem(changed)).isEqualTo(changed);
+      assertThat(catalog.getItem(mug.sku())).isEqualTo(changed);
+
+      Item off = catalog.deactivateItem(mug.sku());
+      assertThat(off).isEqualTo(changed.withActive(false));
+      assertThat(catalog.deactivateItem(mug.sku())).isEqualTo(off);
+      assertThat(catalog.getItem(mug.sku())).isEqualTo(off);
+    }
+
+    @Test
+    @DisplayName("items are listed by tenant, seller, SKU codes and active, in SKU order")
+    void filters() {
+      Item a = catalog.createItem(item("a"));
+      Item b = catalog.createItem(item("b").withSeller("s2"));
+      Item c = catalog.createItem(item("c").withActive(false));
+      Item d = catalog.createItem(item("d").withSeller("s2").withActive(false));
+      catalog.createItem(Item.of(id("elsewhere"), id("other-tenant"), "s1", "not ours"));
+      ItemQuery ours = ItemQuery.all().withTenant(tenant);
+
+      assertThat(catalog.items(ours, null).entries()).containsExactly(a, b, c, d);
+      assertThat(catalog.items(ours, null).hasNext()).isFalse();
+      assertThat(catalog.items(ours.withSeller("s2"), null).entries()).containsExactly(b, d);
+      assertThat(catalog.items(ours.withActive(true), null).entries()).containsExactly(a, b);
+      assertThat(catalog.items(ours.withActive(false), null).entries()).containsExactly(c, d);
+      assertThat(catalog.items(ours.withSeller("s1").withActive(false), null).entries())
+          .containsExactly(c);
+      assertThat(
+              catalog
+                  .items(ItemQuery.all().withSkus(List.of(d.sku(), a.sku(), id("none"))), null)
+                  .entries())
+          .containsExactly(a, d);
+      assertThat(catalog.items(ours.withSkus(List.of(id("elsewhere"))), null).entries()).isEmpty();
+      assertThat(catalog.items(ItemQuery.all().withTenant(id("no-such-tenant")), null).entries())
+          .isEmpty();
+    }
+
+    @Test
+    @DisplayName("a listing is paged by position: each item once, in order, whatever is added")
+    void keysetPaging() {
+      for (String name : List.of("b", "d", "f", "h", "j")) {
+        catalog.createItem(item(name));
+      }
+      ItemQuery query = ItemQuery.all().withTenant(tenant).withPageSize(2);
+
+      Page<Item> first = catalog.items(query, null);
+      assertThat(skus(first.entries())).containsExactly(id("b"), id("d"));
+      assertThat(first.hasNext()).isTrue();
+
+      // Written between two pages: one before the cursor (never seen), one after it (seen).
+      catalog.createItem(item("a"));
+      catalog.createItem(item("e"));
+
+      List<String> rest = new ArrayList<>();
+      String cursor = first.nextCursor();
+      while (cursor != null) {
+        Page<Item> page = catalog.items(query, cursor);
+        assertThat(page.entries()).hasSizeLessThanOrEqualTo(2);
+        rest.addAll(skus(page.entries()));
+        cursor = page.nextCursor();
+      }
+      assertThat(rest).containsExactly(id("e"), id("f"), id("h"), id("j"));
+      assertThat(skus(allPages(query.withPageSize(3))))
+          .containsExactly(id("a"), id("b"), id("d"), id("e"), id("f"), id("h"), id("j"));
+    }
+
+    @Test
+    @DisplayName("a page that ends exactly at the last item has no next cursor")
+    void lastPageExactly() {
+      catalog.createItem(item("a"));
+      catalog.createItem(item("b"));
+
+      Page<Item> page = catalog.items(ItemQuery.all().withTenant(tenant).withPageSize(2), null);
+
+      assertThat(page.entries()).hasSize(2);
+      assertThat(page.nextCursor()).isNull();
+    }
+
+    @Test
+    @DisplayName("a cursor is only good for the filters it was made for")
+    void cursorOfOtherFilters() {
+      catalog.createItem(item("a"));
+      catalog.createItem(item("b"));
+      ItemQuery query = ItemQuery.all().withTenant(tenant).withPageSize(1);
+      String cursor = catalog.items(query, null).nextCursor();
+      assertThat(cursor).isNotNull();
+
+      assertThat(catalog.items(query.withPageSize(5), cursor).entries())
+          .extracting(Item::sku)
+          .containsExactly(id("b"));
+      assertThat(catchThrowable(() -> catalog.items(query.withSeller("s1"), cursor)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("cursor");
+      assertThat(catchThrowable(() -> catalog.locations(LocationQuery.all(), cursor)))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(catchThrowable(() -> catalog.items(query, "not-a-cursor")))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    @DisplayName("locations are listed by codes and active, in code order, page by page")
+    void listLocations() {
+      List<Location> hubs = new ArrayList<>();
+      for (String name : List.of("h1", "h2", "h3", "h4", "h5")) {
+        hubs.add(catalog.createLocation(Location.of(id(name), "Hub " + name)));
+      }
+      catalog.deactivateLocation(id("h2"));
+      LocationQuery ours =
+          LocationQuery.all().withCodes(hubs.stream().map(Location::code).toList());
+
+      List<String> paged = new ArrayList<>();
+      String cursor = null;
+      do {
+        Page<Location> page = catalog.locations(ours.withPageSize(2), cursor);
+        page.entries().forEach(l -> paged.add(l.code()));
+        cursor = page.nextCursor();
+      } while (cursor != null);
+
+      assertThat(paged).containsExactly(id("h1"), id("h2"), id("h3"), id("h4"), id("h5"));
+      assertThat(catalog.locations(ours.withActive(false), null).entries())
+          .containsExactly(hubs.get(1).withActive(false));
+      assertThat(catalog.locations(ours.withActive(true), null).entries())
+          .extracting(Location::code)
+          .containsExactly(id("h1"), id("h3"), id("h4"), id("h5"));
+    }
+
+    @Test
+    @DisplayName("upsertItems creates, updates and leaves alone in one call, counting each")
+    void upsert() {
+      Item same = catalog.createItem(item("same"));
+      Item changing = catalog.createItem(item("changing"));
+
+      UpsertResult result =
+          catalog.upsertItems(
+              List.of(
+                  item("new-1"),
+                  same,
+                  changing.withPerBuyerLimit(3L).withActive(false),
+                  item("new-2")));
+
+      assertThat(result).isEqualTo(new UpsertResult(2, 1, 1));
+      assertThat(result.total()).isEqualTo(4);
+      assertThat(allPages(ItemQuery.all().withTenant(tenant)))
+          .containsExactly(
+              changing.withPerBuyerLimit(3L).withActive(false), item("new-1"), item("new-2"), same);
+    }
+
+    @Test
+    @DisplayName("upsertItems refuses a SKU twice, naming it, before writing anything")
+    void upsertRefusesDuplicates() {
+      List<Item> file = List.of(item("a"), item("b"), item("a").withName("again"));
+
+      assertThat(catchThrowable(() -> catalog.upsertItems(file)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(id("a"))
+          .hasMessageContaining("twice");
+      assertThat(catalog.items(ItemQuery.all().withTenant(tenant), null).entries()).isEmpty();
+      assertThat(catalog.upsertItems(List.of())).isEqualTo(new UpsertResult(0, 0, 0));
+    }
+
+    @Test
+    @DisplayName("without known-keys mode the catalog only informs: any key is served")
+    void informationOnly() {
+      Cataloged plain = createCataloged(clock, false);
+      StockKey outside = key("outside");
+      StockKey retired = key("retired");
+      plain.catalog().createItem(Item.of(retired.sku(), tenant, "s1", "Retired"));
+      plain.catalog().deactivateItem(retired.sku());
+
+      plain.inventory().receive(outside, 3, null);
+      plain.inventory().receive(retired, 3, null);
+      plain.inventory().reserve(cart(id("c"), line(outside, 1), line(retired, 1)));
+
+      assertThat(plain.inventory().level(outside)).isEqualTo(new StockLevel(outside, 3, 1));
+      assertThat(plain.inventory().level(retired)).isEqualTo(new StockLevel(retired, 3, 1));
+    }
+  }
+
+  @Nested
+  @DisplayName("known-keys mode: a key the catalog does not know, or has deactivated, is refused")
+  class KnownKeys {
+    Inventory known;
+    Catalog catalog;
+    Function<Collection<StockKey>, List<LogEntry>> log;
+
+    /** This test's location, in the catalog and active. */
+    String hub;
+
+    @BeforeEach
+    void openKnown() {
+      Cataloged cataloged = createCataloged(clock, true);
+      known = cataloged.inventory();
+      catalog = cataloged.catalog();
+      log = cataloged.log();
+      hub = catalog.createLocation(Location.of(id("hub"), "Hub")).code();
+    }
+
+    /** A key at this test's hub whose SKU is in the catalog (active). */
+    StockKey item(String name) {
+      catalog.createItem(Item.of(id(name), id("tenant"), "s1", "Item " + name));
+      return new StockKey(id(name), hub);
+    }
+
+    /** A key at this test's hub whose SKU the catalog has never heard of. */
+    StockKey stranger(String name) {
+      return new StockKey(id(name), hub);
+    }
+
+    Snapshot state(StockKey... keys) {
+      return new Snapshot(new TreeMap<>(known.levels(List.of(keys))), log.apply(List.of(keys)));
+    }
+
+    UnknownKeysException refused(ThrowingCallable call) {
+      return thrown(UnknownKeysException.class, call);
+    }
+
+    @Test
+    @DisplayName("a reserve of a SKU the catalog does not know names it, and holds nothing")
+    void unknownSku() {
+      StockKey ghost = stranger("ghost");
+
+      UnknownKeysException e = refused(() -> known.reserve(cart(id("c"), line(ghost, 1))));
+
+      assertThat(e.keys()).containsExactly(ghost);
+      assertThat(e.unknownSkus()).containsExactly(ghost.sku());
+      assertThat(e.unknownLocations()).isEmpty();
+      assertThat(e).hasMessageContaining(ghost.toString());
+      assertThat(known.findReservation(id("c"))).isEmpty();
+      assertThat(log.apply(List.of(ghost))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a location the catalog does not know is named as the cause")
+    void unknownLocation() {
+      StockKey mug = item("mug");
+      StockKey elsewhere = new StockKey(mug.sku(), id("nowhere"));
+
+      UnknownKeysException e = refused(() -> known.reserve(cart(id("c"), line(elsewhere, 1))));
+
+      assertThat(e.keys()).containsExactly(elsewhere);
+      assertThat(e.unknownSkus()).isEmpty();
+      assertThat(e.unknownLocations()).containsExactly(elsewhere.location());
+    }
+
+    @Test
+    @DisplayName("a cart names every unknown key, in key order, and holds none of its lines")
+    void cartNamesEveryUnknownKey() {
+      StockKey mug = item("mug");
+      known.receive(mug, 5, null);
+      StockKey ghost = stranger("ghost");
+      StockKey astray = new StockKey(mug.sku(), id("nowhere"));
+      StockKey both = new StockKey(id("zz-ghost"), id("nowhere"));
+      Snapshot before = state(mug, ghost, astray, both);
+
+      UnknownKeysException e =
+          refused(
+              () ->
+                  known.reserve(
+                      cart(id("c"), line(both, 1), line(mug, 2), line(ghost, 1), line(astray, 1))));
+
+      assertThat(e.keys()).containsExactly(ghost, astray, both).isSorted();
+      assertThat(e.unknownSkus()).containsExactly(ghost.sku(), both.sku());
+      assertThat(e.unknownLocations()).containsExactly(id("nowhere"));
+      assertThat(state(mug, ghost, astray, both)).isEqualTo(before);
+      assertThat(known.findReservation(id("c"))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("an unknown key is refused as unknown, even beside a key that is short")
+    void unknownBeforeShort() {
+      StockKey mug = item("mug");
+      known.receive(mug, 1, null);
+      StockKey ghost = stranger("ghost");
+
+      UnknownKeysException e =
+          refused(() -> known.reserve(cart(id("c"), line(mug, 5), line(ghost, 1))));
+
+      assertThat(e.keys()).containsExactly(ghost);
+    }
+
+    @Test
+    @DisplayName("a known key without stock is short, as without the mode")
+    void knownButNeverStocked() {
+      StockKey mug = item("mug");
+
+      InsufficientStockException e =
+          thrown(
+              InsufficientStockException.class, () -> known.reserve(cart(id("c"), line(mug, 1))));
+
+      assertThat(e.shortages()).containsExactly(new Shortage(mug, 1, 0));
+    }
+
+    @Test
+    @DisplayName(
+        "purchase, receive, adjust and setOnHand of an unknown key are refused; it reads 0")
+    void stockCallsOfUnknownKeys() {
+      StockKey ghost = stranger("ghost");
+
+      for (ThrowingCallable call :
+          List.<ThrowingCallable>of(
+              () -> known.purchase(cart(id("p"), line(ghost, 1))),
+              () -> known.receive(ghost, 5, "delivery"),
+              () -> known.adjust(ghost, 2, null),
+              () -> known.adjust(ghost, -2, null),
+              () -> known.setOnHand(ghost, 7, "count"),
+              () -> known.setOnHand(ghost, 0, "count"))) {
+        UnknownKeysException e = refused(call);
+        assertThat(e.keys()).containsExactly(ghost);
+        assertThat(e.unknownSkus()).containsExactly(ghost.sku());
+      }
+      assertThat(known.level(ghost)).isEqualTo(StockLevel.empty(ghost));
+      assertThat(log.apply(List.of(ghost))).isEmpty();
+      assertThat(known.findReservation(id("p"))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("known keys are served as without the mode, with the same log")
+    void knownKeysAreServed() {
+      StockKey mug = item("mug");
+      StockKey plate = item("plate");
+
+      known.receive(mug, 10, "delivery");
+      known.setOnHand(plate, 4, "count");
+      known.adjust(mug, -1, "broken");
+      known.reserve(cart(id("c1"), line(mug, 2), line(plate, 1)));
+      known.purchase(cart(id("p1"), line(mug, 1)));
+      known.confirm(id("c1"));
+
+      assertThat(known.level(mug)).isEqualTo(new StockLevel(mug, 6, 0));
+      assertThat(known.level(plate)).isEqualTo(new StockLevel(plate, 3, 0));
+      assertThat(kinds(log.apply(List.of(mug))))
+          .containsExactly(Kind.RECEIVE, Kind.ADJUST, Kind.RESERVE, Kind.CONFIRM, Kind.CONFIRM);
+    }
+
+    @Test
+    @DisplayName("a deactivated item's stock is refused for every change, and served once back")
+    void deactivatedItem() {
+      StockKey mug = item("mug");
+      known.receive(mug, 10, null);
+      Snapshot before = state(mug);
+
+      catalog.deactivateItem(mug.sku());
+
+      assertThat(state(mug)).as("deactivating writes no stock and no log").isEqualTo(before);
+      for (ThrowingCallable call :
+          List.<ThrowingCallable>of(
+              () -> known.reserve(cart(id("c"), line(mug, 1))),
+              () -> known.purchase(cart(id("p"), line(mug, 1))),
+              () -> known.receive(mug, 1, null),
+              () -> known.adjust(mug, 1, null),
+              () -> known.adjust(mug, -1, null),
+              () -> known.setOnHand(mug, 3, null),
+              () -> known.setOnHand(mug, 10, null))) {
+        assertThat(refused(call).unknownSkus()).containsExactly(mug.sku());
+      }
+      assertThat(state(mug)).isEqualTo(before);
+
+      catalog.updateItem(catalog.getItem(mug.sku()).withActive(true));
+      known.reserve(cart(id("c"), line(mug, 1)));
+      assertThat(known.level(mug)).isEqualTo(new StockLevel(mug, 10, 1));
+    }
+
+    @Test
+    @DisplayName("a deactivated location's stock is refused, every SKU kept there")
+    void deactivatedLocation() {
+      StockKey mug = item("mug");
+      StockKey plate = item("plate");
+      known.receive(mug, 5, null);
+      known.receive(plate, 5, null);
+
+      catalog.deactivateLocation(hub);
+
+      UnknownKeysException e =
+          refused(() -> known.reserve(cart(id("c"), line(mug, 1), line(plate, 1))));
+      assertThat(e.keys()).containsExactly(mug, plate);
+      assertThat(e.unknownLocations()).containsExactly(hub);
+      assertThat(e.unknownSkus()).isEmpty();
+      assertThat(refused(() -> known.receive(plate, 1, null)).unknownLocations())
+          .containsExactly(hub);
+    }
+
+    @Test
+    @DisplayName("holds on a deactivated item can still be confirmed, released, extended, expired")
+    void holdsOutliveDeactivation() {
+      StockKey mug = item("mug");
+      known.receive(mug, 10, null);
+      known.reserve(cart(id("sold"), line(mug, 2)));
+      known.reserve(cart(id("freed"), line(mug, 3)));
+      known.reserve(cart(id("kept"), Duration.ofSeconds(30), line(mug, 1)));
+
+      catalog.deactivateItem(mug.sku());
+
+      assertThat(known.confirm(id("sold")).status()).isEqualTo(Status.CONFIRMED);
+      assertThat(known.release(id("freed")).status()).isEqualTo(Status.RELEASED);
+      assertThat(known.extend(id("kept"), Duration.ofSeconds(10)).status()).isEqualTo(Status.HELD);
+      clock.advance(Duration.ofSeconds(10));
+      expireAllDueOf(known);
+      assertThat(known.findReservation(id("kept")).orElseThrow().status())
+          .isEqualTo(Status.EXPIRED);
+      assertThat(known.level(mug)).isEqualTo(new StockLevel(mug, 8, 0));
+    }
+
+    @Test
+    @DisplayName("amend may shrink a deactivated item's line, but not grow it or add unknown keys")
+    void amendGrowthIsChecked() {
+      StockKey mug = item("mug");
+      StockKey plate = item("plate");
+      known.receive(mug, 10, null);
+      known.receive(plate, 10, null);
+      known.reserve(cart(id("c"), line(mug, 3), line(plate, 1)));
+      catalog.deactivateItem(mug.sku());
+      StockKey ghost = stranger("ghost");
+
+      assertThat(refused(() -> known.amend(id("c"), List.of(line(mug, 4), line(plate, 1)))).keys())
+          .containsExactly(mug);
+      assertThat(
+              refused(
+                      () ->
+                          known.amend(
+                              id("c"), List.of(line(mug, 3), line(plate, 1), line(ghost, 1))))
+                  .keys())
+          .containsExactly(ghost);
+
+      Reservation amended = known.amend(id("c"), List.of(line(mug, 1), line(plate, 2)));
+      assertThat(amended.lines()).containsExactly(line(mug, 1), line(plate, 2));
+      assertThat(known.level(mug)).isEqualTo(new StockLevel(mug, 10, 1));
+      assertThat(known.level(plate)).isEqualTo(new StockLevel(plate, 10, 2));
+    }
+
+    @Test
+    @DisplayName("a replay is answered from the reservation, even once its item is deactivated")
+    void replayAfterDeactivation() {
+      StockKey mug = item("mug");
+      known.receive(mug, 10, null);
+      Reservation held = known.reserve(cart(id("c"), line(mug, 2)));
+
+      catalog.deactivateItem(mug.sku());
+
+      assertThat(known.reserve(cart(id("c"), line(mug, 2)))).isEqualTo(held);
+    }
+
+    @Test
+    @DisplayName("racing reserves of an unknown key are each refused as unknown")
+    void racingUnknownReserves() throws InterruptedException {
+      StockKey ghost = stranger("ghost");
+
+      List<Outcome<Reservation>> outcomes =
+          race(16, 32, i -> () -> known.reserve(cart(id("c" + i), line(ghost, 1))));
+
+      assertThat(outcomes)
+          .allSatisfy(o -> assertThat(o.error()).isInstanceOf(UnknownKeysException.class));
+      assertThat(log.apply(List.of(ghost))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("racing reserves over several keys: the deactivated key's refused, the rest held")
+    void racingOverSeveralKeys() throws InterruptedException {
+      List<StockKey> keys = List.of(item("a"), item("b"), item("c"), item("d"));
+      for (StockKey k : keys) {
+        known.receive(k, 100, null);
+      }
+      StockKey retired = keys.get(3);
+      catalog.deactivateItem(retired.sku());
+
+      List<Outcome<Reservation>> outcomes =
+          race(16, 48, i -> () -> known.reserve(cart(id("c" + i), line(keys.get(i % 4), 1))));
+
+      for (int i = 0; i < outcomes.size(); i++) {
+        if (i % 4 == 3) {
+          assertThat(outcomes.get(i).error()).isInstanceOf(UnknownKeysException.class);
+        } else {
+          assertThat(outcomes.get(i).succeeded()).as("outcome %s", outcomes.get(i)).isTrue();
+        }
+      }
+      for (StockKey k : keys.subList(0, 3)) {
+        assertThat(known.level(k)).isEqualTo(new StockLevel(k, 100, 12));
+      }
+      assertThat(known.level(retired)).isEqualTo(new StockLevel(retired, 100, 0));
+    }
+  }
+
+  /** Expires every due hold of this inventory, however many other tests left behind. */
+  private static void expireAllDueOf(Inventory inventory) {
+    while (inventory.expireDue(1000) > 0) {
+      // keep going
     }
   }
 }

@@ -30,6 +30,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       BenchCommand.class,
       ReportCommand.class,
       StockBenchCommand.class,
+      TenantsBenchCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -43,7 +43,7 @@ class MainTest {
     assertThat(run.err())
         .contains(
             "error: Unknown command 'flashsale'; the commands are flash-sale, checkout, bench,"
-                + " report, stock-bench, help")
+                + " report, stock-bench, tenants-bench, help")
         .contains("Did you mean: inventory-examples flash-sale?")
         .contains("Try 'inventory-examples --help'");
     assertThat(run.out()).isEmpty();

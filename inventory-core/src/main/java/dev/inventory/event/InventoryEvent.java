@@ -12,6 +12,7 @@ import dev.inventory.ReservationStateException;
 import dev.inventory.Shortage;
 import dev.inventory.StockKey;
 import dev.inventory.StockLevel;
+import dev.inventory.UnknownKeysException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -101,6 +102,11 @@ public sealed interface InventoryEvent {
     UNAVAILABLE,
     /** {@link InventoryUnavailableException#isOutcomeUnknown()}: it may or may not be written. */
     UNKNOWN,
+    /**
+     * {@link UnknownKeysException}: known-keys mode refused keys the catalog does not know or has
+     * deactivated; nothing written.
+     */
+    NOT_IN_CATALOG,
     /** Any other exception. */
     ERROR;
 
@@ -114,6 +120,9 @@ public sealed interface InventoryEvent {
       Objects.requireNonNull(failure, "failure must not be null");
       if (failure instanceof InsufficientStockException) {
         return REFUSED;
+      }
+      if (failure instanceof UnknownKeysException) {
+        return NOT_IN_CATALOG;
       }
       if (failure instanceof IdempotencyConflictException) {
         return CONFLICT;
@@ -610,9 +619,9 @@ public sealed interface InventoryEvent {
 
   /**
    * A call failed with an exception other than a shortage or an unknown outcome: a conflict, a
-   * reservation not found, expired or final, a timeout, the database unavailable, or any other
-   * failure. Nothing was changed, except that a call that met a hold past its expiry ({@link
-   * Outcome#EXPIRED}) may have written that expiry.
+   * reservation not found, expired or final, a key not in the catalog, a timeout, the database
+   * unavailable, or any other failure. Nothing was changed, except that a call that met a hold past
+   * its expiry ({@link Outcome#EXPIRED}) may have written that expiry.
    *
    * @param operation the call
    * @param reservationId the reservation's id, or {@code null} for a stock call

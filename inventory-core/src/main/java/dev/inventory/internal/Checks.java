@@ -46,6 +46,28 @@ public final class Checks {
     return value;
   }
 
+  /**
+   * A display name (of a catalog item or location): 1 to {@code max} characters, not blank, no
+   * control characters.
+   */
+  public static String label(String field, String value, int max) {
+    Objects.requireNonNull(value, () -> field + " must not be null");
+    if (value.isEmpty() || value.length() > max) {
+      throw new IllegalArgumentException(
+          field
+              + " must be 1 to "
+              + max
+              + " characters long, but was "
+              + value.length()
+              + " characters");
+    }
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(field + " must not be blank, but was '" + value + "'");
+    }
+    rejectControlCharacters(field, value);
+    return value;
+  }
+
   /** A free-text reason: may be null, at most 1000 characters, no control characters. */
   public static String reason(String value) {
     if (value == null) {

@@ -15,6 +15,8 @@ import dev.inventory.ReservationStateException;
 import dev.inventory.Shortage;
 import dev.inventory.StockKey;
 import dev.inventory.StockLevel;
+import dev.inventory.UnknownKeysException;
+import dev.inventory.catalog.Catalog;
 import dev.inventory.event.InventoryEvent.Operation;
 import dev.inventory.event.InventoryListener;
 import dev.inventory.internal.Checks;
@@ -71,8 +73,14 @@ import org.jspecify.annotations.Nullable;
  *       clock with nanoseconds gives the same instants as on the database.
  * </ul>
  *
+ * <p>It has a {@linkplain #catalog() catalog} of items and locations, and a known-keys mode ({@link
+ * Builder#knownKeysOnly}) in which reserve, purchase, the growth of amend, receive, adjust and
+ * setOnHand refuse keys the catalog does not know, or has deactivated, with {@link
+ * UnknownKeysException}, as the PostgreSQL implementation does.
+ *
  * <p>Thread-safe: every operation runs under one lock, so operations are atomic and totally ordered
- * (and the log's order is the order in which they took effect).
+ * (and the log's order is the order in which they took effect); the catalog's calls run under the
+ * same lock.
  *
  * @since 0.1.0
  */
@@ -86,8 +94,10 @@ public final class InMemoryInventory implements Inventory {
   private final Clock clock;
   private final Duration defaultTtl;
   private final Events events;
+  private final boolean knownKeysOnly;
 
   private final Object lock = new Object();
+  private final InMemoryCatalog catalog = new InMemoryCatalog(lock);
   // All guarded by lock.
   private final Map<StockKey, Stock> stock = new HashMap<>();
   private final Map<String, Held> reservations = new HashMap<>();
@@ -101,6 +111,7 @@ public final class InMemoryInventory implements Inventory {
     this.clock = builder.clock;
     this.defaultTtl = builder.defaultTtl;
     this.events = Events.of(builder.listener);
+    this.knownKeysOnly = builder.knownKeysOnly;
   }
 
   /**
@@ -110,6 +121,16 @@ public final class InMemoryInventory implements Inventory {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The catalog of items and locations, under this inventory's lock. In known-keys mode it decides
+   * which keys the inventory serves.
+   *
+   * @return the same catalog on every call
+   */
+  public Catalog catalog() {
+    return catalog;
   }
 
   @Override
@@ -150,6 +171,7 @@ public final class InMemoryInventory implements Inventory {
         throw new IdempotencyConflictException(request.id(), existing.lines, lines);
       }
       Map<StockKey, Long> wanted = Lines.byKey(lines);
+      requireKnown(wanted.keySet());
       Map<StockKey, Long> stillShort = makeRoom(wanted, now);
       if (!stillShort.isEmpty()) {
         List<Shortage> shortages = new ArrayList<>();
@@ -212,6 +234,7 @@ public final class InMemoryInventory implements Inventory {
               growth.put(key, quantity - old);
             }
           });
+      requireKnown(growth.keySet());
       Map<StockKey, Long> stillShort = makeRoom(growth, now);
       if (!stillShort.isEmpty()) {
         List<Shortage> shortages = new ArrayList<>();
@@ -334,14 +357,23 @@ public final class InMemoryInventory implements Inventory {
     Checks.quantity("quantity", quantity);
     Checks.reason(reason);
     long started = events.start();
-    StockLevel level;
+    try {
+      StockLevel level = receiveLocked(key, quantity, reason);
+      events.received(key, quantity, level, started, true);
+      return level;
+    } catch (RuntimeException e) {
+      events.failed(Operation.RECEIVE, key, e, started);
+      throw e;
+    }
+  }
+
+  private StockLevel receiveLocked(StockKey key, long quantity, @Nullable String reason) {
     synchronized (lock) {
       Instant now = now();
+      requireKnown(List.of(key));
       write(now, key, Kind.RECEIVE, quantity, 0, null, reason);
-      level = levelAt(key, now);
+      return levelAt(key, now);
     }
-    events.received(key, quantity, level, started, true);
-    return level;
   }
 
   @Override
@@ -363,6 +395,7 @@ public final class InMemoryInventory implements Inventory {
   private StockLevel adjustLocked(StockKey key, long delta, @Nullable String reason) {
     synchronized (lock) {
       Instant now = now();
+      requireKnown(List.of(key));
       if (delta < 0) {
         lowerOnHand(key, -delta, now);
       }
@@ -390,6 +423,7 @@ public final class InMemoryInventory implements Inventory {
   private StockLevel setOnHandLocked(StockKey key, long onHand, @Nullable String reason) {
     synchronized (lock) {
       Instant now = now();
+      requireKnown(List.of(key));
       Stock current = stock.get(key);
       long change = onHand - (current == null ? 0 : current.onHand);
       if (change < 0) {
@@ -501,6 +535,13 @@ public final class InMemoryInventory implements Inventory {
   }
 
   // ---- Everything below runs under the lock. ----
+
+  /** In known-keys mode: throws {@link UnknownKeysException} unless the catalog knows every key. */
+  private void requireKnown(Collection<StockKey> keys) {
+    if (knownKeysOnly) {
+      catalog.requireKnown(keys);
+    }
+  }
 
   private Held find(String reservationId) {
     Held held = reservations.get(reservationId);
@@ -725,6 +766,7 @@ public final class InMemoryInventory implements Inventory {
     private Clock clock = Clock.systemUTC();
     private Duration defaultTtl = DEFAULT_TTL;
     private @Nullable InventoryListener listener;
+    private boolean knownKeysOnly;
 
     private Builder() {}
 
@@ -765,6 +807,22 @@ public final class InMemoryInventory implements Inventory {
      */
     public Builder listener(InventoryListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener must not be null");
+      return this;
+    }
+
+    /**
+     * Known-keys mode: {@code reserve}, {@code purchase}, the growth of {@code amend}, {@code
+     * receive}, {@code adjust} and {@code setOnHand} on a key whose SKU or location the {@linkplain
+     * InMemoryInventory#catalog() catalog} does not know, or has deactivated, throw {@link
+     * UnknownKeysException} naming every such key of the call, and write nothing. Confirm, release,
+     * extend, expiry and reads are not affected. Default {@code false}: the catalog is information
+     * only, and a key never stocked reads as 0 and can be received, as always.
+     *
+     * @param knownKeysOnly {@code true} to serve only keys the catalog knows
+     * @return this builder
+     */
+    public Builder knownKeysOnly(boolean knownKeysOnly) {
+      this.knownKeysOnly = knownKeysOnly;
       return this;
     }
 

@@ -25,9 +25,19 @@ class InMemoryInventoryContractTest extends InventoryContract {
   }
 
   @Override
+  protected Cataloged createCataloged(Clock clock, boolean knownKeysOnly) {
+    InMemoryInventory cataloged =
+        InMemoryInventory.builder().clock(clock).knownKeysOnly(knownKeysOnly).build();
+    return new Cataloged(cataloged, cataloged.catalog(), keys -> logOf(cataloged, keys));
+  }
+
+  @Override
   protected List<LogEntry> logEntries(Collection<StockKey> keys) {
+    return logOf((InMemoryInventory) inventory, keys);
+  }
+
+  private static List<LogEntry> logOf(InMemoryInventory inventory, Collection<StockKey> keys) {
     Set<StockKey> wanted = Set.copyOf(keys);
-    return ((InMemoryInventory) inventory)
-        .log().stream().filter(entry -> wanted.contains(entry.key())).toList();
+    return inventory.log().stream().filter(entry -> wanted.contains(entry.key())).toList();
   }
 }

@@ -31,6 +31,10 @@ class SharedInMemoryInventoryContractTest extends InventoryContract {
   private static final InMemoryInventory SHARED =
       InMemoryInventory.builder().clock(CLOCK).listener(LISTENER).build();
 
+  /** The known-keys tests' own store, shared by them as the PostgreSQL tests share a schema. */
+  private static final InMemoryInventory SHARED_KNOWN_KEYS =
+      InMemoryInventory.builder().clock(CLOCK).knownKeysOnly(true).build();
+
   @Override
   protected Inventory createInventory(Clock clock) {
     CLOCK.current = clock;
@@ -44,9 +48,20 @@ class SharedInMemoryInventoryContractTest extends InventoryContract {
   }
 
   @Override
+  protected Cataloged createCataloged(Clock clock, boolean knownKeysOnly) {
+    createInventory(clock);
+    InMemoryInventory shared = knownKeysOnly ? SHARED_KNOWN_KEYS : SHARED;
+    return new Cataloged(shared, shared.catalog(), keys -> logOf(shared, keys));
+  }
+
+  @Override
   protected List<LogEntry> logEntries(Collection<StockKey> keys) {
+    return logOf(SHARED, keys);
+  }
+
+  private static List<LogEntry> logOf(InMemoryInventory inventory, Collection<StockKey> keys) {
     Set<StockKey> wanted = Set.copyOf(keys);
-    return SHARED.log().stream().filter(entry -> wanted.contains(entry.key())).toList();
+    return inventory.log().stream().filter(entry -> wanted.contains(entry.key())).toList();
   }
 
   private static final class SwitchingListener implements InventoryListener {

@@ -4,6 +4,7 @@ import dev.inventory.Inventory;
 import dev.inventory.event.InventoryListener;
 import dev.inventory.internal.Checks;
 import dev.inventory.internal.Events;
+import dev.inventory.jdbc.internal.KnownKeysGuard;
 import dev.inventory.jdbc.internal.Migrations;
 import dev.inventory.jdbc.internal.PostgresInventory;
 import dev.inventory.jdbc.internal.Settings;
@@ -29,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  * Inventory} is thread-safe and meant to be built once and shared.
  *
  * <p>{@link Builder#buildStore()} returns the whole {@link JdbcInventoryStore} instead: the same
- * inventory, plus bulk stock, history and audit, the inventory inside a caller's transaction, and
- * the daily movement reports.
+ * inventory, plus its catalog, bulk stock, history and audit, the inventory inside a caller's
+ * transaction, and the daily movement reports.
  *
  * <p><b>Logging:</b> through {@link System.Logger} named {@code dev.inventory.jdbc} (routed to
  * {@code java.util.logging} unless the application installs another {@code System.LoggerFinder},
@@ -88,6 +89,7 @@ public final class JdbcInventory {
     private int maxBatch = 64;
     private int maxQueue = 10_000;
     private Duration maxWait = Duration.ofSeconds(5);
+    private boolean knownKeysOnly = false;
     private @Nullable InventoryListener listener;
 
     private Builder(DataSource dataSource) {
@@ -270,6 +272,34 @@ public final class JdbcInventory {
     }
 
     /**
+     * Known-keys mode: {@code reserve}, {@code purchase}, the growth of {@code amend}, {@code
+     * receive}, {@code adjust} and {@code setOnHand} (and the ledger's bulk calls) on a key whose
+     * SKU or location the {@linkplain JdbcInventoryStore#catalog() catalog} does not know, or has
+     * deactivated, throw {@link dev.inventory.UnknownKeysException} naming every such key of the
+     * call, and write nothing. Confirm, release, extend, expiry and reads are not affected.
+     *
+     * <p>PostgreSQL itself refuses those keys, in the statement that would have written (no cache,
+     * no extra round trip): foreign keys from the stock rows to the catalog, which {@link #build()}
+     * lays on the schema, with {@code migrate(true)}, the first time (it fails, naming them, if the
+     * schema has stock of keys the catalog does not know: add them to the catalog first). With
+     * {@code migrate(false)}, {@code build()} only checks they are there. This guard belongs to the
+     * schema, not to this builder: once on, every inventory on the schema refuses unknown keys,
+     * built with this option or not, and so does the database to any SQL that inserts stock of an
+     * unknown key. The schema's owner switches it off with {@code SELECT
+     * <schema>.inventory_known_keys_off()}.
+     *
+     * <p>Default {@code false}: unless the schema's guard is on, the catalog is information only,
+     * and a key never stocked reads as 0 and can be received, as always.
+     *
+     * @param knownKeysOnly {@code true} to serve only keys the catalog knows
+     * @return this builder
+     */
+    public Builder knownKeysOnly(boolean knownKeysOnly) {
+      this.knownKeysOnly = knownKeysOnly;
+      return this;
+    }
+
+    /**
      * Who is told what the inventory does: each call's outcome, expiries, retries and flash-sale
      * batches (see {@link InventoryListener}). The events are delivered after the commit, on a
      * thread of the inventory's own, through a queue of at most {@value
@@ -297,11 +327,12 @@ public final class JdbcInventory {
      *
      * @return the inventory, thread-safe, to be shared
      * @throws dev.inventory.InventoryException if the schema cannot be migrated, or with {@code
-     *     migrate(false)} is missing or behind, or the database is a standby
+     *     migrate(false)} is missing or behind, or the database is a standby; in known-keys mode,
+     *     if its guard cannot be laid (stock of keys the catalog does not know), or with {@code
+     *     migrate(false)} is not on
      */
     public Inventory build() {
-      Settings settings = settings();
-      prepare(settings);
+      Settings settings = prepare(settings());
       return new PostgresInventory(dataSource, settings, Events.of(listener));
     }
 
@@ -312,11 +343,11 @@ public final class JdbcInventory {
      *
      * @return the store, thread-safe, to be shared
      * @throws dev.inventory.InventoryException if the schema cannot be migrated, or with {@code
-     *     migrate(false)} is missing or behind, or the database is a standby
+     *     migrate(false)} is missing or behind, or the database is a standby; in known-keys mode,
+     *     if its guard cannot be laid, or with {@code migrate(false)} is not on
      */
     public JdbcInventoryStore buildStore() {
-      Settings settings = settings();
-      prepare(settings);
+      Settings settings = prepare(settings());
       Events events = Events.of(listener);
       return new JdbcInventoryStore(
           dataSource, settings, events, new PostgresInventory(dataSource, settings, events));
@@ -334,10 +365,12 @@ public final class JdbcInventory {
           maxInFlight,
           maxBatch,
           maxQueue,
-          maxWait);
+          maxWait,
+          knownKeysOnly);
     }
 
-    private void prepare(Settings settings) {
+    /** Migrates or checks the schema; returns the settings in the schema's known-keys mode. */
+    private Settings prepare(Settings settings) {
       // A timeout set here, or none on purpose: no warning about missing timeouts.
       StartupChecks.run(dataSource, allowNoTimeouts || settings.setsTimeouts());
       if (migrate) {
@@ -345,6 +378,15 @@ public final class JdbcInventory {
       } else {
         Migrations.requireMigrated(dataSource, schema);
       }
+      if (knownKeysOnly && migrate) {
+        KnownKeysGuard.switchOn(dataSource, schema);
+      } else if (knownKeysOnly) {
+        KnownKeysGuard.requireOn(dataSource, schema);
+      } else if (KnownKeysGuard.isOn(dataSource, schema)) {
+        // The guard is the schema's: an inventory built without the option serves it the same.
+        return settings.inKnownKeysMode();
+      }
+      return settings;
     }
   }
 }

@@ -2,8 +2,10 @@ package dev.inventory.jdbc;
 
 import dev.inventory.Inventory;
 import dev.inventory.StockLedger;
+import dev.inventory.catalog.Catalog;
 import dev.inventory.internal.Events;
 import dev.inventory.jdbc.internal.Migrations;
+import dev.inventory.jdbc.internal.PostgresCatalog;
 import dev.inventory.jdbc.internal.PostgresInventory;
 import dev.inventory.jdbc.internal.PostgresMovementReports;
 import dev.inventory.jdbc.internal.PostgresStockLedger;
@@ -17,8 +19,9 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Everything the PostgreSQL implementation offers on one schema: the {@link Inventory}, its {@link
- * StockLedger} (bulk stock, history, audit), the inventory inside a caller's transaction, and the
- * daily movement reports. Built by {@link JdbcInventory.Builder#buildStore()}.
+ * Catalog} of items and locations, its {@link StockLedger} (bulk stock, history, audit), the
+ * inventory inside a caller's transaction, and the daily movement reports. Built by {@link
+ * JdbcInventory.Builder#buildStore()}.
  *
  * <pre>{@code
  * JdbcInventoryStore store = JdbcInventory.builder(dataSource).schema("inventory").buildStore();
@@ -26,22 +29,27 @@ import org.jdbi.v3.core.Handle;
  * BulkResult loaded = store.ledger().receiveAll(entries, "delivery 4711");
  * }</pre>
  *
- * <p>Thread-safe, and meant to be built once and shared; {@link #inventory()}, {@link #ledger()}
- * and {@link #reports()} return the same objects every time. Like {@link JdbcInventory}, it borrows
- * the host's {@code DataSource} for the length of each call and owns no connection.
+ * <p>Thread-safe, and meant to be built once and shared; {@link #inventory()}, {@link #catalog()},
+ * {@link #ledger()} and {@link #reports()} return the same objects every time. Like {@link
+ * JdbcInventory}, it borrows the host's {@code DataSource} for the length of each call and owns no
+ * connection.
  *
  * @since 0.1.0
  */
 public final class JdbcInventoryStore {
   private final PostgresInventory inventory;
+  private final Catalog catalog;
   private final StockLedger ledger;
   private final MovementReports reports;
+  private final boolean knownKeysOnly;
 
   JdbcInventoryStore(
       DataSource dataSource, Settings settings, Events events, PostgresInventory inventory) {
     this.inventory = inventory;
+    this.catalog = new PostgresCatalog(dataSource, settings, events);
     this.ledger = new PostgresStockLedger(dataSource, settings, events);
     this.reports = new PostgresMovementReports(dataSource, settings);
+    this.knownKeysOnly = settings.knownKeysOnly();
   }
 
   /**
@@ -51,6 +59,26 @@ public final class JdbcInventoryStore {
    */
   public Inventory inventory() {
     return inventory;
+  }
+
+  /**
+   * The catalog of items and locations, on the same schema. In known-keys mode it decides which
+   * keys the inventory serves.
+   *
+   * @return the same thread-safe catalog on every call
+   */
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  /**
+   * Whether the inventory serves only the keys its catalog knows: built with {@link
+   * JdbcInventory.Builder#knownKeysOnly}, or on a schema whose known-keys guard was on at build.
+   *
+   * @return {@code true} in known-keys mode
+   */
+  public boolean knownKeysOnly() {
+    return knownKeysOnly;
   }
 
   /**

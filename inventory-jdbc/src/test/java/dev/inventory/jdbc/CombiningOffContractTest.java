@@ -48,6 +48,15 @@ class CombiningOffContractTest extends InventoryContract {
   }
 
   @Override
+  protected Cataloged createCataloged(Clock clock, boolean knownKeysOnly) {
+    String schema = knownKeysOnly ? fixture.knownKeysSchema() : fixture.schema();
+    JdbcInventoryStore store =
+        builder(clock).schema(schema).knownKeysOnly(knownKeysOnly).buildStore();
+    return new Cataloged(
+        store.inventory(), store.catalog(), keys -> fixture.logEntries(schema, keys));
+  }
+
+  @Override
   protected List<LogEntry> logEntries(Collection<StockKey> keys) {
     return fixture.logEntries(keys);
   }

@@ -50,7 +50,11 @@ class RestrictedRoleContractTest extends InventoryContract {
                       + schema
                       + ".reservation, "
                       + schema
-                      + ".reservation_line TO "
+                      + ".reservation_line, "
+                      + schema
+                      + ".item, "
+                      + schema
+                      + ".location TO "
                       + role,
                   "GRANT DELETE ON " + schema + ".reservation_line TO " + role,
                   "GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + role);
@@ -78,6 +82,15 @@ class RestrictedRoleContractTest extends InventoryContract {
   @Override
   protected Inventory createInventory(Clock clock, InventoryListener listener) {
     return builder(clock).listener(listener).build();
+  }
+
+  @Override
+  protected Cataloged createCataloged(Clock clock, boolean knownKeysOnly) {
+    String schema = knownKeysOnly ? fixture.knownKeysSchema() : fixture.schema();
+    JdbcInventoryStore store =
+        builder(clock).schema(schema).knownKeysOnly(knownKeysOnly).buildStore();
+    return new Cataloged(
+        store.inventory(), store.catalog(), keys -> fixture.logEntries(schema, keys));
   }
 
   @Override

@@ -38,6 +38,13 @@ final class Approaches {
                   + " SimpleMeterRegistry: what its events and meters cost",
               SchemaBackend.of((pool, size, c) -> LibraryApproach.openMeasured(pool, c.schema()))),
           new ApproachSpec(
+              "library-known-keys",
+              Kind.ON_REQUEST,
+              "the library as it ships in known-keys mode: every key in the catalog, the"
+                  + " schema's guard (foreign keys to the catalog) on: what the mode costs",
+              SchemaBackend.inCatalog(
+                  (pool, size, c) -> LibraryApproach.openKnownKeys(pool, c.schema()))),
+          new ApproachSpec(
               "raw-update",
               Kind.TIMED,
               "one autocommit conditional UPDATE, no log: the limit",

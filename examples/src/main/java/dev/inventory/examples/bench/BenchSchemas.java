@@ -77,11 +77,47 @@ final class BenchSchemas {
 
   /** Seeds the keys of these workloads (idempotent). */
   static void seed(DataSource admin, String schema, Workload.Keys keys) throws SQLException {
+    seed(admin, schema, skus(keys), ON_HAND);
+  }
+
+  /** The SKUs of these workloads. */
+  static List<String> skus(Workload.Keys keys) {
     List<String> skus = new ArrayList<>();
     skus.add(Workload.HOT_SKU);
     skus.addAll(List.of(keys.uniform));
     skus.addAll(List.of(keys.cart));
-    seed(admin, schema, skus, ON_HAND);
+    return skus;
+  }
+
+  /** Switches the schema's known-keys guard on (the library's builder lays it). */
+  static void guard(DataSource admin, String schema) {
+    JdbcInventory.builder(admin).schema(schema).knownKeysOnly(true).build();
+  }
+
+  /** Puts the run's location and these SKUs in the schema's catalog (idempotent). */
+  static void catalog(DataSource admin, String schema, List<String> skus) throws SQLException {
+    try (Connection c = admin.getConnection();
+        PreparedStatement location =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + schema
+                    + ".location (code, name, active) VALUES (?, 'bench', true)"
+                    + " ON CONFLICT DO NOTHING");
+        PreparedStatement items =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + schema
+                    + ".item (sku, tenant, seller, name, active)"
+                    + " SELECT sku, 'bench', 'bench', sku, true FROM unnest(?::text[]) AS k(sku)"
+                    + " ON CONFLICT DO NOTHING")) {
+      location.setString(1, Request.LOCATION);
+      location.executeUpdate();
+      items.setArray(1, c.createArrayOf("text", skus.toArray()));
+      items.executeUpdate();
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    }
   }
 
   static void seed(DataSource admin, String schema, List<String> skus, long onHand)

@@ -31,6 +31,12 @@ final class LibraryApproach implements Approach {
         JdbcInventory.builder(pool).schema(schema).migrate(false).combining(combining).build());
   }
 
+  /** The library as it ships, in known-keys mode (the schema's guard on, every key cataloged). */
+  static LibraryApproach openKnownKeys(DataSource pool, String schema) {
+    return new LibraryApproach(
+        JdbcInventory.builder(pool).schema(schema).migrate(false).knownKeysOnly(true).build());
+  }
+
   /** The library as it ships, its events recorded by the Micrometer listener on a registry. */
   static LibraryApproach openMeasured(DataSource pool, String schema) {
     InventoryMetrics metrics = InventoryMetrics.builder(new SimpleMeterRegistry()).build();

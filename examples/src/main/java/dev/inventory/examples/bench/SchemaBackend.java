@@ -9,7 +9,8 @@ import javax.sql.DataSource;
 /**
  * The backend of the approaches that keep their stock in PostgreSQL: a schema of the library's own
  * tables ({@link BenchSchemas#create}), the workloads' keys seeded, vacuumed and analyzed before
- * the run; the correctness table reads the stock row.
+ * the run; the correctness table reads the stock row. {@link #inCatalog} also puts every seeded key
+ * in the schema's catalog and switches its known-keys guard on.
  */
 final class SchemaBackend implements Backend {
   /** How an approach opens on a pool of {@code poolSize} connections, given its schema. */
@@ -20,25 +21,47 @@ final class SchemaBackend implements Backend {
 
   private final ApproachContext context;
   private final Opener opener;
+  private final boolean cataloged;
 
-  private SchemaBackend(ApproachContext context, Opener opener) {
+  private SchemaBackend(ApproachContext context, Opener opener, boolean cataloged) {
     this.context = context;
     this.opener = opener;
+    this.cataloged = cataloged;
   }
 
   /** The factory of an approach that runs on its own schema. */
   static Backend.Factory of(Opener opener) {
+    return factory(opener, false);
+  }
+
+  /**
+   * The factory of an approach that runs on its own schema in known-keys mode: its guard on, and
+   * every key it seeds put in the catalog first (the guard refuses stock of any other key).
+   */
+  static Backend.Factory inCatalog(Opener opener) {
+    return factory(opener, true);
+  }
+
+  private static Backend.Factory factory(Opener opener, boolean cataloged) {
     return context -> {
       DataSource admin = context.admin();
       BenchSchemas.create(admin, context.schema());
-      BenchSchemas.seed(admin, context.schema(), context.keys());
+      SchemaBackend backend = new SchemaBackend(context, opener, cataloged);
+      if (cataloged) {
+        BenchSchemas.guard(admin, context.schema());
+      }
+      List<String> skus = BenchSchemas.skus(context.keys());
+      backend.seed(skus, BenchSchemas.ON_HAND);
       BenchSchemas.vacuumAnalyze(admin, context.schema());
-      return new SchemaBackend(context, opener);
+      return backend;
     };
   }
 
   @Override
   public void seed(List<String> skus, long units) throws Exception {
+    if (cataloged) {
+      BenchSchemas.catalog(context.admin(), context.schema(), skus);
+    }
     BenchSchemas.seed(context.admin(), context.schema(), skus, units);
   }
 

@@ -14,6 +14,10 @@ import dev.inventory.Reservation.Status;
 import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
 import dev.inventory.StockLevel;
+import dev.inventory.catalog.Catalog;
+import dev.inventory.catalog.Item;
+import dev.inventory.catalog.ItemQuery;
+import dev.inventory.catalog.Location;
 import dev.inventory.examples.readme.Snippets.Block;
 import dev.inventory.jdbc.JdbcInventory;
 import dev.inventory.jdbc.JdbcInventoryStore;
@@ -63,7 +67,8 @@ class RoleGrantsTest {
   }
 
   @Test
-  @DisplayName("the README's grants are enough for the inventory, the ledger and the reports")
+  @DisplayName(
+      "the README's grants are enough for the inventory, the ledger, the reports and the catalog")
   void theGrantsAreEnough() throws Exception {
     TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
     try (HikariDataSource owner = db.pool(2)) {
@@ -132,6 +137,18 @@ class RoleGrantsTest {
       assertThat(executable(app, "inventory.inventory_place_batch"))
           .as("flash-sale mode's function over several keys")
           .isTrue();
+      assertThat(executable(app, "inventory.inventory_place_cart_checked"))
+          .as("the cart's function")
+          .isTrue();
+
+      Catalog catalog = store.catalog();
+      catalog.createLocation(Location.of("default", "Warehouse"));
+      catalog.createItem(Item.of("SKU-A", "shop", "seller", "A"));
+      catalog.updateItem(Item.of("SKU-A", "shop", "seller", "A, renamed"));
+      catalog.upsertItems(List.of(Item.of("SKU-B", "shop", "seller", "B")));
+      catalog.deactivateItem("SKU-B");
+      catalog.deactivateLocation("default");
+      assertThat(catalog.items(ItemQuery.all().withTenant("shop"), null).entries()).hasSize(2);
     }
   }
 

@@ -18,7 +18,8 @@ import java.util.function.Predicate;
 /**
  * Stock loaded in bulk: receipts and counts of many keys, one transaction per call, one statement
  * per batch of {@link #BATCH_SIZE} keys. Entries come validated and sorted by key (the order in
- * which rows are locked). Thread-safe: it holds only statements.
+ * which rows are locked). A call the guard of known-keys mode refused names every key of it the
+ * catalog does not know ({@link #guardRefused}). Thread-safe: it holds only statements.
  */
 final class BulkStock {
   /**
@@ -143,6 +144,24 @@ final class BulkStock {
           stock.probe(null, batch.stream().map(BulkEntry::key).toList(), now).run(h).byKey());
     }
     return free;
+  }
+
+  /**
+   * What to throw for a failed bulk call: if known-keys mode's guard refused a key (the whole call
+   * was undone), {@link dev.inventory.UnknownKeysException} naming every key of the call the
+   * catalog does not know, read now; else the failure.
+   */
+  RuntimeException guardRefused(
+      Session session, List<BulkEntry> sorted, Instant now, RuntimeException failure) {
+    if (!SqlErrors.isUnknownKey(failure)) {
+      return failure;
+    }
+    Map<StockKey, Free> free = new LinkedHashMap<>();
+    for (List<BulkEntry> batch : batches(sorted)) {
+      List<StockKey> keys = batch.stream().map(BulkEntry::key).toList();
+      free.putAll(session.read(stock.probe(null, keys, now)).byKey());
+    }
+    return KnownKeys.guardRefused(free.keySet(), free);
   }
 
   private static List<List<BulkEntry>> batches(List<BulkEntry> entries) {

@@ -48,6 +48,7 @@ final class CombinedPlacement implements Combiner.BatchRunner<ReservationRequest
   private final Session session;
   private final PlacementSql placements;
   private final Placement placement;
+  private final KnownKeys knownKeys;
   private final Clock clock;
   private final Status status;
   private final Events events;
@@ -57,12 +58,14 @@ final class CombinedPlacement implements Combiner.BatchRunner<ReservationRequest
       Session session,
       PlacementSql placements,
       Placement placement,
+      KnownKeys knownKeys,
       Clock clock,
       Status status,
       Events events) {
     this.session = session;
     this.placements = placements;
     this.placement = placement;
+    this.knownKeys = knownKeys;
     this.clock = clock;
     this.status = status;
     this.events = events;
@@ -139,7 +142,7 @@ final class CombinedPlacement implements Combiner.BatchRunner<ReservationRequest
       return List.of(); // an id already taken: serve each on its own, as a replay
     }
     Map<StockKey, List<Combiner.Ticket<ReservationRequest>>> again = new TreeMap<>();
-    long free = refusal.map(BatchRefusal::available).orElse(0L);
+    long free = refusal.map(r -> r.free().available()).orElse(0L);
     for (int i = 0; i < sent.size(); i++) {
       Combiner.Ticket<ReservationRequest> t = sent.get(i);
       if (!refusedKeys.contains(t.key)) {
@@ -150,6 +153,9 @@ final class CombinedPlacement implements Combiner.BatchRunner<ReservationRequest
         again.computeIfAbsent(t.key, k -> new ArrayList<>()).add(t);
       } else if (refusal.get().anyIdTaken() || refusal.get().due() > 0) {
         // Replays or due holds to expire: left to Placement, which handles both.
+      } else if (knownKeys.only() && !refusal.get().free().known()) {
+        // Known-keys mode, a key the catalog does not know: each of its requests is refused so.
+        t.fail(KnownKeys.unknown(t.key, refusal.get().free()));
       } else {
         // First fit in arrival order, as one request after the other would have gone.
         long quantity = t.request.lines().get(0).quantity();

@@ -9,8 +9,15 @@ package dev.inventory.jdbc.internal;
  *     placement)
  * @param available on-hand minus reserved, as stored
  * @param due units of that reserved held by holds past their expiry
+ * @param skuKnown whether the catalog has the key's SKU, active (known-keys mode refuses it if not)
+ * @param locationKnown whether the catalog has the key's location, active
  */
-record Free(long onHand, long available, long due) {
+record Free(long onHand, long available, long due, boolean skuKnown, boolean locationKnown) {
+  /** Whether the catalog knows both parts of the key. */
+  boolean known() {
+    return skuKnown && locationKnown;
+  }
+
   /** Unreserved units once due holds are expired. */
   long effectivelyAvailable() {
     return available + due;

@@ -17,6 +17,8 @@ import java.util.function.Supplier;
  * set — what the refused keys had free decides:
  *
  * <ol>
+ *   <li>in known-keys mode, a key the catalog does not know: the change is refused, {@link
+ *       dev.inventory.UnknownKeysException} naming every such key (see {@link KnownKeys});
  *   <li>a key short even once its due holds are expired: the change is refused, {@link
  *       InsufficientStockException} naming every such key;
  *   <li>else, on the last of {@link #ATTEMPTS} attempts: refused as read (stock kept being freed
@@ -36,10 +38,12 @@ final class LazyExpiry {
 
   private final Expiry expiry;
   private final Events events;
+  private final KnownKeys knownKeys;
 
-  LazyExpiry(Expiry expiry, Events events) {
+  LazyExpiry(Expiry expiry, Events events, KnownKeys knownKeys) {
     this.expiry = expiry;
     this.events = events;
+    this.knownKeys = knownKeys;
   }
 
   /**
@@ -105,11 +109,12 @@ final class LazyExpiry {
     }
 
     /**
-     * After a refused attempt: throws {@link InsufficientStockException} if the rule refuses the
-     * change; else expires the holds that block it (the first time only) and returns, to be tried
-     * again.
+     * After a refused attempt: throws {@link dev.inventory.UnknownKeysException} (known-keys mode)
+     * or {@link InsufficientStockException} if the rule refuses the change; else expires the holds
+     * that block it (the first time only) and returns, to be tried again.
      */
     void refused(List<Need> needs, Map<StockKey, Free> free, Instant now) {
+      knownKeys.check(needs.stream().map(Need::key).toList(), free);
       Verdict verdict = judge(needs, free);
       if (!verdict.shortages().isEmpty()) {
         throw new InsufficientStockException(verdict.shortages());

@@ -52,7 +52,11 @@ final class LedgerSql {
            ORDER BY ord
           ON CONFLICT (sku, location) DO UPDATE
              SET on_hand = s.on_hand + EXCLUDED.on_hand,
-                 updated_at = EXCLUDED.updated_at
+                 updated_at = EXCLUDED.updated_at,
+                 -- Known-keys mode: turned back on only for a key the catalog knows; the guard's
+                 -- foreign keys refuse a deactivated one (and the insert of an unknown one).
+                 item_active = true,
+                 location_active = true
           RETURNING s.sku, s.location, s.on_hand, s.reserved
       )
       INSERT INTO ${schema}.inventory_log
@@ -108,7 +112,10 @@ final class LedgerSql {
            ORDER BY ord
           ON CONFLICT (sku, location) DO UPDATE
              SET on_hand = EXCLUDED.on_hand,
-                 updated_at = EXCLUDED.updated_at
+                 updated_at = EXCLUDED.updated_at,
+                 -- As in a bulk receipt: the guard refuses a key the catalog does not know.
+                 item_active = true,
+                 location_active = true
            WHERE s.reserved <= EXCLUDED.on_hand
              AND s.on_hand IS NOT DISTINCT FROM (
                  SELECT o.on_hand

@@ -16,8 +16,13 @@ public final class Migrations {
   public static final String HISTORY_TABLE = "inventory_schema_history";
   public static final String LOCATION = "classpath:dev/inventory/jdbc/migration";
 
+  /** The tenant registry's own history table and migrations ({@code JdbcTenants}). */
+  public static final String TENANTS_HISTORY_TABLE = "inventory_tenants_history";
+
+  public static final String TENANTS_LOCATION = "classpath:dev/inventory/jdbc/tenants";
+
   /** The newest migration this version of the library needs. */
-  public static final int REQUIRED_VERSION = 5;
+  public static final int REQUIRED_VERSION = 6;
 
   private Migrations() {}
 
@@ -50,14 +55,28 @@ public final class Migrations {
     }
   }
 
+  /** Creates the tenant registry's schema if needed and applies its pending migrations. */
+  public static void migrateRegistry(DataSource dataSource, String schema) {
+    try {
+      flyway(dataSource, schema, TENANTS_HISTORY_TABLE, TENANTS_LOCATION).migrate();
+    } catch (FlywayException e) {
+      throw SqlErrors.migrationFailed(schema, e);
+    }
+  }
+
   private static Flyway flyway(DataSource dataSource, String schema) {
+    return flyway(dataSource, schema, HISTORY_TABLE, LOCATION);
+  }
+
+  private static Flyway flyway(
+      DataSource dataSource, String schema, String historyTable, String location) {
     return Flyway.configure(Migrations.class.getClassLoader())
         .dataSource(dataSource)
         .schemas(schema)
         .defaultSchema(schema)
         .createSchemas(true)
-        .table(HISTORY_TABLE)
-        .locations(LOCATION)
+        .table(historyTable)
+        .locations(location)
         // A schema shared with the host's own tables is not "ours" to refuse: start from zero.
         .baselineOnMigrate(true)
         .baselineVersion("0")

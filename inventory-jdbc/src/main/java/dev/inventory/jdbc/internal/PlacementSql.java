@@ -3,6 +3,8 @@ package dev.inventory.jdbc.internal;
 import dev.inventory.Line;
 import dev.inventory.Reservation.Status;
 import dev.inventory.StockKey;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,13 +21,27 @@ import java.util.TreeSet;
  *
  * <p>Reserve and purchase share the statements: a reserve holds ({@code reserved + q}, log kind
  * RESERVE), a purchase sells at once ({@code on_hand - q}, log kind CONFIRM).
+ *
+ * <p>Known-keys mode: each conditional UPDATE also asks for the row's catalog flags ({@code
+ * item_active AND location_active}, migration V6), which are off only where the mode's guard keeps
+ * them equal to the catalog; so a deactivated key is refused like a short one, under its row lock,
+ * at the cost of reading two columns of the row being locked. A refusal answers, per key, whether
+ * the catalog knows its SKU and its location (two primary-key lookups, on the refusal's branch
+ * only), so that the mode names unknown keys without another round trip.
  */
 final class PlacementSql {
   /** One request of a combined batch. */
   record Item(String id, long quantity, String hash, Instant expiresAt) {}
 
-  /** What a refused batch for one key saw: units free and kept by due holds, and taken ids. */
-  record BatchRefusal(long available, long due, boolean anyIdTaken) {}
+  /**
+   * What a refused batch for one key saw: units free and kept by due holds, whether the catalog
+   * knows the key ({@link Free}, on-hand not read), and whether any of its ids is taken.
+   */
+  record BatchRefusal(Free free, boolean anyIdTaken) {
+    long due() {
+      return free.due();
+    }
+  }
 
   private final Positional reserveOneLine;
   private final Positional placeBatch;
@@ -55,6 +71,8 @@ final class PlacementSql {
            WHERE sku = :sku AND location = :location
              -- The whole safety argument: see the class comment.
              AND on_hand - reserved >= :quantity
+             -- Known-keys mode: a key the catalog deactivated is refused (class comment).
+             AND item_active AND location_active
           RETURNING on_hand, reserved
       ), held AS (
           INSERT INTO ${schema}.reservation
@@ -75,16 +93,19 @@ final class PlacementSql {
             FROM taken
       )
       SELECT true AS placed, NULL::bigint AS available, NULL::bigint AS due,
-             NULL::boolean AS id_taken
+             NULL::boolean AS id_taken, NULL::boolean AS sku_known, NULL::boolean AS location_known
         FROM taken
       UNION ALL
       -- Refused (nothing above wrote a row): what was free, what due holds keep, whether the id
-      -- is taken, so that a refusal needs no second round trip. Evaluated only when refused.
+      -- is taken, whether the catalog knows the key, so that a refusal needs no second round
+      -- trip. Evaluated only when refused.
       SELECT false,
              coalesce((SELECT on_hand - reserved FROM ${schema}.stock_level
                         WHERE sku = :sku AND location = :location), 0),
              ${dueOnKey},
-             EXISTS (SELECT 1 FROM ${schema}.reservation WHERE id = :id)
+             EXISTS (SELECT 1 FROM ${schema}.reservation WHERE id = :id),
+             ${skuKnown},
+             ${locationKnown}
        WHERE NOT EXISTS (SELECT 1 FROM taken)
       """;
 
@@ -112,11 +133,7 @@ final class PlacementSql {
               rs.next();
               return rs.getBoolean("placed")
                   ? Optional.<Probe>empty()
-                  : Optional.of(
-                      new Probe(
-                          Map.of(
-                              line.key(), new Free(-1, rs.getLong("available"), rs.getLong("due"))),
-                          rs.getBoolean("id_taken")));
+                  : Optional.of(new Probe(Map.of(line.key(), free(rs)), rs.getBoolean("id_taken")));
             });
   }
 
@@ -143,6 +160,7 @@ final class PlacementSql {
            WHERE sku = :sku AND location = :location
              -- The whole safety argument again, for the batch's total: see the class comment.
              AND on_hand - reserved >= :total
+             AND item_active AND location_active
           RETURNING on_hand, reserved
       ), held AS (
           INSERT INTO ${schema}.reservation
@@ -168,16 +186,19 @@ final class PlacementSql {
            ORDER BY r.ord
       )
       SELECT true AS placed, NULL::bigint AS available, NULL::bigint AS due,
-             NULL::text[] AS taken_ids
+             NULL::text[] AS taken_ids, NULL::boolean AS sku_known, NULL::boolean AS location_known
         FROM taken
       UNION ALL
-      -- Refused: what was free, what due holds keep, which ids are taken; evaluated only then.
+      -- Refused: what was free, what due holds keep, which ids are taken, whether the catalog
+      -- knows the key; evaluated only then.
       SELECT false,
              coalesce((SELECT on_hand - reserved FROM ${schema}.stock_level
                         WHERE sku = :sku AND location = :location), 0),
              ${dueOnKey},
              ARRAY(SELECT r.id FROM req r
-                    WHERE EXISTS (SELECT 1 FROM ${schema}.reservation x WHERE x.id = r.id))
+                    WHERE EXISTS (SELECT 1 FROM ${schema}.reservation x WHERE x.id = r.id)),
+             ${skuKnown},
+             ${locationKnown}
        WHERE NOT EXISTS (SELECT 1 FROM taken)
       """;
 
@@ -213,9 +234,7 @@ final class PlacementSql {
                   ? Optional.<BatchRefusal>empty()
                   : Optional.of(
                       new BatchRefusal(
-                          rs.getLong("available"),
-                          rs.getLong("due"),
-                          ((String[]) rs.getArray("taken_ids").getArray()).length > 0));
+                          free(rs), ((String[]) rs.getArray("taken_ids").getArray()).length > 0));
             });
   }
 
@@ -286,6 +305,16 @@ final class PlacementSql {
             });
   }
 
+  /** What a refused one-key statement read; it does not read on-hand. */
+  private static Free free(ResultSet rs) throws SQLException {
+    return new Free(
+        -1,
+        rs.getLong("available"),
+        rs.getLong("due"),
+        rs.getBoolean("sku_known"),
+        rs.getBoolean("location_known"));
+  }
+
   /** A batch's requests as columns (arrays in batch order), to be unnested by the statement. */
   private record Columns(String[] ids, Long[] quantities, String[] hashes, Long[] expiresMicros) {
     static Columns of(List<Item> items) {
@@ -303,16 +332,19 @@ final class PlacementSql {
   }
 
   /**
-   * Places a cart in one statement (V5's {@code inventory_place_cart}): its reservation and lines,
-   * one conditional change per line in key order, the log rows; or nothing, answering what each
-   * line's key had free (see the function). A line short under its row lock raises SQLSTATE IV001
-   * ({@link SqlErrors#isCartRaced}), which undoes the whole statement.
+   * Places a cart in one statement (V6's {@code inventory_place_cart_checked}, V5's cart with the
+   * catalog's answer): its reservation and lines, one conditional change per line in key order, the
+   * log rows; or nothing, answering what each line's key had free and whether the catalog knows it
+   * (see the function). A line short under its row lock raises SQLSTATE IV001 ({@link
+   * SqlErrors#isCartRaced}), which undoes the whole statement.
    */
   private static final String PLACE_CART =
       """
-      SELECT short_sku, short_location, short_on_hand, short_available, short_due, id_taken
-        FROM ${schema}.inventory_place_cart(:id, :status, :kind, :held, :sold, :now, :expiresAt,
-                                            :hash, :skus, :locations, :quantities)
+      SELECT short_sku, short_location, short_on_hand, short_available, short_due, id_taken,
+             sku_known, location_known
+        FROM ${schema}.inventory_place_cart_checked(:id, :status, :kind, :held, :sold, :now,
+                                                    :expiresAt, :hash, :skus, :locations,
+                                                    :quantities)
       """;
 
   /** Places a cart (lines merged, in key order); empty if placed, else what its keys had free. */
@@ -353,7 +385,9 @@ final class PlacementSql {
                     new Free(
                         rs.getLong("short_on_hand"),
                         rs.getLong("short_available"),
-                        rs.getLong("short_due")));
+                        rs.getLong("short_due"),
+                        rs.getBoolean("sku_known"),
+                        rs.getBoolean("location_known")));
               }
               return byKey.isEmpty() ? Optional.empty() : Optional.of(new Probe(byKey, idTaken));
             });

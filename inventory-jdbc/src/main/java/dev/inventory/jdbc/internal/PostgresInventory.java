@@ -60,7 +60,8 @@ public final class PostgresInventory implements Inventory {
             events);
     this.clock = settings.clock();
     this.defaultTtl = settings.defaultTtl();
-    this.procedures = new Procedures(settings.schema(), defaultTtl, events);
+    this.procedures =
+        new Procedures(settings.schema(), defaultTtl, settings.knownKeysOnly(), events);
     this.status = new StatusSql(new SqlText(settings.schema()));
     this.maxInFlight = settings.maxInFlight();
     this.heldCombiner = combiner(settings, combined(Status.HELD));
@@ -75,7 +76,13 @@ public final class PostgresInventory implements Inventory {
 
   private CombinedPlacement combined(Status status) {
     return new CombinedPlacement(
-        db, procedures.placements, procedures.placement, clock, status, events);
+        db,
+        procedures.placements,
+        procedures.placement,
+        procedures.knownKeys,
+        clock,
+        status,
+        events);
   }
 
   private static Combiner<ReservationRequest> combiner(

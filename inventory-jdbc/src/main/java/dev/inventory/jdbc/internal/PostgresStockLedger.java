@@ -78,8 +78,9 @@ public final class PostgresStockLedger implements StockLedger {
       events.bulk(Operation.RECEIVE_ALL, result, started, true);
       return result;
     } catch (RuntimeException e) {
-      events.failed(Operation.RECEIVE_ALL, e, started);
-      throw e;
+      RuntimeException thrown = bulk.guardRefused(db, sorted, PgValues.now(clock), e);
+      events.failed(Operation.RECEIVE_ALL, thrown, started);
+      throw thrown;
     }
   }
 
@@ -102,8 +103,9 @@ public final class PostgresStockLedger implements StockLedger {
       events.bulk(Operation.SET_ON_HAND_ALL, result, started, result.applied() > 0);
       return result;
     } catch (RuntimeException e) {
-      events.failed(Operation.SET_ON_HAND_ALL, e, started);
-      throw e;
+      RuntimeException thrown = bulk.guardRefused(db, sorted, PgValues.now(clock), e);
+      events.failed(Operation.SET_ON_HAND_ALL, thrown, started);
+      throw thrown;
     }
   }
 

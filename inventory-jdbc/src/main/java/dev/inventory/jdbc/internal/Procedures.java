@@ -15,14 +15,16 @@ final class Procedures {
   final Moves moves;
   final StockChanges stockChanges;
   final Expiry expiry;
+  final KnownKeys knownKeys;
 
-  Procedures(String schema, Duration defaultTtl, Events events) {
+  Procedures(String schema, Duration defaultTtl, boolean knownKeysOnly, Events events) {
     SqlText text = new SqlText(schema);
     StockSql stock = new StockSql(text);
     this.reservations = new ReservationSql(text, stock);
     this.placements = new PlacementSql(text);
     this.expiry = new Expiry(new ExpirySql(text));
-    LazyExpiry lazyExpiry = new LazyExpiry(expiry, events);
+    this.knownKeys = new KnownKeys(knownKeysOnly);
+    LazyExpiry lazyExpiry = new LazyExpiry(expiry, events, knownKeys);
     this.placement = new Placement(placements, stock, reservations, lazyExpiry, defaultTtl);
     this.moves = new Moves(reservations, stock, expiry, lazyExpiry);
     this.stockChanges = new StockChanges(stock, lazyExpiry);

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * @param maxBatch the most requests one combined statement carries
  * @param maxQueue the most combined requests of one kind that may wait
  * @param maxWait how long a request may wait for its turn before it gives up unsent
+ * @param knownKeysOnly whether changes on keys the catalog does not know are refused (known-keys
+ *     mode): the builder's option, or the schema's guard found on
  */
 public record Settings(
     String schema,
@@ -33,7 +35,8 @@ public record Settings(
     int maxInFlight,
     int maxBatch,
     int maxQueue,
-    Duration maxWait) {
+    Duration maxWait,
+    boolean knownKeysOnly) {
 
   private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -48,6 +51,23 @@ public record Settings(
     maxBatch(maxBatch);
     Checks.positive("maxQueue", maxQueue);
     maxWait(maxWait);
+  }
+
+  /** These settings in known-keys mode. */
+  public Settings inKnownKeysMode() {
+    return new Settings(
+        schema,
+        clock,
+        defaultTtl,
+        attempts,
+        lockTimeout,
+        statementTimeout,
+        combining,
+        maxInFlight,
+        maxBatch,
+        maxQueue,
+        maxWait,
+        true);
   }
 
   /** 1 to 1,024 combined statements of one kind in flight. */

@@ -3,8 +3,10 @@ package dev.inventory.jdbc.internal;
 import dev.inventory.InventoryException;
 import dev.inventory.InventoryTimeoutException;
 import dev.inventory.InventoryUnavailableException;
+import dev.inventory.StockKey;
 import dev.inventory.event.InventoryEvent.Retried;
 import java.sql.SQLException;
+import java.util.stream.Collectors;
 import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -76,6 +78,31 @@ final class SqlErrors {
 
   private static final String CART_RACED = "IV001";
 
+  /** The foreign keys of known-keys mode's guard (V6's {@code inventory_known_keys_on}). */
+  static final String KNOWN_ITEM = "stock_level_known_item";
+
+  static final String KNOWN_LOCATION = "stock_level_known_location";
+
+  /**
+   * True if the guard of known-keys mode refused a stock row: a key whose SKU or location the
+   * catalog does not know, or has deactivated (a foreign key violation, 23503, of one of its two
+   * constraints). Nothing was written; the caller reads which keys, and says so.
+   */
+  static boolean isUnknownKey(RuntimeException e) {
+    SQLException sql = sqlCause(e);
+    return sql != null && isUnknownKey(sql);
+  }
+
+  private static boolean isUnknownKey(SQLException sql) {
+    if ("23503".equals(sql.getSQLState())
+        && sql instanceof PSQLException psql
+        && psql.getServerErrorMessage() != null) {
+      String constraint = psql.getServerErrorMessage().getConstraint();
+      return KNOWN_ITEM.equals(constraint) || KNOWN_LOCATION.equals(constraint);
+    }
+    return false;
+  }
+
   /** A unique violation on a reservation's id or its lines: the id was taken meanwhile. */
   private static boolean isReservationIdTaken(SQLException sql) {
     String constraint = uniqueConstraint(sql);
@@ -134,10 +161,11 @@ final class SqlErrors {
     if (state == null) {
       return new InventoryException("database call failed: " + cause.getMessage(), cause);
     }
-    if ((isReservationIdTaken(sql) || CART_RACED.equals(state))
+    if ((isReservationIdTaken(sql) || CART_RACED.equals(state) || isUnknownKey(sql))
         && cause instanceof RuntimeException runtime) {
       // A reservation id taken: the caller resolves it as an idempotent replay. A cart short
-      // under its row lock: the caller reads what is free and decides.
+      // under its row lock: the caller reads what is free and decides. A key the catalog guard
+      // refused: the caller reads which keys, and names them.
       return runtime;
     }
     if (isSerializationOrDeadlock(state)) {
@@ -215,6 +243,39 @@ final class SqlErrors {
             + e.getMessage()
             + "): run the migrations (JdbcInventory.builder(...).migrate(true))",
         e);
+  }
+
+  /** Known-keys mode's guard could not be switched on. */
+  static InventoryException knownKeysGuardFailed(String schema, SQLException e) {
+    return new InventoryException(
+        "could not switch on known-keys mode's guard on the inventory schema '"
+            + schema
+            + "' (run it as the schema's owner, with migrate(true)): "
+            + e.getMessage(),
+        e);
+  }
+
+  /** Known-keys mode's guard cannot be laid over stock of keys the catalog does not know. */
+  static InventoryException stockOnUnknownKeys(String schema, java.util.List<StockKey> keys) {
+    return new InventoryException(
+        "known-keys mode cannot start on the inventory schema '"
+            + schema
+            + "': it has stock of keys the catalog does not know ("
+            + keys.stream().map(StockKey::toString).collect(Collectors.joining(", "))
+            + (keys.size() >= 100 ? ", ..." : "")
+            + "); add their SKUs and locations to the catalog first (inactive ones if they are"
+            + " no longer sold)");
+  }
+
+  /** With migrate(false), known-keys mode needs the guard switched on by the schema's owner. */
+  static InventoryException knownKeysGuardOff(String schema) {
+    return new InventoryException(
+        "known-keys mode needs its guard on the inventory schema '"
+            + schema
+            + "', which is off: build once as the schema's owner with migrate(true) and"
+            + " knownKeysOnly(true), or run SELECT * FROM "
+            + schema
+            + ".inventory_known_keys_on() as the owner");
   }
 
   /** The start-up checks could not talk to the database. */

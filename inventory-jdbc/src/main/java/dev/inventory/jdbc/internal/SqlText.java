@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  *       held, and its expiry at or before {@code :now}. Such a hold counts as available, not
  *       reserved.
  *   <li>{@code ${dueOnKey}}, {@code ${dueByKey}}: units kept by due holds, on one key or per key.
+ *   <li>{@code ${skuKnown}}, {@code ${locationKnown}}: whether the catalog has {@code :sku}, or
+ *       {@code :location}, active (migration V6): a refusal's answer in known-keys mode.
  *   <li>{@code ${era}}: the era width of the log's key index ({@link #LOG_ERA}).
  * </ul>
  */
@@ -66,6 +68,14 @@ final class SqlText {
              JOIN ${schema}.reservation_line l ON l.reservation_id = d.id
             WHERE l.sku = :sku AND l.location = :location)""";
 
+  /** Whether the catalog has {@code :sku} active: a primary-key lookup. */
+  private static final String SKU_KNOWN =
+      "EXISTS (SELECT 1 FROM ${schema}.item WHERE sku = :sku AND active)";
+
+  /** Whether the catalog has {@code :location} active. */
+  private static final String LOCATION_KNOWN =
+      "EXISTS (SELECT 1 FROM ${schema}.location WHERE code = :location AND active)";
+
   /** A CTE body: due units per key of the CTE {@code keys}. */
   private static final String DUE_BY_KEY =
       """
@@ -88,6 +98,8 @@ final class SqlText {
     String withFragments =
         sql.replace("${dueOnKey}", DUE_ON_KEY)
             .replace("${dueByKey}", DUE_BY_KEY)
+            .replace("${skuKnown}", SKU_KNOWN)
+            .replace("${locationKnown}", LOCATION_KNOWN)
             .replace("${era}", Integer.toString(LOG_ERA));
     withFragments = aliased(HELD_NOT_DUE_OF, withFragments, HELD_NOT_DUE);
     withFragments = aliased(DUE_HOLD_OF, withFragments, DUE_HOLD);

@@ -21,7 +21,11 @@ import java.util.Optional;
  * again when on-hand changed under it. Each change returns the level after it, read as {@link
  * #levels} reads it (due holds count as available): a read of its own, since the write's statement
  * cannot tell which due holds a concurrent expiry gave back while it waited for the row lock.
- * Thread-safe: it holds only statements.
+ *
+ * <p>Known-keys mode: a receipt or a count that the guard's foreign keys refused (a key the catalog
+ * does not know or has deactivated) reads which part of the key is unknown and says so; a refused
+ * decrease goes to {@link LazyExpiry}, which applies the mode's rule first. Thread-safe: it holds
+ * only statements.
  */
 final class StockChanges {
   /** Compare-and-set attempts of one count that keep finding on-hand changed under them. */
@@ -38,8 +42,12 @@ final class StockChanges {
   /** Adds to on-hand (a receipt, or an upward adjustment), creating the key if need be. */
   StockLevel add(
       Session session, StockKey key, long delta, String kind, String reason, Instant now) {
-    // Not idempotent (a repeat would add twice): never re-sent after an unknown outcome.
-    session.statement(Repeat.UNSAFE, stock.addOnHand(key, delta, kind, reason, now));
+    try {
+      // Not idempotent (a repeat would add twice): never re-sent after an unknown outcome.
+      session.statement(Repeat.UNSAFE, stock.addOnHand(key, delta, kind, reason, now));
+    } catch (RuntimeException e) {
+      throw guardRefused(session, key, now, e);
+    }
     return level(session, key, now);
   }
 
@@ -70,8 +78,12 @@ final class StockChanges {
       Instant now = PgValues.now(clock);
       Probe refused = null;
       for (int race = 1; race <= COUNT_RACES && refused == null; race++) {
-        Optional<StockLevel> level =
-            session.statement(Repeat.UNSAFE, stock.setOnHand(key, onHand, reason, now));
+        Optional<StockLevel> level;
+        try {
+          level = session.statement(Repeat.UNSAFE, stock.setOnHand(key, onHand, reason, now));
+        } catch (RuntimeException e) {
+          throw guardRefused(session, key, now, e);
+        }
         if (level.isPresent()) {
           return level(session, key, now);
         }
@@ -87,6 +99,19 @@ final class StockChanges {
       Free free = refused.free(key);
       round.refused(List.of(new Need(key, free.onHand() - onHand, 0)), refused.byKey(), now);
     }
+  }
+
+  /**
+   * What to throw for a failed receipt or count: if known-keys mode's guard refused it, the key
+   * named as unknown (read now: the refused statement cannot say which part); else the failure.
+   */
+  private RuntimeException guardRefused(
+      Session session, StockKey key, Instant now, RuntimeException failure) {
+    if (!SqlErrors.isUnknownKey(failure)) {
+      return failure;
+    }
+    Probe probe = session.read(stock.probe(null, List.of(key), now));
+    return KnownKeys.guardRefused(List.of(key), probe.byKey());
   }
 
   private StockLevel level(Session session, StockKey key, Instant now) {

@@ -67,6 +67,9 @@ final class StockSql {
                  updated_at = :now
            WHERE sku = :sku AND location = :location
              AND on_hand - reserved >= :required
+             -- Known-keys mode (V6): a change that needs free units (an amend's growth, a
+             -- decrease) is refused on a key the catalog deactivated; giving back never is.
+             AND (:required = 0 OR (item_active AND location_active))
           RETURNING on_hand, reserved
       )
       INSERT INTO ${schema}.inventory_log
@@ -122,7 +125,12 @@ final class StockSql {
         .bind("now", timestamp(change.now()));
   }
 
-  /** Adds to on-hand, creating the key at 0 reserved if it was never stocked. */
+  /**
+   * Adds to on-hand, creating the key at 0 reserved if it was never stocked. Known-keys mode: the
+   * insert of a new key, and the update that turns a deactivated key's flags back on, are refused
+   * by the guard's foreign keys ({@link SqlErrors#isUnknownKey}); on a known key the flags stay as
+   * they are, and no foreign key is checked.
+   */
   private static final String ADD_ON_HAND =
       """
       WITH changed AS (
@@ -130,7 +138,9 @@ final class StockSql {
           VALUES (:sku, :location, :delta, 0, :now)
           ON CONFLICT (sku, location) DO UPDATE
              SET on_hand = s.on_hand + EXCLUDED.on_hand,
-                 updated_at = EXCLUDED.updated_at
+                 updated_at = EXCLUDED.updated_at,
+                 item_active = true,
+                 location_active = true
           RETURNING on_hand, reserved
       )
       INSERT INTO ${schema}.inventory_log
@@ -163,6 +173,7 @@ final class StockSql {
    * a row's old value from an UPDATE, so this is a compare-and-set: it applies only if on-hand is
    * still what this statement's snapshot saw (re-checked against the newest row under its lock). No
    * row back means: reserved is above the figure, or someone changed on-hand meanwhile (try again).
+   * Known-keys mode: refused by the guard as {@link #ADD_ON_HAND} is.
    */
   private static final String SET_ON_HAND =
       """
@@ -173,7 +184,9 @@ final class StockSql {
           VALUES (:sku, :location, :onHand, 0, :now)
           ON CONFLICT (sku, location) DO UPDATE
              SET on_hand = EXCLUDED.on_hand,
-                 updated_at = EXCLUDED.updated_at
+                 updated_at = EXCLUDED.updated_at,
+                 item_active = true,
+                 location_active = true
            WHERE s.reserved <= EXCLUDED.on_hand
              AND s.on_hand IS NOT DISTINCT FROM (SELECT on_hand FROM seen)
           RETURNING on_hand, reserved
@@ -238,7 +251,8 @@ final class StockSql {
 
   /**
    * After a short attempt: what is free on each key, how much of it is only held by due holds
-   * (which a lazy expiry would free), and whether the reservation id is already taken.
+   * (which a lazy expiry would free), whether the catalog knows the key (known-keys mode), and
+   * whether the reservation id is already taken.
    */
   private static final String SHORTAGE_PROBE =
       """
@@ -251,6 +265,9 @@ final class StockSql {
              coalesce(s.on_hand, 0) AS on_hand,
              coalesce(s.on_hand - s.reserved, 0) AS available,
              coalesce(due.quantity, 0) AS due,
+             EXISTS (SELECT 1 FROM ${schema}.item i WHERE i.sku = k.sku AND i.active) AS sku_known,
+             EXISTS (SELECT 1 FROM ${schema}.location c WHERE c.code = k.location AND c.active)
+                 AS location_known,
              EXISTS (SELECT 1 FROM ${schema}.reservation WHERE id = :id) AS id_taken
         FROM keys k
         LEFT JOIN ${schema}.stock_level s ON s.sku = k.sku AND s.location = k.location
@@ -276,7 +293,12 @@ final class StockSql {
                 idTaken = rs.getBoolean("id_taken");
                 byKey.put(
                     PgValues.key(rs),
-                    new Free(rs.getLong("on_hand"), rs.getLong("available"), rs.getLong("due")));
+                    new Free(
+                        rs.getLong("on_hand"),
+                        rs.getLong("available"),
+                        rs.getLong("due"),
+                        rs.getBoolean("sku_known"),
+                        rs.getBoolean("location_known")));
               }
               return new Probe(byKey, idTaken);
             });

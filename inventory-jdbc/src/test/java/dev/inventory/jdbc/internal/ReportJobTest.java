@@ -80,7 +80,8 @@ class ReportJobTest {
                 8,
                 64,
                 10_000,
-                Duration.ofSeconds(5)));
+                Duration.ofSeconds(5),
+                false));
     first = LocalDate.of(2031, 1, 1).plusDays(10L * TESTS.incrementAndGet());
     // One receive at noon of each of five days.
     for (int d = 0; d < 5; d++) {
