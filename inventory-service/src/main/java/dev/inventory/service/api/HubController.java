@@ -54,7 +54,7 @@ class HubController {
   @Answers(
       success = 201,
       problems = {ProblemType.CATALOG_ENTRY_EXISTS, ProblemType.IDEMPOTENCY_KEY_REUSED})
-  ResponseEntity<CatalogJson.HubOut> create(@Valid @RequestBody CatalogJson.HubIn body) {
+  ResponseEntity<CatalogJson.HubOut> createHub(@Valid @RequestBody CatalogJson.HubIn body) {
     Location stored = catalog.createLocation(body.toLocation());
     return ResponseEntity.created(URI.create("/api/v1/hubs/" + stored.code()))
         .body(CatalogJson.HubOut.of(stored));
@@ -67,7 +67,7 @@ class HubController {
           "404 catalog-entry-not-found if the catalog has no such hub. Library:"
               + " Catalog.getLocation(hubId).")
   @Answers(problems = ProblemType.CATALOG_ENTRY_NOT_FOUND)
-  CatalogJson.HubOut get(
+  CatalogJson.HubOut getHub(
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String hubId) {
     return CatalogJson.HubOut.of(catalog.getLocation(hubId));
   }
@@ -79,7 +79,7 @@ class HubController {
           "active true brings a deactivated hub back. 404 catalog-entry-not-found for an unknown"
               + " hub. Library: Catalog.updateLocation(location).")
   @Answers(problems = {ProblemType.CATALOG_ENTRY_NOT_FOUND, ProblemType.IDEMPOTENCY_KEY_REUSED})
-  CatalogJson.HubOut update(
+  CatalogJson.HubOut updateHub(
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String hubId,
       @Valid @RequestBody CatalogJson.HubUpdate body) {
     return CatalogJson.HubOut.of(catalog.updateLocation(body.toLocation(hubId)));
@@ -93,7 +93,7 @@ class HubController {
               + " and stock changes at it are refused (422 unknown-keys), holds taken before can"
               + " still be confirmed or released. Library: Catalog.deactivateLocation(hubId).")
   @Answers(problems = {ProblemType.CATALOG_ENTRY_NOT_FOUND, ProblemType.IDEMPOTENCY_KEY_REUSED})
-  CatalogJson.HubOut deactivate(
+  CatalogJson.HubOut deactivateHub(
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String hubId) {
     return CatalogJson.HubOut.of(catalog.deactivateLocation(hubId));
   }
@@ -106,7 +106,7 @@ class HubController {
               + " filters for the next page; hubs written meanwhile never shift a page. A cursor"
               + " of other filters: 400 naming cursor. Library: Catalog.locations(query, cursor).")
   @Answers()
-  CatalogJson.HubPage list(
+  CatalogJson.HubPage listHubs(
       @Parameter(description = "only these hubs: repeated (hubIds=A&hubIds=B) or a comma list")
           @RequestParam(required = false)
           @Nullable List<String> hubIds,

@@ -55,7 +55,7 @@ class SkuController {
   @Answers(
       success = 201,
       problems = {ProblemType.CATALOG_ENTRY_EXISTS, ProblemType.IDEMPOTENCY_KEY_REUSED})
-  ResponseEntity<CatalogJson.SkuOut> create(@Valid @RequestBody CatalogJson.SkuIn body) {
+  ResponseEntity<CatalogJson.SkuOut> createSku(@Valid @RequestBody CatalogJson.SkuIn body) {
     Item stored = catalog.createItem(body.toItem());
     return ResponseEntity.created(URI.create("/api/v1/skus/" + stored.sku()))
         .body(CatalogJson.SkuOut.of(stored));
@@ -69,7 +69,7 @@ class SkuController {
               + " the file: 400 invalid-argument, nothing written. Library:"
               + " Catalog.upsertItems(items).")
   @Answers(problems = {ProblemType.INVALID_ARGUMENT, ProblemType.IDEMPOTENCY_KEY_REUSED})
-  CatalogJson.SkuFileLoaded upsert(@Valid @RequestBody CatalogJson.SkuFile body) {
+  CatalogJson.SkuFileLoaded loadCatalogFile(@Valid @RequestBody CatalogJson.SkuFile body) {
     List<Item> items = body.items().stream().map(CatalogJson.SkuIn::toItem).toList();
     return CatalogJson.SkuFileLoaded.of(catalog.upsertItems(items));
   }
@@ -81,7 +81,7 @@ class SkuController {
           "404 catalog-entry-not-found if the catalog has no such SKU. Library:"
               + " Catalog.getItem(skuId).")
   @Answers(problems = ProblemType.CATALOG_ENTRY_NOT_FOUND)
-  CatalogJson.SkuOut get(
+  CatalogJson.SkuOut getSku(
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String skuId) {
     return CatalogJson.SkuOut.of(catalog.getItem(skuId));
   }
@@ -94,7 +94,7 @@ class SkuController {
               + " a deactivated SKU back. 404 catalog-entry-not-found for an unknown SKU. Library:"
               + " Catalog.updateItem(item).")
   @Answers(problems = {ProblemType.CATALOG_ENTRY_NOT_FOUND, ProblemType.IDEMPOTENCY_KEY_REUSED})
-  CatalogJson.SkuOut update(
+  CatalogJson.SkuOut updateSku(
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String skuId,
       @Valid @RequestBody CatalogJson.SkuUpdate body) {
     return CatalogJson.SkuOut.of(catalog.updateItem(body.toItem(skuId)));
@@ -108,7 +108,7 @@ class SkuController {
               + " and stock changes of it are refused (422 unknown-keys), holds taken before can"
               + " still be confirmed or released. Library: Catalog.deactivateItem(skuId).")
   @Answers(problems = {ProblemType.CATALOG_ENTRY_NOT_FOUND, ProblemType.IDEMPOTENCY_KEY_REUSED})
-  CatalogJson.SkuOut deactivate(
+  CatalogJson.SkuOut deactivateSku(
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String skuId) {
     return CatalogJson.SkuOut.of(catalog.deactivateItem(skuId));
   }
@@ -122,7 +122,7 @@ class SkuController {
               + " SKUs written meanwhile never shift a page. A cursor of other filters: 400 naming"
               + " cursor. Library: Catalog.items(query, cursor).")
   @Answers()
-  CatalogJson.SkuPage list(
+  CatalogJson.SkuPage listSkus(
       @Parameter(description = "only the SKUs of this tenant")
           @RequestParam(required = false)
           @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE)
