@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.inventory.service.idempotency.IdempotencyFilter;
 import dev.inventory.spring.boot.InventorySweeper;
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -265,7 +266,7 @@ class CatalogEndpointsTest {
                       "skuId",
                       sku,
                       "tenantId",
-                      "acme",
+                      "acme-test",
                       "sellerId",
                       "seller-3",
                       "name",
@@ -276,7 +277,7 @@ class CatalogEndpointsTest {
       assertThat(created.header("Location")).contains("/api/v1/skus/" + sku);
       JsonNode body = created.json();
       assertThat(body.get("skuId").asString()).isEqualTo(sku);
-      assertThat(body.get("tenantId").asString()).isEqualTo("acme");
+      assertThat(body.get("tenantId").asString()).isEqualTo("acme-test");
       assertThat(body.get("sellerId").asString()).isEqualTo("seller-3");
       assertThat(body.get("name").asString()).isEqualTo("Blue mug");
       assertThat(body.get("active").asBoolean()).isTrue();
@@ -289,7 +290,7 @@ class CatalogEndpointsTest {
                   "/api/v1/skus/" + sku,
                   json(
                       "tenantId",
-                      "acme",
+                      "acme-test",
                       "sellerId",
                       "seller-4",
                       "name",
@@ -315,7 +316,7 @@ class CatalogEndpointsTest {
                   "/api/v1/skus/" + sku,
                   json(
                       "tenantId",
-                      "acme",
+                      "acme-test",
                       "sellerId",
                       "seller-4",
                       "name",
@@ -332,7 +333,7 @@ class CatalogEndpointsTest {
     @DisplayName("a create of a taken skuId: 409 catalog-entry-exists; the same values: 201 again")
     void createTwice() {
       String sku = code("SKU");
-      JsonNode first = createSku(sku, "acme", "seller-1");
+      JsonNode first = createSku(sku, "acme-test", "seller-1");
       Http.Response same =
           http()
               .post(
@@ -341,7 +342,7 @@ class CatalogEndpointsTest {
                       "skuId",
                       sku,
                       "tenantId",
-                      "acme",
+                      "acme-test",
                       "sellerId",
                       "seller-1",
                       "name",
@@ -353,7 +354,15 @@ class CatalogEndpointsTest {
               http()
                   .post(
                       "/api/v1/skus",
-                      json("skuId", sku, "tenantId", "acme", "sellerId", "seller-2", "name", "x")),
+                      json(
+                          "skuId",
+                          sku,
+                          "tenantId",
+                          "acme-test",
+                          "sellerId",
+                          "seller-2",
+                          "name",
+                          "x")),
               409,
               "catalog-entry-exists");
       assertThat(problem.get("kind").asString()).isEqualTo("sku");
@@ -613,6 +622,15 @@ class CatalogEndpointsTest {
       assertThat(problem.get("unknownSkuIds").values().stream().map(JsonNode::asString))
           .containsExactly(sku);
       assertThat(problem.get("unknownHubIds").isEmpty()).as("the hub is known").isTrue();
+      assertThat(problem.get("detail").asString())
+          .isEqualTo(
+              "not in the catalog, or deactivated (nothing was written): "
+                  + sku
+                  + "@"
+                  + hub
+                  + " (SKU "
+                  + sku
+                  + ")");
       assertThat(http().get("/api/v1/hubs/" + hub + "/stock/" + sku).json().get("onHand").asLong())
           .isZero();
     }
@@ -641,7 +659,7 @@ class CatalogEndpointsTest {
     @DisplayName("every write on stock refuses an unknown key: bulk, receipt, check, cart")
     void everyWrite() {
       String hub = createHub(code("kk-hub")).get("hubId").asString();
-      String known = createSku(code("KK"), "acme", "seller-1").get("skuId").asString();
+      String known = createSku(code("KK"), "acme-test", "seller-1").get("skuId").asString();
       String unknown = code("KK-NONE");
       JsonNode bulk =
           problem(
@@ -695,7 +713,7 @@ class CatalogEndpointsTest {
     @DisplayName("hub and SKU created: stock and orders go through; deactivated: refused again")
     void createdThenDeactivated() {
       String hub = createHub(code("kk-hub")).get("hubId").asString();
-      String sku = createSku(code("KK"), "acme", "seller-1").get("skuId").asString();
+      String sku = createSku(code("KK"), "acme-test", "seller-1").get("skuId").asString();
       assertThat(http().put("/api/v1/hubs/" + hub + "/stock/" + sku, json("onHand", 10)).status())
           .isEqualTo(200);
       assertThat(http().post("/api/v1/orders", order(sku, hub, 1)).status()).isEqualTo(201);
@@ -725,7 +743,7 @@ class CatalogEndpointsTest {
               "/api/v1/skus/" + sku,
               json(
                   "tenantId",
-                  "acme",
+                  "acme-test",
                   "sellerId",
                   "seller-1",
                   "name",
@@ -741,6 +759,16 @@ class CatalogEndpointsTest {
       assertThat(atHub.get("unknownSkuIds").isEmpty()).isTrue();
       JsonNode level = http().get("/api/v1/hubs/" + hub + "/stock/" + sku).json();
       assertThat(level.get("onHand").asLong()).isEqualTo(6);
+    }
+  }
+
+  @Nested
+  @DisplayName("the README's walk with curl")
+  class ReadmeWalk {
+    @Test
+    @DisplayName("runs in known-keys mode too: its hub and SKU come first")
+    void runsInKnownKeysMode() throws IOException, InterruptedException {
+      ServiceEndpointsTest.walkTheReadme(port);
     }
   }
 
@@ -797,8 +825,9 @@ class CatalogEndpointsTest {
     @Test
     @DisplayName("updates and deactivations repeated with their key: replayed as first answered")
     void updateAndDeactivateReplayed() {
-      String sku = createSku(code("IDEM"), "acme", "seller-1").get("skuId").asString();
-      String update = json("tenantId", "acme", "sellerId", "seller-9", "name", "n", "active", true);
+      String sku = createSku(code("IDEM"), "acme-test", "seller-1").get("skuId").asString();
+      String update =
+          json("tenantId", "acme-test", "sellerId", "seller-9", "name", "n", "active", true);
       String updateKey = "upd-" + UUID.randomUUID();
       Http.Response first =
           http().put("/api/v1/skus/" + sku, update, IdempotencyFilter.HEADER, updateKey);
@@ -821,7 +850,8 @@ class CatalogEndpointsTest {
     void concurrentCopies() throws InterruptedException {
       String sku = code("IDEM");
       String key = "sku-" + UUID.randomUUID();
-      String body = json("skuId", sku, "tenantId", "acme", "sellerId", "seller-1", "name", "x");
+      String body =
+          json("skuId", sku, "tenantId", "acme-test", "sellerId", "seller-1", "name", "x");
       Crowd.Result copies =
           new Crowd(http(), 8, Duration.ofSeconds(30))
               .run(
