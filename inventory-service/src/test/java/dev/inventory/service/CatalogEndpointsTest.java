@@ -710,6 +710,45 @@ class CatalogEndpointsTest {
     }
 
     @Test
+    @DisplayName(
+        "a cart amended onto a deactivated SKU: 422 unknown-keys, the cart keeps its lines")
+    void amendGrowth() {
+      String hub = createHub(code("kk-hub")).get("hubId").asString();
+      String kept = createSku(code("KK"), "acme-test", "seller-1").get("skuId").asString();
+      String gone = createSku(code("KK"), "acme-test", "seller-1").get("skuId").asString();
+      http()
+          .put(
+              "/api/v1/hubs/" + hub + "/stock",
+              json(
+                  "items",
+                  List.of(Map.of("skuId", kept, "onHand", 5), Map.of("skuId", gone, "onHand", 5))));
+      Http.Response cart =
+          http()
+              .post(
+                  "/api/v1/carts",
+                  json("lines", List.of(Map.of("skuId", kept, "hubId", hub, "quantity", 1))));
+      assertThat(cart.status()).as(cart.toString()).isEqualTo(201);
+      String cartId = cart.json().get("cartId").asString();
+      http().post("/api/v1/skus/" + gone + "/deactivate");
+
+      JsonNode problem =
+          problem(
+              http()
+                  .put(
+                      "/api/v1/carts/" + cartId + "/lines",
+                      json(
+                          "lines",
+                          List.of(
+                              Map.of("skuId", kept, "hubId", hub, "quantity", 1),
+                              Map.of("skuId", gone, "hubId", hub, "quantity", 1)))),
+              422,
+              "unknown-keys");
+      assertThat(ids(problem.get("keys"), "skuId")).containsExactly(gone);
+      JsonNode lines = http().get("/api/v1/carts/" + cartId).json().get("lines");
+      assertThat(ids(lines, "skuId")).containsExactly(kept);
+    }
+
+    @Test
     @DisplayName("hub and SKU created: stock and orders go through; deactivated: refused again")
     void createdThenDeactivated() {
       String hub = createHub(code("kk-hub")).get("hubId").asString();
