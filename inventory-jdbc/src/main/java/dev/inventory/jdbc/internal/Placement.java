@@ -75,9 +75,8 @@ final class Placement {
       Instant expiresAt = PgValues.expiresAt(now, ttl, status);
       Optional<Probe> refused;
       try {
-        // A request that names a buyer may be limited: the cart's function applies limits.
         refused =
-            lines.size() == 1 && buyer == null
+            lines.size() == 1
                 ? session.statement(
                     Repeat.SAFE,
                     placements.reserveOneLine(
