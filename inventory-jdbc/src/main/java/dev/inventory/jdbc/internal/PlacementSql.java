@@ -33,6 +33,13 @@ import org.jspecify.annotations.Nullable;
  * at the cost of reading two columns of the row being locked. A refusal answers, per key, whether
  * the catalog knows its SKU and its location (two primary-key lookups, on the refusal's branch
  * only), so that the mode names unknown keys without another round trip.
+ *
+ * <p>Per-buyer limits (V7): a request that names a buyer is checked against its SKUs' limits from
+ * what is committed (a buyer at the limit is refused without a write or a lock), and its units are
+ * added to its buyer's ({@code buyer_usage}) after the stock rows, by a conditional upsert under
+ * the row's lock; if they no longer fit there, the statement raises SQLSTATE IV002 ({@link
+ * SqlErrors#isBuyerRaced}), which undoes it all, and the caller tries again. A refusal answers the
+ * buyer's room ({@link CapFree}). A request without a buyer skips all of it.
  */
 final class PlacementSql {
   /** One request of a combined batch: its line's quantity and unit price, and its buyer. */

@@ -259,7 +259,7 @@ END;
 $$;
 
 -- V6's cart (inventory_place_cart_checked) with the buyer and each line's unit price (NULL where
--- there is none), applying per-buyer limits; also used for a one-line request that names a buyer.
+-- there is none), applying per-buyer limits.
 -- Otherwise as V6 wrote it, plan settings included (see V5 for why).
 --
 -- A cart is refused, writing and locking nothing, also when its buyer's units on a SKU with a limit
