@@ -52,7 +52,10 @@ public interface Inventory {
    * @return the new (or replayed) reservation, {@link Reservation.Status#HELD} if new
    * @throws InsufficientStockException if any line is short; names every short line. Nothing is
    *     held and the id stays free.
-   * @throws IdempotencyConflictException if the id exists with different lines
+   * @throws BuyerLimitExceededException if the request names a buyer and would take it past an
+   *     item's per-buyer limit (held plus bought units of the SKU, all locations; the buyer's holds
+   *     past their expiry are expired first if that makes room). Nothing is held.
+   * @throws IdempotencyConflictException if the id exists with different lines, prices or buyer
    */
   Reservation reserve(ReservationRequest request);
 
@@ -68,6 +71,8 @@ public interface Inventory {
    * @throws IllegalArgumentException if {@code lines} is empty or has more than 1,000 lines
    * @throws InsufficientStockException if a key that grows is short; {@code requested} is the new
    *     total, {@code available} includes what the reservation already holds on that key
+   * @throws BuyerLimitExceededException if the reservation has a buyer and the growth would take it
+   *     past an item's per-buyer limit
    * @throws ReservationNotFoundException if no reservation has this id
    * @throws ReservationExpiredException if its hold has run out; the held units are freed by this
    *     call if nothing freed them yet
@@ -127,7 +132,9 @@ public interface Inventory {
    * @param request the id and the lines; the TTL is not used (nothing is held)
    * @return the reservation, {@link Reservation.Status#CONFIRMED} if new
    * @throws InsufficientStockException if any line is short; nothing is sold
-   * @throws IdempotencyConflictException if the id exists with different lines
+   * @throws BuyerLimitExceededException if the request names a buyer and would take it past an
+   *     item's per-buyer limit; nothing is sold
+   * @throws IdempotencyConflictException if the id exists with different lines, prices or buyer
    */
   Reservation purchase(ReservationRequest request);
 
@@ -139,6 +146,28 @@ public interface Inventory {
    * @return the reservation, or empty if no reservation has this id
    */
   Optional<Reservation> findReservation(String reservationId);
+
+  /** The largest page {@link #findReservations} returns. */
+  int MAX_PAGE_SIZE = 1000;
+
+  /**
+   * A buyer's reservations, newest first (by {@code createdAt}, then by id, both descending: id
+   * order is {@link String#compareTo}'s), a page at a time, each as it is now (a hold past its
+   * expiry shows as {@link Reservation.Status#EXPIRED}). Paged by a cursor that names where the
+   * last page ended, so that reservations made while paging never shift a page: they are newer than
+   * the first page and are not listed. Reads only.
+   *
+   * @param buyer the buyer the reservations were made for ({@link ReservationRequest#buyer()})
+   * @param pageSize 1 to {@value #MAX_PAGE_SIZE} reservations
+   * @param cursor {@code null} for the first page, else the {@link ReservationPage#nextCursor()} of
+   *     the page before, for the same buyer
+   * @return up to {@code pageSize} reservations; the last page has no next cursor
+   * @throws NullPointerException if {@code buyer} is null
+   * @throws IllegalArgumentException if the buyer or the page size is out of bounds, or the cursor
+   *     is not one of this buyer's pages
+   * @since 0.1.0
+   */
+  ReservationPage findReservations(String buyer, int pageSize, @Nullable String cursor);
 
   /**
    * Adds received units to on-hand (a delivery), creating the key if it was never stocked. Never

@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -3887,6 +3888,620 @@ public abstract class InventoryContract {
       }
       assertThat(known.level(retired)).isEqualTo(new StockLevel(retired, 100, 0));
     }
+  }
+
+  // =============================================================================================
+
+  @Nested
+  @DisplayName("buyers and unit prices: stored with the reservation, listed per buyer")
+  class BuyersAndPrices {
+    private final Price eur = Price.of(1999, "EUR");
+    private final Price usd = Price.of(2500, "USD");
+
+    private ReservationRequest bought(String id, String buyer, Line... lines) {
+      return ReservationRequest.builder(id).lines(List.of(lines)).ttl(TTL).buyer(buyer).build();
+    }
+
+    @Test
+    @DisplayName("a one-line reserve keeps its buyer and its unit price, as findReservation reads")
+    void oneLineKeepsBuyerAndPrice() {
+      StockKey k = key("k");
+      stock(k, 5);
+      ReservationRequest request = bought(id("r"), "buyer-1", new Line(k, 2, eur));
+
+      Reservation reserved = inventory.reserve(request);
+
+      assertThat(reserved.buyer()).isEqualTo("buyer-1");
+      assertThat(reserved.lines()).containsExactly(new Line(k, 2, eur));
+      assertThat(inventory.findReservation(id("r"))).contains(reserved);
+    }
+
+    @Test
+    @DisplayName("a cart keeps its buyer and each line's price (a line may have none)")
+    void cartKeepsBuyerAndPrices() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      StockKey c = key("c");
+      stock(a, 5);
+      stock(b, 5);
+      stock(c, 5);
+      ReservationRequest request =
+          bought(id("r"), "buyer-1", new Line(a, 1, eur), new Line(b, 2, usd), line(c, 3));
+
+      Reservation reserved = inventory.reserve(request);
+
+      assertThat(reserved.lines())
+          .containsExactly(new Line(a, 1, eur), new Line(b, 2, usd), new Line(c, 3));
+      assertThat(inventory.findReservation(id("r")).orElseThrow()).isEqualTo(reserved);
+    }
+
+    @Test
+    @DisplayName("confirm and release return the buyer and the prices they moved")
+    void movesReturnBuyerAndPrices() {
+      StockKey k = key("k");
+      stock(k, 5);
+      inventory.reserve(bought(id("sold"), "buyer-1", new Line(k, 1, eur)));
+      inventory.reserve(bought(id("freed"), "buyer-2", new Line(k, 1, usd)));
+
+      Reservation confirmed = inventory.confirm(id("sold"));
+      Reservation released = inventory.release(id("freed"));
+
+      assertThat(confirmed.buyer()).isEqualTo("buyer-1");
+      assertThat(confirmed.lines()).containsExactly(new Line(k, 1, eur));
+      assertThat(released.buyer()).isEqualTo("buyer-2");
+      assertThat(released.lines()).containsExactly(new Line(k, 1, usd));
+      assertThat(inventory.findReservation(id("sold")).orElseThrow()).isEqualTo(confirmed);
+    }
+
+    @Test
+    @DisplayName("a purchase keeps its buyer and prices")
+    void purchaseKeepsBuyerAndPrices() {
+      StockKey k = key("k");
+      stock(k, 5);
+
+      Reservation sold = inventory.purchase(bought(id("p"), "buyer-1", new Line(k, 2, eur)));
+
+      assertThat(sold.status()).isEqualTo(Status.CONFIRMED);
+      assertThat(sold.buyer()).isEqualTo("buyer-1");
+      assertThat(inventory.findReservation(id("p")).orElseThrow().lines())
+          .containsExactly(new Line(k, 2, eur));
+    }
+
+    @Test
+    @DisplayName("extend and amend keep the buyer; amend stores the new lines' prices")
+    void amendStoresNewPrices() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      stock(a, 5);
+      stock(b, 5);
+      inventory.reserve(bought(id("r"), "buyer-1", new Line(a, 1, eur)));
+
+      Reservation repriced = inventory.amend(id("r"), List.of(new Line(a, 1, usd)));
+      Reservation grown = inventory.amend(id("r"), List.of(new Line(a, 2, usd), line(b, 1)));
+      Reservation extended = inventory.extend(id("r"), Duration.ofMinutes(30));
+
+      assertThat(repriced.lines()).containsExactly(new Line(a, 1, usd));
+      assertThat(grown.lines()).containsExactly(new Line(a, 2, usd), new Line(b, 1));
+      assertThat(extended.buyer()).isEqualTo("buyer-1");
+      assertThat(inventory.findReservation(id("r")).orElseThrow().lines())
+          .containsExactly(new Line(a, 2, usd), new Line(b, 1));
+      assertThat(grown.buyer()).isEqualTo("buyer-1");
+    }
+
+    @Test
+    @DisplayName("a reservation without a buyer has none, and its lines no price")
+    void withoutBuyerNorPrice() {
+      StockKey k = key("k");
+      stock(k, 5);
+
+      Reservation reserved = inventory.reserve(cart(id("r"), line(k, 1)));
+
+      assertThat(reserved.buyer()).isNull();
+      assertThat(inventory.findReservation(id("r")).orElseThrow().buyer()).isNull();
+      assertThat(inventory.findReservation(id("r")).orElseThrow().lines().get(0).unitPrice())
+          .isNull();
+    }
+
+    @Test
+    @DisplayName("a replay with the same buyer and prices returns the reservation")
+    void replayWithSameBuyerAndPrices() {
+      StockKey k = key("k");
+      stock(k, 5);
+      Reservation first = inventory.reserve(bought(id("r"), "buyer-1", new Line(k, 2, eur)));
+
+      Reservation again = inventory.reserve(bought(id("r"), "buyer-1", new Line(k, 2, eur)));
+
+      assertThat(again).isEqualTo(first);
+      assertThat(level(k).reserved()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName(
+        "the same id for another buyer, or without one, is an IdempotencyConflictException")
+    void replayWithOtherBuyerConflicts() {
+      StockKey k = key("k");
+      stock(k, 5);
+      inventory.reserve(bought(id("r"), "buyer-1", line(k, 2)));
+
+      IdempotencyConflictException other =
+          thrown(
+              IdempotencyConflictException.class,
+              () -> inventory.reserve(bought(id("r"), "buyer-2", line(k, 2))));
+      IdempotencyConflictException none =
+          thrown(
+              IdempotencyConflictException.class,
+              () -> inventory.reserve(cart(id("r"), line(k, 2))));
+
+      assertThat(other.existingBuyer()).isEqualTo("buyer-1");
+      assertThat(other.requestedBuyer()).isEqualTo("buyer-2");
+      assertThat(other).hasMessageContaining("buyer-2");
+      assertThat(none.requestedBuyer()).isNull();
+      assertThat(level(k).reserved()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName(
+        "the same id at another unit price, or without one, is an IdempotencyConflictException")
+    void replayWithOtherPriceConflicts() {
+      StockKey k = key("k");
+      stock(k, 5);
+      inventory.purchase(bought(id("r"), "buyer-1", new Line(k, 2, eur)));
+
+      thrown(
+          IdempotencyConflictException.class,
+          () -> inventory.purchase(bought(id("r"), "buyer-1", new Line(k, 2, usd))));
+      thrown(
+          IdempotencyConflictException.class,
+          () -> inventory.purchase(bought(id("r"), "buyer-1", line(k, 2))));
+
+      assertThat(level(k).onHand()).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("findReservations lists one buyer's reservations newest first, page by page")
+    void findReservationsPagesNewestFirst() {
+      StockKey k = key("k");
+      stock(k, 100);
+      String buyer = id("buyer");
+      List<String> made = new ArrayList<>();
+      for (int i = 0; i < 7; i++) {
+        String rid = id("r" + i);
+        inventory.reserve(bought(rid, buyer, line(k, 1)));
+        made.add(rid);
+        if (i % 2 == 0) {
+          clock.advance(Duration.ofSeconds(1)); // some share an instant: ordered by id then
+        }
+      }
+      inventory.reserve(bought(id("other"), id("someone-else"), line(k, 1)));
+      inventory.reserve(cart(id("nobody"), line(k, 1)));
+
+      List<String> listed = new ArrayList<>();
+      String cursor = null;
+      int pages = 0;
+      do {
+        ReservationPage page = inventory.findReservations(buyer, 3, cursor);
+        page.reservations().forEach(r -> listed.add(r.id()));
+        assertThat(page.reservations()).allMatch(r -> buyer.equals(r.buyer()));
+        cursor = page.nextCursor();
+        pages++;
+      } while (cursor != null);
+
+      List<String> expected = new ArrayList<>(made);
+      expected.sort(
+          Comparator.comparing(
+                  (String rid) -> inventory.findReservation(rid).orElseThrow().createdAt())
+              .thenComparing(rid -> rid)
+              .reversed());
+      assertThat(listed).containsExactlyElementsOf(expected);
+      assertThat(pages).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("findReservations shows each reservation as it is now: a due hold as EXPIRED")
+    void findReservationsShowsStatusNow() {
+      StockKey k = key("k");
+      stock(k, 5);
+      String buyer = id("buyer");
+      inventory.reserve(
+          ReservationRequest.builder(id("short"))
+              .line(k, 1)
+              .ttl(Duration.ofSeconds(5))
+              .buyer(buyer)
+              .build());
+      clock.advance(Duration.ofSeconds(1));
+      inventory.purchase(bought(id("sold"), buyer, new Line(k, 1, eur)));
+      clock.advance(Duration.ofSeconds(10));
+
+      ReservationPage page = inventory.findReservations(buyer, 10, null);
+
+      assertThat(page.reservations())
+          .extracting(Reservation::id, Reservation::status)
+          .containsExactly(tuple(id("sold"), Status.CONFIRMED), tuple(id("short"), Status.EXPIRED));
+      assertThat(page.nextCursor()).isNull();
+      assertThat(page.reservations().get(0).lines()).containsExactly(new Line(k, 1, eur));
+    }
+
+    @Test
+    @DisplayName("a buyer without reservations has an empty last page")
+    void findReservationsOfNobody() {
+      ReservationPage page = inventory.findReservations(id("nobody"), 5, null);
+
+      assertThat(page.reservations()).isEmpty();
+      assertThat(page.hasNext()).isFalse();
+    }
+
+    @Test
+    @DisplayName("findReservations refuses another buyer's cursor, a bad page size and a bad buyer")
+    void findReservationsRefusesBadArguments() {
+      StockKey k = key("k");
+      stock(k, 5);
+      inventory.reserve(bought(id("a1"), id("a"), line(k, 1)));
+      inventory.reserve(bought(id("a2"), id("a"), line(k, 1)));
+      String cursorOfA = inventory.findReservations(id("a"), 1, null).nextCursor();
+      assertThat(cursorOfA).isNotNull();
+
+      thrown(
+          IllegalArgumentException.class, () -> inventory.findReservations(id("b"), 1, cursorOfA));
+      thrown(IllegalArgumentException.class, () -> inventory.findReservations(id("a"), 0, null));
+      thrown(
+          IllegalArgumentException.class,
+          () -> inventory.findReservations(id("a"), Inventory.MAX_PAGE_SIZE + 1, null));
+      thrown(IllegalArgumentException.class, () -> inventory.findReservations(" ", 1, null));
+      thrown(NullPointerException.class, () -> inventory.findReservations(null, 1, null));
+      thrown(IllegalArgumentException.class, () -> inventory.findReservations(id("a"), 1, "junk"));
+    }
+
+    @Test
+    @DisplayName("concurrent one-line requests of many buyers each keep their own buyer and price")
+    void concurrentRequestsKeepTheirBuyers() throws InterruptedException {
+      StockKey k = key("k");
+      stock(k, 64);
+
+      List<Outcome<Reservation>> outcomes =
+          race(
+              16,
+              64,
+              i ->
+                  () ->
+                      inventory.reserve(
+                          bought(
+                              id("r" + i),
+                              "buyer-" + (i % 8),
+                              new Line(k, 1, Price.of(100 + i, "EUR")))));
+
+      for (int i = 0; i < outcomes.size(); i++) {
+        assertThat(outcomes.get(i).succeeded()).as("outcome %s", outcomes.get(i)).isTrue();
+        Reservation stored = inventory.findReservation(id("r" + i)).orElseThrow();
+        assertThat(stored.buyer()).isEqualTo("buyer-" + (i % 8));
+        assertThat(stored.lines()).containsExactly(new Line(k, 1, Price.of(100 + i, "EUR")));
+      }
+    }
+  }
+
+  // =============================================================================================
+
+  @Nested
+  @DisplayName(
+      "per-buyer limits: held plus bought units of a buyer on an item never pass its limit")
+  class BuyerLimits {
+    private Inventory store;
+    private Catalog catalog;
+    private Function<Collection<StockKey>, List<LogEntry>> log;
+
+    @BeforeEach
+    void setUpStore() {
+      Cataloged cataloged = createCataloged(clock, false);
+      store = cataloged.inventory();
+      catalog = cataloged.catalog();
+      log = cataloged.log();
+    }
+
+    /** An item with this limit, and stock of it at one location. */
+    private StockKey limited(String name, long limit, long units) {
+      StockKey k = key(name);
+      catalog.createItem(new Item(k.sku(), "shop", "seller", "Item " + name, true, limit));
+      store.receive(k, units, null);
+      return k;
+    }
+
+    private ReservationRequest bought(String rid, String buyer, Line... lines) {
+      return ReservationRequest.builder(rid).lines(List.of(lines)).ttl(TTL).buyer(buyer).build();
+    }
+
+    private Snapshot snapshotOf(StockKey... keys) {
+      return new Snapshot(new TreeMap<>(store.levels(List.of(keys))), log.apply(List.of(keys)));
+    }
+
+    @Test
+    @DisplayName("a buyer takes up to the limit; one unit more is refused with the limit's numbers")
+    void upToTheLimit() {
+      StockKey k = limited("k", 3, 10);
+      String buyer = id("buyer");
+      store.reserve(bought(id("r1"), buyer, line(k, 2)));
+      store.purchase(bought(id("r2"), buyer, line(k, 1)));
+      Snapshot before = snapshotOf(k);
+
+      BuyerLimitExceededException e =
+          thrown(
+              BuyerLimitExceededException.class,
+              () -> store.reserve(bought(id("r3"), buyer, line(k, 1))));
+
+      assertThat(e.buyer()).isEqualTo(buyer);
+      assertThat(e.sku()).isEqualTo(k.sku());
+      assertThat(e.limit()).isEqualTo(3);
+      assertThat(e.used()).isEqualTo(3);
+      assertThat(e.remaining()).isZero();
+      assertThat(e.requested()).isEqualTo(1);
+      assertThat(e).hasMessageContaining(buyer).hasMessageContaining(k.sku());
+      assertThat(snapshotOf(k)).as("nothing written").isEqualTo(before);
+      assertThat(store.findReservation(id("r3"))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("the refusal says how many are left: limit 5, 3 held, 4 asked: 2 remaining")
+    void remainingIsLimitMinusUsed() {
+      StockKey k = limited("k", 5, 10);
+      String buyer = id("buyer");
+      store.reserve(bought(id("r1"), buyer, line(k, 3)));
+
+      BuyerLimitExceededException e =
+          thrown(
+              BuyerLimitExceededException.class,
+              () -> store.reserve(bought(id("r2"), buyer, line(k, 4))));
+
+      assertThat(e.used()).isEqualTo(3);
+      assertThat(e.remaining()).isEqualTo(2);
+      assertThat(store.reserve(bought(id("r3"), buyer, line(k, 2))).isHeld()).isTrue();
+    }
+
+    @Test
+    @DisplayName("the limit counts every location of the SKU together")
+    void allLocationsTogether() {
+      StockKey here = limited("k", 2, 10);
+      StockKey there = StockKey.of(here.sku(), "hub-2");
+      store.receive(there, 10, null);
+      String buyer = id("buyer");
+      store.reserve(bought(id("r1"), buyer, line(here, 1)));
+      store.reserve(bought(id("r2"), buyer, line(there, 1)));
+
+      thrown(
+          BuyerLimitExceededException.class,
+          () -> store.reserve(bought(id("r3"), buyer, line(there, 1))));
+      thrown(
+          BuyerLimitExceededException.class,
+          () -> store.reserve(bought(id("r4"), buyer, line(here, 1), line(there, 1))));
+    }
+
+    @Test
+    @DisplayName("a cart past the limit on one SKU holds nothing, not even its other lines")
+    void cartIsAllOrNothing() {
+      StockKey k = limited("k", 2, 10);
+      StockKey free = key("free");
+      store.receive(free, 10, null);
+      String buyer = id("buyer");
+      Snapshot before = snapshotOf(k, free);
+
+      thrown(
+          BuyerLimitExceededException.class,
+          () -> store.reserve(bought(id("r1"), buyer, line(free, 5), line(k, 3))));
+
+      assertThat(snapshotOf(k, free)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("other buyers, requests without a buyer and items without a limit are not limited")
+    void othersAreNotLimited() {
+      StockKey k = limited("k", 1, 10);
+      StockKey open = key("open");
+      catalog.createItem(Item.of(open.sku(), "shop", "seller", "Open"));
+      store.receive(open, 10, null);
+      store.reserve(bought(id("a1"), id("a"), line(k, 1)));
+
+      assertThat(store.reserve(bought(id("b1"), id("b"), line(k, 1))).isHeld()).isTrue();
+      assertThat(store.reserve(cart(id("n1"), line(k, 5))).isHeld()).isTrue();
+      assertThat(store.reserve(bought(id("a2"), id("a"), line(open, 7))).isHeld()).isTrue();
+    }
+
+    @Test
+    @DisplayName("release and expiry give the buyer's units back; confirm keeps them")
+    void releaseAndExpiryGiveBack() {
+      StockKey k = limited("k", 2, 20);
+      String buyer = id("buyer");
+      store.reserve(bought(id("r1"), buyer, line(k, 2)));
+      store.release(id("r1"));
+      store.reserve(
+          ReservationRequest.builder(id("r2"))
+              .line(k, 2)
+              .ttl(Duration.ofSeconds(5))
+              .buyer(buyer)
+              .build());
+      clock.advance(Duration.ofSeconds(10));
+      expireAllDueOf(store);
+      store.reserve(bought(id("r3"), buyer, line(k, 2)));
+
+      store.confirm(id("r3"));
+
+      assertThat(statusOf(store, id("r2"))).isEqualTo(Status.EXPIRED);
+      BuyerLimitExceededException e =
+          thrown(
+              BuyerLimitExceededException.class,
+              () -> store.purchase(bought(id("r4"), buyer, line(k, 1))));
+      assertThat(e.used()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("a buyer's hold past its expiry does not count: it is expired to make room")
+    void dueHoldsAreExpiredToMakeRoom() {
+      StockKey k = limited("k", 2, 20);
+      String buyer = id("buyer");
+      store.reserve(
+          ReservationRequest.builder(id("old"))
+              .line(k, 2)
+              .ttl(Duration.ofSeconds(5))
+              .buyer(buyer)
+              .build());
+      clock.advance(Duration.ofSeconds(6));
+
+      Reservation again = store.reserve(bought(id("new"), buyer, line(k, 2)));
+
+      assertThat(again.isHeld()).isTrue();
+      assertThat(statusOf(store, id("old"))).isEqualTo(Status.EXPIRED);
+      assertThat(store.level(k).reserved()).isEqualTo(2);
+      assertThat(kinds(log.apply(List.of(k))))
+          .containsSubsequence(Kind.RESERVE, Kind.EXPIRE, Kind.RESERVE);
+    }
+
+    @Test
+    @DisplayName("a refusal past the limit even without the due holds expires nothing")
+    void refusalExpiresNothing() {
+      StockKey k = limited("k", 2, 20);
+      String buyer = id("buyer");
+      store.reserve(
+          ReservationRequest.builder(id("old"))
+              .line(k, 1)
+              .ttl(Duration.ofSeconds(5))
+              .buyer(buyer)
+              .build());
+      store.reserve(bought(id("kept"), buyer, line(k, 1)));
+      clock.advance(Duration.ofSeconds(6));
+      Snapshot before = snapshotOf(k);
+
+      BuyerLimitExceededException e =
+          thrown(
+              BuyerLimitExceededException.class,
+              () -> store.reserve(bought(id("new"), buyer, line(k, 2))));
+
+      assertThat(e.used()).as("the due hold does not count").isEqualTo(1);
+      assertThat(snapshotOf(k)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("amend: growth is held to the limit, shrinking gives units back")
+    void amendIsLimited() {
+      StockKey k = limited("k", 3, 20);
+      String buyer = id("buyer");
+      store.reserve(bought(id("r"), buyer, line(k, 1)));
+      store.reserve(bought(id("other"), buyer, line(k, 1)));
+
+      BuyerLimitExceededException e =
+          thrown(
+              BuyerLimitExceededException.class, () -> store.amend(id("r"), List.of(line(k, 3))));
+      store.amend(id("r"), List.of(line(k, 2)));
+      thrown(
+          BuyerLimitExceededException.class,
+          () -> store.reserve(bought(id("more"), buyer, line(k, 1))));
+      store.amend(id("r"), List.of(line(k, 1)));
+
+      assertThat(e.requested()).isEqualTo(2);
+      assertThat(e.used()).isEqualTo(2);
+      assertThat(store.findReservation(id("r")).orElseThrow().lines()).containsExactly(line(k, 1));
+      assertThat(store.reserve(bought(id("more"), buyer, line(k, 1))).isHeld()).isTrue();
+      assertThat(store.level(k).reserved()).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("amend: a line added on a limited SKU counts, and is given back on release")
+    void amendAddsACountedLine() {
+      StockKey k = limited("k", 2, 20);
+      StockKey free = key("free");
+      store.receive(free, 20, null);
+      String buyer = id("buyer");
+      store.reserve(bought(id("r"), buyer, line(free, 1)));
+
+      store.amend(id("r"), List.of(line(free, 1), line(k, 2)));
+      thrown(
+          BuyerLimitExceededException.class,
+          () -> store.reserve(bought(id("more"), buyer, line(k, 1))));
+      store.release(id("r"));
+
+      assertThat(store.reserve(bought(id("after"), buyer, line(k, 2))).isHeld()).isTrue();
+    }
+
+    @Test
+    @DisplayName("lowering a limit under what a buyer has keeps it, and refuses more")
+    void loweredLimit() {
+      StockKey k = limited("k", 3, 20);
+      String buyer = id("buyer");
+      store.reserve(bought(id("r1"), buyer, line(k, 3)));
+      catalog.updateItem(catalog.findItem(k.sku()).orElseThrow().withPerBuyerLimit(1L));
+
+      BuyerLimitExceededException e =
+          thrown(
+              BuyerLimitExceededException.class,
+              () -> store.reserve(bought(id("r2"), buyer, line(k, 1))));
+
+      assertThat(e.limit()).isEqualTo(1);
+      assertThat(e.remaining()).isZero();
+      assertThat(statusOf(store, id("r1"))).isEqualTo(Status.HELD);
+    }
+
+    @Test
+    @DisplayName("a replay of a buyer's request at the limit returns it, not a refusal")
+    void replayAtTheLimit() {
+      StockKey k = limited("k", 2, 20);
+      String buyer = id("buyer");
+      Reservation first = store.reserve(bought(id("r"), buyer, line(k, 2)));
+
+      assertThat(store.reserve(bought(id("r"), buyer, line(k, 2)))).isEqualTo(first);
+    }
+
+    @Test
+    @Timeout(120)
+    @DisplayName("a buyer firing 64 concurrent requests at a limit of 2: exactly 2 units held")
+    void sixtyFourConcurrentRequestsOfOneBuyer() throws InterruptedException {
+      StockKey k = limited("k", 2, 1000);
+      String buyer = id("buyer");
+
+      List<Outcome<Reservation>> outcomes =
+          race(64, 64, i -> () -> store.reserve(bought(id("r" + i), buyer, line(k, 1))));
+
+      long held = outcomes.stream().filter(Outcome::succeeded).count();
+      assertThat(held).isEqualTo(2);
+      assertThat(outcomes.stream().filter(o -> !o.succeeded()).map(Outcome::error))
+          .allMatch(e -> e instanceof BuyerLimitExceededException, "BuyerLimitExceededException");
+      assertThat(store.level(k).reserved()).isEqualTo(2);
+      assertThat(store.findReservations(buyer, 100, null).reservations()).hasSize(2);
+    }
+
+    @Test
+    @Timeout(120)
+    @DisplayName("many buyers racing for a limited item: none passes the limit, stock replays")
+    void manyBuyersRacing() throws InterruptedException {
+      StockKey k = limited("k", 2, 100);
+
+      List<Outcome<Reservation>> outcomes =
+          race(
+              32,
+              192,
+              i ->
+                  () -> store.reserve(bought(id("r" + i), id("b" + (i % 12)), line(k, 1 + i % 2))));
+
+      Map<String, Long> heldBy = new HashMap<>();
+      for (int b = 0; b < 12; b++) {
+        String buyer = id("b" + b);
+        long units =
+            store.findReservations(buyer, 1000, null).reservations().stream()
+                .filter(Reservation::isHeld)
+                .mapToLong(r -> r.lines().get(0).quantity())
+                .sum();
+        heldBy.put(buyer, units);
+      }
+      assertThat(heldBy.values()).allMatch(units -> units <= 2, "at most 2 per buyer");
+      long granted =
+          outcomes.stream()
+              .filter(Outcome::succeeded)
+              .mapToLong(o -> o.value().lines().get(0).quantity())
+              .sum();
+      assertThat(heldBy.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(granted);
+      assertThat(outcomes.stream().filter(o -> !o.succeeded()).map(Outcome::error))
+          .allMatch(e -> e instanceof BuyerLimitExceededException, "BuyerLimitExceededException");
+      assertThat(store.level(k).reserved()).isEqualTo(granted);
+      assertLogReplays(k, log.apply(List.of(k)), store.level(k));
+    }
+  }
+
+  private static Status statusOf(Inventory inventory, String reservationId) {
+    return inventory.findReservation(reservationId).orElseThrow().status();
   }
 
   /** Expires every due hold of this inventory, however many other tests left behind. */

@@ -1,5 +1,6 @@
 package dev.inventory.memory;
 
+import dev.inventory.BuyerLimitExceededException;
 import dev.inventory.IdempotencyConflictException;
 import dev.inventory.InsufficientStockException;
 import dev.inventory.Inventory;
@@ -10,6 +11,7 @@ import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
 import dev.inventory.ReservationExpiredException;
 import dev.inventory.ReservationNotFoundException;
+import dev.inventory.ReservationPage;
 import dev.inventory.ReservationRequest;
 import dev.inventory.ReservationStateException;
 import dev.inventory.Shortage;
@@ -24,6 +26,7 @@ import dev.inventory.internal.Events;
 import dev.inventory.internal.Lifecycle;
 import dev.inventory.internal.Lifecycle.Action;
 import dev.inventory.internal.Lines;
+import dev.inventory.internal.ReservationCursors;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -88,6 +92,10 @@ public final class InMemoryInventory implements Inventory {
   /** The hold time of a request that names none: 15 minutes. */
   public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
 
+  /** A buyer's reservations as listed: newest first, then by id, descending. */
+  private static final Comparator<Held> NEWEST_FIRST =
+      Comparator.comparing((Held held) -> held.createdAt).thenComparing(held -> held.id).reversed();
+
   private static final Comparator<Held> EXPIRY_ORDER =
       Comparator.comparing((Held held) -> held.expiresAt).thenComparing(held -> held.id);
 
@@ -106,6 +114,12 @@ public final class InMemoryInventory implements Inventory {
   private final Map<String, Held> holding = new LinkedHashMap<>();
 
   private final List<LogEntry> log = new ArrayList<>();
+
+  /**
+   * Per buyer and SKU with a limit: the units of the lines counted for the buyer ({@link
+   * Held#counted}) of reservations held or confirmed. Keyed by {@link #usageKey}.
+   */
+  private final Map<String, Long> usage = new HashMap<>();
 
   private InMemoryInventory(Builder builder) {
     this.clock = builder.clock;
@@ -159,7 +173,7 @@ public final class InMemoryInventory implements Inventory {
 
   private Reservation holdLocked(ReservationRequest request, boolean sell) {
     List<Line> lines = request.lines();
-    String fingerprint = Lines.fingerprint(lines);
+    String fingerprint = Lines.fingerprint(lines, request.buyer());
     Duration ttl = request.ttl() != null ? request.ttl() : defaultTtl;
     synchronized (lock) {
       Instant now = now();
@@ -168,10 +182,13 @@ public final class InMemoryInventory implements Inventory {
         if (existing.fingerprint.equals(fingerprint)) {
           return existing.at(now);
         }
-        throw new IdempotencyConflictException(request.id(), existing.lines, lines);
+        throw new IdempotencyConflictException(
+            request.id(), existing.lines, lines, existing.buyer, request.buyer());
       }
       Map<StockKey, Long> wanted = Lines.byKey(lines);
       requireKnown(wanted.keySet());
+      Map<String, Long> capped = capped(request.buyer(), lines);
+      checkLimits(request.buyer(), capped, Map.of(), now);
       Map<StockKey, Long> stillShort = makeRoom(wanted, now);
       if (!stillShort.isEmpty()) {
         List<Shortage> shortages = new ArrayList<>();
@@ -186,7 +203,15 @@ public final class InMemoryInventory implements Inventory {
               lines,
               now,
               sell ? now : expiry(now, ttl),
-              fingerprint);
+              fingerprint,
+              request.buyer());
+      makeLimitRoom(request.buyer(), capped, now);
+      for (Line line : lines) {
+        if (capped.containsKey(line.key().sku())) {
+          held.counted.add(line.key());
+        }
+      }
+      count(held.buyer, capped);
       for (Line line : lines) {
         if (sell) {
           write(now, line.key(), Kind.CONFIRM, -line.quantity(), 0, held.id, null);
@@ -235,6 +260,36 @@ public final class InMemoryInventory implements Inventory {
             }
           });
       requireKnown(growth.keySet());
+      // The buyer's units: a line on a SKU with a limit is counted once it grows or is new; a line
+      // counted before stays counted (its units are given back on release, whatever the limit).
+      Set<StockKey> countedAfter = new TreeSet<>();
+      Map<String, Long> countDelta = new TreeMap<>();
+      Map<String, Long> limits = new HashMap<>();
+      if (held.buyer != null) {
+        for (Map.Entry<StockKey, Long> e : after.entrySet()) {
+          StockKey key = e.getKey();
+          Long limit = catalog.limitOf(key.sku());
+          boolean grows = e.getValue() > before.getOrDefault(key, 0L);
+          if (held.counted.contains(key) || (limit != null && grows)) {
+            countedAfter.add(key);
+            countDelta.merge(key.sku(), e.getValue(), Math::addExact);
+          }
+          if (limit != null) {
+            limits.put(key.sku(), limit);
+          }
+        }
+        for (StockKey key : held.counted) {
+          countDelta.merge(key.sku(), -before.get(key), Math::addExact);
+        }
+      }
+      Map<String, Long> capGrowth = new TreeMap<>();
+      countDelta.forEach(
+          (sku, delta) -> {
+            if (delta > 0 && limits.containsKey(sku)) {
+              capGrowth.put(sku, delta);
+            }
+          });
+      checkLimits(held.buyer, capGrowth, Map.of(held.id, held), now);
       Map<StockKey, Long> stillShort = makeRoom(growth, now);
       if (!stillShort.isEmpty()) {
         List<Shortage> shortages = new ArrayList<>();
@@ -255,7 +310,11 @@ public final class InMemoryInventory implements Inventory {
           write(now, key, Kind.AMEND, 0, change, held.id, null);
         }
       }
+      makeLimitRoom(held.buyer, capGrowth, now);
       held.lines = merged;
+      held.counted.clear();
+      held.counted.addAll(countedAfter);
+      count(held.buyer, countDelta);
       return held.at(now);
     }
   }
@@ -348,6 +407,35 @@ public final class InMemoryInventory implements Inventory {
     synchronized (lock) {
       Held held = reservations.get(reservationId);
       return held == null ? Optional.empty() : Optional.of(held.at(now()));
+    }
+  }
+
+  @Override
+  public ReservationPage findReservations(String buyer, int pageSize, @Nullable String cursor) {
+    Checks.name("buyer", buyer);
+    Checks.between("pageSize", pageSize, 1, MAX_PAGE_SIZE);
+    ReservationCursors.After after = ReservationCursors.after(buyer, cursor);
+    synchronized (lock) {
+      Instant now = now();
+      List<Held> mine =
+          reservations.values().stream()
+              .filter(held -> buyer.equals(held.buyer))
+              .filter(
+                  held ->
+                      after == null
+                          || NEWEST_FIRST.compare(held, new Held(after.id(), after.createdAt()))
+                              > 0)
+              .sorted(NEWEST_FIRST)
+              .limit(pageSize + 1L)
+              .toList();
+      boolean more = mine.size() > pageSize;
+      List<Reservation> page =
+          mine.subList(0, Math.min(pageSize, mine.size())).stream()
+              .map(held -> held.at(now))
+              .toList();
+      Reservation last = page.isEmpty() ? null : page.get(page.size() - 1);
+      return new ReservationPage(
+          page, more ? ReservationCursors.next(buyer, last.createdAt(), last.id()) : null);
     }
   }
 
@@ -649,6 +737,119 @@ public final class InMemoryInventory implements Inventory {
   private void settle(Held held, Status status) {
     held.status = status;
     holding.remove(held.id);
+    if (status != Status.CONFIRMED && !held.counted.isEmpty()) {
+      // Released or expired: the buyer's units come back; a confirm keeps them (bought).
+      Map<String, Long> back = new TreeMap<>();
+      for (Line line : held.lines) {
+        if (held.counted.contains(line.key())) {
+          back.merge(line.key().sku(), -line.quantity(), Math::addExact);
+        }
+      }
+      count(held.buyer, back);
+    }
+  }
+
+  // ---- Per-buyer limits (under the lock) ----
+
+  private static String usageKey(String buyer, String sku) {
+    return buyer + '\u001f' + sku;
+  }
+
+  private long used(String buyer, String sku) {
+    return usage.getOrDefault(usageKey(buyer, sku), 0L);
+  }
+
+  /** Adds (or with negative units, removes) a buyer's units per SKU. */
+  private void count(@Nullable String buyer, Map<String, Long> unitsBySku) {
+    if (buyer == null) {
+      return;
+    }
+    unitsBySku.forEach(
+        (sku, units) -> {
+          if (units != 0) {
+            long now = Math.addExact(used(buyer, sku), units);
+            if (now < 0) {
+              throw new IllegalStateException("bug: buyer " + buyer + " below 0 on " + sku);
+            }
+            usage.put(usageKey(buyer, sku), now);
+          }
+        });
+  }
+
+  /** A request's units per SKU that has a limit, when it names a buyer; else empty. */
+  private Map<String, Long> capped(@Nullable String buyer, List<Line> lines) {
+    Map<String, Long> capped = new TreeMap<>();
+    if (buyer != null) {
+      for (Line line : lines) {
+        if (catalog.limitOf(line.key().sku()) != null) {
+          capped.merge(line.key().sku(), line.quantity(), Math::addExact);
+        }
+      }
+    }
+    return capped;
+  }
+
+  /** Units of the buyer's counted lines on a SKU held by holds past their expiry. */
+  private long dueOfBuyer(String buyer, String sku, Instant now, Map<String, Held> except) {
+    long due = 0;
+    for (Held held : holding.values()) {
+      if (buyer.equals(held.buyer) && held.isDue(now) && !except.containsKey(held.id)) {
+        for (Line line : held.lines) {
+          if (held.counted.contains(line.key()) && line.key().sku().equals(sku)) {
+            due = Math.addExact(due, line.quantity());
+          }
+        }
+      }
+    }
+    return due;
+  }
+
+  /**
+   * Throws {@link BuyerLimitExceededException} (the first SKU in order) if the buyer's units, not
+   * counting those of its due holds, leave no room for {@code adding}. Writes nothing.
+   */
+  private void checkLimits(
+      @Nullable String buyer, Map<String, Long> adding, Map<String, Held> except, Instant now) {
+    if (buyer == null) {
+      return;
+    }
+    adding.forEach(
+        (sku, units) -> {
+          long limit = catalog.limitOf(sku);
+          long used = used(buyer, sku) - dueOfBuyer(buyer, sku, now, except);
+          if (used + units > limit) {
+            throw new BuyerLimitExceededException(buyer, sku, limit, used, units);
+          }
+        });
+  }
+
+  /**
+   * After {@link #checkLimits} passed: expires the buyer's due holds on a SKU whose limit has room
+   * only once they are expired (the lazy expiry of limits).
+   */
+  private void makeLimitRoom(@Nullable String buyer, Map<String, Long> adding, Instant now) {
+    if (buyer == null) {
+      return;
+    }
+    for (Map.Entry<String, Long> e : adding.entrySet()) {
+      String sku = e.getKey();
+      if (used(buyer, sku) + e.getValue() > catalog.limitOf(sku)) {
+        List<Held> due = new ArrayList<>();
+        List<StockKey> keys = new ArrayList<>();
+        for (Held held : holding.values()) {
+          if (buyer.equals(held.buyer)
+              && held.isDue(now)
+              && held.lines.stream()
+                  .anyMatch(l -> held.counted.contains(l.key()) && l.key().sku().equals(sku))) {
+            due.add(held);
+            held.lines.forEach(l -> keys.add(l.key()));
+          }
+        }
+        long started = events.start();
+        expire(due, now);
+        events.expiredLazily(due.size(), List.copyOf(new TreeSet<>(keys)), started, true);
+      }
+    }
   }
 
   /** Applies one change to one key and logs it. Callers have checked that it is allowed. */
@@ -727,6 +928,11 @@ public final class InMemoryInventory implements Inventory {
     final String id;
     final Instant createdAt;
     final String fingerprint;
+    final @Nullable String buyer;
+
+    /** The lines counted for the buyer against their SKUs' limits. */
+    final Set<StockKey> counted = new TreeSet<>();
+
     Status status;
     List<Line> lines;
     Instant expiresAt;
@@ -737,13 +943,20 @@ public final class InMemoryInventory implements Inventory {
         List<Line> lines,
         Instant createdAt,
         Instant expiresAt,
-        String fingerprint) {
+        String fingerprint,
+        @Nullable String buyer) {
       this.id = id;
+      this.buyer = buyer;
       this.status = status;
       this.lines = lines;
       this.createdAt = createdAt;
       this.expiresAt = expiresAt;
       this.fingerprint = fingerprint;
+    }
+
+    /** A position in a listing only: where a cursor says the page before ended. */
+    Held(String id, Instant createdAt) {
+      this(id, Status.HELD, List.of(), createdAt, createdAt, "", null);
     }
 
     /** Held as written, but its time has come: expired in effect. */
@@ -753,7 +966,8 @@ public final class InMemoryInventory implements Inventory {
 
     /** The reservation as it is in effect at {@code now}. */
     Reservation at(Instant now) {
-      return new Reservation(id, isDue(now) ? Status.EXPIRED : status, lines, createdAt, expiresAt);
+      return new Reservation(
+          id, isDue(now) ? Status.EXPIRED : status, lines, createdAt, expiresAt, buyer);
     }
   }
 

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.AuditReport;
+import dev.inventory.BuyerLimitExceededException;
 import dev.inventory.InventoryException;
 import dev.inventory.Line;
+import dev.inventory.Price;
 import dev.inventory.Reservation;
 import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
@@ -33,12 +35,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A schema a V4 release filled — stock on many keys, holds (some of them past their expiry), sales,
- * releases, the log of all of it and a daily report — upgraded in place to V6: every row of every
- * table is still there with the same values, the audit still balances, and the store works on the
- * old rows (confirms and releases old holds, expires the due ones, sells more), with the catalog
- * and known-keys mode on top.
+ * releases, the log of all of it and a daily report — upgraded in place to V7: every row of every
+ * table is still there with the same values (the columns V7 added read NULL: no buyer, no price),
+ * the audit still balances, and the store works on the old rows (confirms and releases old holds,
+ * expires the due ones, sells more), with the catalog, known-keys mode, buyers and prices on top.
  */
-@DisplayName("upgrading a populated V4 schema to V6 keeps every row")
+@DisplayName("upgrading a populated V4 schema to V7 keeps every row")
 class MigrationUpgradeTest {
   private static final Instant FILLED_AT = Instant.parse("2026-02-01T09:00:00Z");
   private static final int KEYS = 60;
@@ -51,9 +53,14 @@ class MigrationUpgradeTest {
         "stock_level",
         "SELECT sku, location, on_hand, reserved, updated_at FROM %s.stock_level"
             + " ORDER BY sku, location");
-    V4_TABLES.put("reservation", "SELECT * FROM %s.reservation ORDER BY id");
     V4_TABLES.put(
-        "reservation_line", "SELECT * FROM %s.reservation_line ORDER BY reservation_id, sku");
+        "reservation",
+        "SELECT id, status, created_at, expires_at, updated_at, request_hash"
+            + " FROM %s.reservation ORDER BY id");
+    V4_TABLES.put(
+        "reservation_line",
+        "SELECT reservation_id, sku, location, quantity FROM %s.reservation_line"
+            + " ORDER BY reservation_id, sku");
     V4_TABLES.put("inventory_log", "SELECT * FROM %s.inventory_log ORDER BY id");
     V4_TABLES.put("daily_movement", "SELECT * FROM %s.daily_movement ORDER BY day, sku, kind");
   }
@@ -87,7 +94,7 @@ class MigrationUpgradeTest {
     Clock clock = Clock.fixed(FILLED_AT.plus(Duration.ofMinutes(20)), ZoneOffset.UTC);
     JdbcInventoryStore store = JdbcInventory.builder(pool).schema(schema).clock(clock).buildStore();
 
-    assertThat(versions()).containsExactly("1", "2", "3", "4", "5", "6");
+    assertThat(versions()).containsExactly("1", "2", "3", "4", "5", "6", "7");
     assertThat(tables()).as("every row of every V4 table, value for value").isEqualTo(before);
     int flagsOff =
         jdbi.withHandle(
@@ -99,6 +106,12 @@ class MigrationUpgradeTest {
                     .mapTo(Integer.class)
                     .one());
     assertThat(flagsOff).as("the known-keys flags start on").isZero();
+    assertThat(count("reservation WHERE buyer IS NOT NULL")).as("old rows: no buyer").isZero();
+    assertThat(count("reservation_line WHERE buyer_counted")).as("old lines: not counted").isZero();
+    assertThat(count("buyer_usage")).as("no buyer's units yet").isZero();
+    assertThat(count("reservation_line WHERE unit_price_minor IS NOT NULL OR currency IS NOT NULL"))
+        .as("old lines: no price")
+        .isZero();
     AuditReport audit = store.ledger().auditAll();
     assertThat(audit.discrepancies()).as(audit.describe()).isEmpty();
     assertThat(audit.keysChecked()).isEqualTo(KEYS);
@@ -114,6 +127,17 @@ class MigrationUpgradeTest {
     store
         .inventory()
         .purchase(ReservationRequest.builder("after-upgrade").line(keys.get(0), 1).build());
+    Reservation priced =
+        store
+            .inventory()
+            .purchase(
+                ReservationRequest.builder("bought-after-upgrade")
+                    .line(keys.get(1), 1, Price.of(1250, "EUR"))
+                    .buyer("buyer-1")
+                    .build());
+    assertThat(store.inventory().findReservation("bought-after-upgrade")).contains(priced);
+    assertThat(store.inventory().findReservations("buyer-1", 10, null).reservations())
+        .containsExactly(priced);
     audit = store.ledger().auditAll();
     assertThat(audit.discrepancies()).as(audit.describe()).isEmpty();
     assertThat(audit.overdueHolds()).isEmpty();
@@ -131,6 +155,27 @@ class MigrationUpgradeTest {
         .forEach(sku -> items.add(Item.of(sku, "shop", "seller", "Item " + sku)));
     store.catalog().upsertItems(items);
     store.catalog().deactivateItem(keys.get(5).sku());
+
+    // A per-buyer limit on an upgraded SKU, with its old holds of no buyer: they are not counted.
+    StockKey limited = keys.get(7);
+    store
+        .catalog()
+        .updateItem(store.catalog().findItem(limited.sku()).orElseThrow().withPerBuyerLimit(2L));
+    store
+        .inventory()
+        .reserve(ReservationRequest.builder("limited-1").line(limited, 2).buyer("buyer-2").build());
+    assertThatThrownBy(
+            () ->
+                store
+                    .inventory()
+                    .purchase(
+                        ReservationRequest.builder("limited-2")
+                            .line(limited, 1)
+                            .buyer("buyer-2")
+                            .build()))
+        .isInstanceOf(BuyerLimitExceededException.class);
+    store.inventory().release("limited-1");
+    assertThat(count("buyer_usage WHERE units > 0")).as("given back").isZero();
 
     JdbcInventoryStore known =
         JdbcInventory.builder(pool).schema(schema).clock(clock).knownKeysOnly(true).buildStore();
@@ -279,6 +324,14 @@ class MigrationUpgradeTest {
                             .mapTo(String.class)
                             .list())));
     return rows;
+  }
+
+  private static int count(String tableAndCondition) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT count(*) FROM " + schema + "." + tableAndCondition)
+                .mapTo(Integer.class)
+                .one());
   }
 
   private static List<String> versions() {

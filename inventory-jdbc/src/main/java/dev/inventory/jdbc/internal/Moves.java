@@ -6,10 +6,13 @@ import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
 import dev.inventory.ReservationExpiredException;
 import dev.inventory.ReservationNotFoundException;
+import dev.inventory.ReservationPage;
 import dev.inventory.ReservationStateException;
 import dev.inventory.StockKey;
 import dev.inventory.internal.Lifecycle;
 import dev.inventory.internal.Lifecycle.Action;
+import dev.inventory.internal.ReservationCursors;
+import dev.inventory.jdbc.internal.LazyExpiry.CapNeed;
 import dev.inventory.jdbc.internal.LazyExpiry.Need;
 import dev.inventory.jdbc.internal.ReservationSql.Amendment;
 import dev.inventory.jdbc.internal.ReservationSql.Times;
@@ -17,7 +20,9 @@ import dev.inventory.jdbc.internal.Session.Repeat;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The moves of a held reservation — confirm, release, extend, amend — and the verdict when a
@@ -28,15 +33,22 @@ import java.util.Optional;
 final class Moves {
   private final ReservationSql reservations;
   private final StockSql stock;
+  private final BuyerSql buyers;
   private final Expiry expiry;
   private final LazyExpiry lazyExpiry;
 
   /** How often a move is tried while it finds the reservation held, not due, and yet unmoved. */
   private static final int RACED_ATTEMPTS = 3;
 
-  Moves(ReservationSql reservations, StockSql stock, Expiry expiry, LazyExpiry lazyExpiry) {
+  Moves(
+      ReservationSql reservations,
+      StockSql stock,
+      BuyerSql buyers,
+      Expiry expiry,
+      LazyExpiry lazyExpiry) {
     this.reservations = reservations;
     this.stock = stock;
+    this.buyers = buyers;
     this.expiry = expiry;
     this.lazyExpiry = lazyExpiry;
   }
@@ -90,7 +102,7 @@ final class Moves {
   /**
    * Changes a held reservation to exactly these (merged) lines, all or nothing, in one transaction.
    * Growth that does not fit goes to {@link LazyExpiry}, with what the cart already held on each
-   * key counting as free to it.
+   * key counting as free to it; so does growth past its buyer's limit on a SKU.
    */
   Reservation amend(Session session, String reservationId, List<Line> wanted, Clock clock) {
     LazyExpiry.Round round = lazyExpiry.begin(session);
@@ -99,6 +111,14 @@ final class Moves {
       Amendment amendment =
           session.transaction(
               Repeat.SAFE, reservations.amend(reservationId, wanted, now), Amendment::fits);
+      if (amendment.capRefused() != null) {
+        // Its buyer's growth on a SKU is past the limit: the buyer's room, and the rule.
+        CapNeed need = amendment.capRefused();
+        Map<String, CapFree> caps =
+            session.read(buyers.probe(need.buyer(), List.of(need.sku()), now));
+        round.refused(List.of(), Map.of(), List.of(need), caps, now);
+        continue;
+      }
       if (!amendment.fits()) {
         List<StockKey> keys = amendment.growing().stream().map(Line::key).toList();
         Probe probe = session.read(stock.probe(reservationId, keys, now));
@@ -127,13 +147,38 @@ final class Moves {
       }
       Times times = amendment.times().get();
       return new Reservation(
-          reservationId, Status.HELD, wanted, times.createdAt(), times.expiresAt());
+          reservationId, Status.HELD, wanted, times.createdAt(), times.expiresAt(), times.buyer());
     }
   }
 
   /** The reservation with this id as it is at {@code now}; a due hold shows as expired. */
   Optional<Reservation> find(Session session, String reservationId, Instant now) {
     return session.read(reservations.find(reservationId)).map(stored -> stored.asOf(now));
+  }
+
+  /**
+   * A page of a buyer's reservations as they are at {@code now}, newest first, after the cursor's
+   * position; one more than the page is read, to know whether a page follows.
+   */
+  ReservationPage findByBuyer(
+      Session session, String buyer, int pageSize, @Nullable String cursor, Instant now) {
+    ReservationCursors.After after = ReservationCursors.after(buyer, cursor);
+    List<Stored> rows =
+        session.read(
+            reservations.findByBuyer(
+                buyer,
+                after == null ? null : after.createdAt(),
+                after == null ? null : after.id(),
+                pageSize + 1));
+    List<Reservation> page =
+        rows.subList(0, Math.min(pageSize, rows.size())).stream()
+            .map(stored -> stored.asOf(now))
+            .toList();
+    if (rows.size() <= pageSize) {
+      return new ReservationPage(page, null);
+    }
+    Reservation last = page.get(page.size() - 1);
+    return new ReservationPage(page, ReservationCursors.next(buyer, last.createdAt(), last.id()));
   }
 
   /**

@@ -8,13 +8,17 @@ import dev.inventory.Reservation.Status;
 import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
 import dev.inventory.internal.Lines;
+import dev.inventory.jdbc.internal.LazyExpiry.CapNeed;
 import dev.inventory.jdbc.internal.LazyExpiry.Need;
 import dev.inventory.jdbc.internal.Session.Repeat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Places one request on its own — reserve ({@code HELD}) or purchase ({@code CONFIRMED}), all lines
@@ -25,7 +29,9 @@ import java.util.Optional;
  *       whose lines are changed in key order, all or none);
  *   <li>a refusal whose id turned out to be taken is an idempotent replay: the stored reservation
  *       if it has the same lines, else {@link IdempotencyConflictException};
- *   <li>any other refusal goes to {@link LazyExpiry}, which refuses it or has it tried again.
+ *   <li>any other refusal goes to {@link LazyExpiry}, which refuses it or has it tried again;
+ *   <li>a request that names a buyer is held to per-buyer limits by its statement, and is tried
+ *       again when its buyer's units were taken under the lock (SQLSTATE IV002).
  * </ol>
  *
  * <p>Thread-safe: it holds only statements and settings.
@@ -59,9 +65,11 @@ final class Placement {
   Reservation place(Session session, ReservationRequest request, Status status, Clock clock) {
     List<Line> lines = request.lines();
     String id = request.id();
-    String hash = Lines.fingerprint(lines);
+    String buyer = request.buyer();
+    String hash = Lines.fingerprint(lines, buyer);
     Duration ttl = ttlOf(request);
     LazyExpiry.Round round = lazyExpiry.begin(session);
+    int buyerRaces = 0;
     while (true) {
       Instant now = PgValues.now(clock);
       Instant expiresAt = PgValues.expiresAt(now, ttl, status);
@@ -71,9 +79,15 @@ final class Placement {
             lines.size() == 1
                 ? session.statement(
                     Repeat.SAFE,
-                    placements.reserveOneLine(id, status, lines.get(0), hash, now, expiresAt))
-                : placeCart(session, id, status, lines, hash, now, expiresAt);
+                    placements.reserveOneLine(
+                        id, status, lines.get(0), buyer, hash, now, expiresAt))
+                : placeCart(session, id, status, lines, buyer, hash, now, expiresAt);
       } catch (RuntimeException e) {
+        if (SqlErrors.isBuyerRaced(e) && ++buyerRaces < BUYER_RACES) {
+          // The buyer's units were taken between the statement's check and its lock; the next
+          // attempt's check sees them (it waited for their commit).
+          continue;
+        }
         if (!SqlErrors.isDuplicateReservationId(e)) {
           throw e;
         }
@@ -90,7 +104,7 @@ final class Placement {
         continue;
       }
       if (refused.isEmpty()) {
-        return new Reservation(id, status, lines, now, expiresAt);
+        return new Reservation(id, status, lines, now, expiresAt, buyer);
       }
       Probe probe = refused.get();
       if (probe.idTaken()) {
@@ -99,8 +113,28 @@ final class Placement {
           return replayed.get();
         }
       }
-      round.refused(needs(lines), probe.byKey(), now);
+      round.refused(needs(lines), probe.byKey(), capNeeds(buyer, lines), probe.caps(), now);
     }
+  }
+
+  /**
+   * How often a request is tried while its buyer's units keep being taken between its statement's
+   * check and its lock (each time by a transaction that committed: the units can only have grown).
+   */
+  private static final int BUYER_RACES = 8;
+
+  /** What the request adds to its buyer's units, per SKU; empty without a buyer. */
+  private static List<CapNeed> capNeeds(@Nullable String buyer, List<Line> lines) {
+    if (buyer == null) {
+      return List.of();
+    }
+    Map<String, Long> bySku = new TreeMap<>();
+    for (Line line : lines) {
+      bySku.merge(line.key().sku(), line.quantity(), Math::addExact);
+    }
+    return bySku.entrySet().stream()
+        .map(e -> new CapNeed(buyer, e.getKey(), e.getValue()))
+        .toList();
   }
 
   /**
@@ -112,12 +146,13 @@ final class Placement {
       String id,
       Status status,
       List<Line> lines,
+      @Nullable String buyer,
       String hash,
       Instant now,
       Instant expiresAt) {
     try {
       return session.statement(
-          Repeat.SAFE, placements.placeCart(id, status, lines, hash, now, expiresAt));
+          Repeat.SAFE, placements.placeCart(id, status, lines, buyer, hash, now, expiresAt));
     } catch (RuntimeException e) {
       if (!SqlErrors.isCartRaced(e)) {
         throw e;
@@ -136,7 +171,8 @@ final class Placement {
     }
     Stored existing = stored.get();
     if (!existing.hash().equals(hash)) {
-      throw new IdempotencyConflictException(request.id(), existing.lines(), request.lines());
+      throw new IdempotencyConflictException(
+          request.id(), existing.lines(), request.lines(), existing.buyer(), request.buyer());
     }
     return Optional.of(existing.asOf(PgValues.now(clock)));
   }

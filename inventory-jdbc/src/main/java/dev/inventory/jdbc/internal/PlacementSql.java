@@ -1,17 +1,22 @@
 package dev.inventory.jdbc.internal;
 
 import dev.inventory.Line;
+import dev.inventory.Price;
 import dev.inventory.Reservation.Status;
 import dev.inventory.StockKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
-import java.util.TreeSet;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The statements that place a request: a one-line request in one statement, a batch of one-line
@@ -28,10 +33,23 @@ import java.util.TreeSet;
  * at the cost of reading two columns of the row being locked. A refusal answers, per key, whether
  * the catalog knows its SKU and its location (two primary-key lookups, on the refusal's branch
  * only), so that the mode names unknown keys without another round trip.
+ *
+ * <p>Per-buyer limits (V7): a request that names a buyer is checked against its SKUs' limits from
+ * what is committed (a buyer at the limit is refused without a write or a lock), and its units are
+ * added to its buyer's ({@code buyer_usage}) after the stock rows, by a conditional upsert under
+ * the row's lock; if they no longer fit there, the statement raises SQLSTATE IV002 ({@link
+ * SqlErrors#isBuyerRaced}), which undoes it all, and the caller tries again. A refusal answers the
+ * buyer's room ({@link CapFree}). A request without a buyer skips all of it.
  */
 final class PlacementSql {
-  /** One request of a combined batch. */
-  record Item(String id, long quantity, String hash, Instant expiresAt) {}
+  /** One request of a combined batch: its line's quantity and unit price, and its buyer. */
+  record Item(
+      String id,
+      long quantity,
+      String hash,
+      Instant expiresAt,
+      @Nullable String buyer,
+      @Nullable Price unitPrice) {}
 
   /**
    * What a refused batch for one key saw: units free and kept by due holds, whether the catalog
@@ -63,7 +81,22 @@ final class PlacementSql {
    */
   private static final String RESERVE_ONE_LINE =
       """
-      WITH taken AS (
+      WITH cap AS (
+          -- Per-buyer limits (V7): the SKU's limit, looked up only when the request names a
+          -- buyer (a primary-key lookup); without one, this and what reads it do nothing.
+          SELECT i.per_buyer_limit AS lim
+            FROM ${schema}.item i
+           WHERE CAST(:buyer AS text) IS NOT NULL AND i.sku = :sku
+             AND i.per_buyer_limit IS NOT NULL
+      ), room AS (
+          -- Whether the buyer's units as committed leave room for this request: a buyer at the
+          -- limit is refused here, without a write or a lock.
+          SELECT NOT EXISTS (
+              SELECT 1 FROM cap c
+               WHERE coalesce((SELECT u.units FROM ${schema}.buyer_usage u
+                                WHERE u.buyer = :buyer AND u.sku = :sku), 0) + :quantity > c.lim)
+                 AS ok
+      ), taken AS (
           UPDATE ${schema}.stock_level
              SET on_hand = on_hand + :onHandDelta,
                  reserved = reserved + :reservedDelta,
@@ -73,16 +106,32 @@ final class PlacementSql {
              AND on_hand - reserved >= :quantity
              -- Known-keys mode: a key the catalog deactivated is refused (class comment).
              AND item_active AND location_active
+             AND (SELECT ok FROM room)
           RETURNING on_hand, reserved
+      ), counted AS (
+          -- The buyer's units, after the stock row (the lock order of V7's functions), under the
+          -- row's lock: ON CONFLICT reads the newest committed units. No row back: another
+          -- request of the buyer took them meanwhile, and the statement undoes itself below.
+          INSERT INTO ${schema}.buyer_usage AS u (buyer, sku, units)
+          SELECT :buyer, :sku, :quantity
+            FROM taken, cap
+           WHERE :quantity <= cap.lim
+          ON CONFLICT (buyer, sku) DO UPDATE
+             SET units = u.units + EXCLUDED.units
+           WHERE u.units + EXCLUDED.units <= (SELECT lim FROM cap)
+          RETURNING units
       ), held AS (
           INSERT INTO ${schema}.reservation
-                 (id, status, created_at, expires_at, updated_at, request_hash)
-          SELECT :id, :status, :now, :expiresAt, :now, :hash
+                 (id, status, created_at, expires_at, updated_at, request_hash, buyer)
+          SELECT :id, :status, :now, :expiresAt, :now, :hash, :buyer
             FROM taken
           RETURNING id
       ), line AS (
-          INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
-          SELECT id, :sku, :location, :quantity
+          INSERT INTO ${schema}.reservation_line
+                 (reservation_id, sku, location, quantity, unit_price_minor, currency,
+                  buyer_counted)
+          SELECT id, :sku, :location, :quantity, :unitPrice, :currency,
+                 EXISTS (SELECT 1 FROM cap)
             FROM held
       ), logged AS (
           INSERT INTO ${schema}.inventory_log
@@ -93,27 +142,50 @@ final class PlacementSql {
             FROM taken
       )
       SELECT true AS placed, NULL::bigint AS available, NULL::bigint AS due,
-             NULL::boolean AS id_taken, NULL::boolean AS sku_known, NULL::boolean AS location_known
+             NULL::boolean AS id_taken, NULL::boolean AS sku_known, NULL::boolean AS location_known,
+             NULL::bigint AS cap_limit, NULL::bigint AS cap_used, NULL::bigint AS cap_due,
+             -- Placed past the limit under the row's lock: SQLSTATE IV002 undoes it all.
+             CASE WHEN EXISTS (SELECT 1 FROM cap) AND NOT EXISTS (SELECT 1 FROM counted)
+                  THEN ${schema}.inventory_buyer_raced(:buyer, :sku)
+             END AS raced
         FROM taken
       UNION ALL
       -- Refused (nothing above wrote a row): what was free, what due holds keep, whether the id
-      -- is taken, whether the catalog knows the key, so that a refusal needs no second round
-      -- trip. Evaluated only when refused.
+      -- is taken, whether the catalog knows the key, the buyer's room under a limit, so that a
+      -- refusal needs no second round trip. Evaluated only when refused.
       SELECT false,
              coalesce((SELECT on_hand - reserved FROM ${schema}.stock_level
                         WHERE sku = :sku AND location = :location), 0),
              ${dueOnKey},
              EXISTS (SELECT 1 FROM ${schema}.reservation WHERE id = :id),
              ${skuKnown},
-             ${locationKnown}
+             ${locationKnown},
+             (SELECT lim FROM cap),
+             (SELECT coalesce((SELECT u.units FROM ${schema}.buyer_usage u
+                                WHERE u.buyer = :buyer AND u.sku = :sku), 0)
+                FROM cap),
+             (SELECT (SELECT coalesce(sum(l.quantity), 0)
+                        FROM ${schema}.reservation r
+                        JOIN ${schema}.reservation_line l ON l.reservation_id = r.id
+                       WHERE r.buyer = :buyer AND ${dueHold(r)}
+                         AND l.sku = :sku AND l.buyer_counted)
+                FROM cap),
+             NULL::boolean
        WHERE NOT EXISTS (SELECT 1 FROM taken)
       """;
 
   /** Places a one-line request; empty if placed, else what the refusal saw on its key. */
   Session.Work<Optional<Probe>> reserveOneLine(
-      String id, Status status, Line line, String hash, Instant now, Instant expiresAt) {
+      String id,
+      Status status,
+      Line line,
+      @Nullable String buyer,
+      String hash,
+      Instant now,
+      Instant expiresAt) {
     long q = line.quantity();
     boolean held = status == Status.HELD;
+    Price price = line.unitPrice();
     return tx ->
         reserveOneLine.query(
             tx,
@@ -121,6 +193,9 @@ final class PlacementSql {
                 b.text("id", id)
                     .text("status", status.name())
                     .text("hash", hash)
+                    .text("buyer", buyer)
+                    .nullableBigint("unitPrice", price == null ? null : price.amountMinor())
+                    .text("currency", price == null ? null : price.currency())
                     .text("sku", line.key().sku())
                     .text("location", line.key().location())
                     .bigint("quantity", q)
@@ -131,9 +206,18 @@ final class PlacementSql {
                     .timestamptz("expiresAt", expiresAt),
             rs -> {
               rs.next();
-              return rs.getBoolean("placed")
-                  ? Optional.<Probe>empty()
-                  : Optional.of(new Probe(Map.of(line.key(), free(rs)), rs.getBoolean("id_taken")));
+              if (rs.getBoolean("placed")) {
+                return Optional.<Probe>empty();
+              }
+              long limit = rs.getLong("cap_limit");
+              Map<String, CapFree> caps =
+                  rs.wasNull()
+                      ? Map.of()
+                      : Map.of(
+                          line.key().sku(),
+                          new CapFree(limit, rs.getLong("cap_used"), rs.getLong("cap_due")));
+              return Optional.of(
+                  new Probe(Map.of(line.key(), free(rs)), rs.getBoolean("id_taken"), caps));
             });
   }
 
@@ -150,8 +234,10 @@ final class PlacementSql {
       """
       WITH req AS (
           SELECT *
-            FROM unnest(:ids, :quantities, :hashes, :expiresMicros)
-                 WITH ORDINALITY AS r(id, quantity, hash, expires_micros, ord)
+            FROM unnest(:ids, :quantities, :hashes, :expiresMicros, :buyers, :unitPrices,
+                        :currencies)
+                 WITH ORDINALITY
+                 AS r(id, quantity, hash, expires_micros, buyer, unit_price, currency, ord)
       ), taken AS (
           UPDATE ${schema}.stock_level
              SET on_hand = on_hand - :sold * :total,
@@ -164,14 +250,15 @@ final class PlacementSql {
           RETURNING on_hand, reserved
       ), held AS (
           INSERT INTO ${schema}.reservation
-                 (id, status, created_at, expires_at, updated_at, request_hash)
+                 (id, status, created_at, expires_at, updated_at, request_hash, buyer)
           SELECT r.id, :status, :now,
                  timestamptz 'epoch' + r.expires_micros * interval '1 microsecond',
-                 :now, r.hash
+                 :now, r.hash, r.buyer
             FROM req r, taken
       ), line AS (
-          INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
-          SELECT r.id, :sku, :location, r.quantity
+          INSERT INTO ${schema}.reservation_line
+                 (reservation_id, sku, location, quantity, unit_price_minor, currency)
+          SELECT r.id, :sku, :location, r.quantity, r.unit_price, r.currency
             FROM req r, taken
       ), logged AS (
           INSERT INTO ${schema}.inventory_log
@@ -227,7 +314,10 @@ final class PlacementSql {
                     .textArray("ids", c.ids())
                     .bigintArray("quantities", c.quantities())
                     .textArray("hashes", c.hashes())
-                    .bigintArray("expiresMicros", c.expiresMicros()),
+                    .bigintArray("expiresMicros", c.expiresMicros())
+                    .textArray("buyers", c.buyers())
+                    .bigintArray("unitPrices", c.unitPrices())
+                    .textArray("currencies", c.currencies()),
             rs -> {
               rs.next();
               return rs.getBoolean("placed")
@@ -239,42 +329,48 @@ final class PlacementSql {
   }
 
   /**
-   * Grants a batch of one-line requests over several keys (flash-sale mode), through the function
-   * of migration V3, which locks the keys' rows one by one in the order given (key order, as a cart
-   * locks them: a single UPDATE over several rows cannot promise an order). Returns the keys whose
-   * total did not fit; nothing was written for those. Arrays: the keys with their totals, then the
-   * requests in arrival order with the index (1-based) of each one's key.
+   * What a batch through the function answered: the keys refused, each with what it had free (on
+   * -hand not read), and the requests left out for their buyer's limit (placed alone afterwards).
+   */
+  record KeysOutcome(Map<StockKey, Free> refused, Set<String> leftOut) {}
+
+  /**
+   * Grants a batch of one-line requests over several keys (flash-sale mode), or over one key when a
+   * request names a buyer, through V7's {@code inventory_place_batch}: per-buyer limits first, then
+   * the keys' rows one by one in the order given (key order, as a cart locks them: a single UPDATE
+   * over several rows cannot promise an order), then the buyers' units. Answers the keys whose
+   * total did not fit and the requests left out for a limit; nothing was written for those. Arrays:
+   * the keys, then the requests in arrival order with the index (1-based) of each one's key.
    */
   private static final String PLACE_BATCH_OF_KEYS =
       """
-      SELECT refused_sku, refused_location
+      SELECT refused_sku, refused_location, refused_available, refused_due,
+             refused_sku_known, refused_location_known, left_out_id
         FROM ${schema}.inventory_place_batch(:status, :kind, :held, :sold, :now,
-                                   :keySkus, :keyLocations, :keyTotals,
-                                   :ids, :keyOf, :quantities, :hashes, :expiresMicros)
+                                   :keySkus, :keyLocations,
+                                   :ids, :keyOf, :quantities, :hashes, :expiresMicros,
+                                   :buyers, :unitPrices, :currencies)
       """;
 
   /**
-   * Places a batch of one-line requests over several keys; returns the keys refused.
+   * Places a batch of one-line requests through the function; see {@link #PLACE_BATCH_OF_KEYS}.
    *
    * @param byKey the positions in {@code items} of each key's requests, keys in key order
    */
-  Session.Work<TreeSet<StockKey>> placeBatchOfKeys(
+  Session.Work<KeysOutcome> placeBatchOfKeys(
       List<Item> items, SortedMap<StockKey, List<Integer>> byKey, Status status, Instant now) {
     int keys = byKey.size();
     String[] keySkus = new String[keys];
     String[] keyLocations = new String[keys];
-    Long[] keyTotals = new Long[keys];
     Integer[] keyOf = new Integer[items.size()];
     int k = 0;
     for (Map.Entry<StockKey, List<Integer>> e : byKey.entrySet()) {
       keySkus[k] = e.getKey().sku();
       keyLocations[k] = e.getKey().location();
-      long total = 0;
       for (int i : e.getValue()) {
-        total = Math.addExact(total, items.get(i).quantity());
         keyOf[i] = k + 1;
       }
-      keyTotals[k++] = total;
+      k++;
     }
     Columns c = Columns.of(items);
     boolean held = status == Status.HELD;
@@ -289,19 +385,33 @@ final class PlacementSql {
                     .timestamptz("now", now)
                     .textArray("keySkus", keySkus)
                     .textArray("keyLocations", keyLocations)
-                    .bigintArray("keyTotals", keyTotals)
                     .textArray("ids", c.ids())
                     .integerArray("keyOf", keyOf)
                     .bigintArray("quantities", c.quantities())
                     .textArray("hashes", c.hashes())
-                    .bigintArray("expiresMicros", c.expiresMicros()),
+                    .bigintArray("expiresMicros", c.expiresMicros())
+                    .textArray("buyers", c.buyers())
+                    .bigintArray("unitPrices", c.unitPrices())
+                    .textArray("currencies", c.currencies()),
             rs -> {
-              TreeSet<StockKey> refused = new TreeSet<>();
+              Map<StockKey, Free> refused = new TreeMap<>();
+              Set<String> leftOut = new HashSet<>();
               while (rs.next()) {
-                refused.add(
-                    new StockKey(rs.getString("refused_sku"), rs.getString("refused_location")));
+                String id = rs.getString("left_out_id");
+                if (id != null) {
+                  leftOut.add(id);
+                } else {
+                  refused.put(
+                      new StockKey(rs.getString("refused_sku"), rs.getString("refused_location")),
+                      new Free(
+                          -1,
+                          rs.getLong("refused_available"),
+                          rs.getLong("refused_due"),
+                          rs.getBoolean("refused_sku_known"),
+                          rs.getBoolean("refused_location_known")));
+                }
               }
-              return refused;
+              return new KeysOutcome(refused, leftOut);
             });
   }
 
@@ -316,16 +426,36 @@ final class PlacementSql {
   }
 
   /** A batch's requests as columns (arrays in batch order), to be unnested by the statement. */
-  private record Columns(String[] ids, Long[] quantities, String[] hashes, Long[] expiresMicros) {
+  private record Columns(
+      String[] ids,
+      Long[] quantities,
+      String[] hashes,
+      Long[] expiresMicros,
+      String[] buyers,
+      Long[] unitPrices,
+      String[] currencies) {
     static Columns of(List<Item> items) {
       int n = items.size();
-      Columns c = new Columns(new String[n], new Long[n], new String[n], new Long[n]);
+      Columns c =
+          new Columns(
+              new String[n],
+              new Long[n],
+              new String[n],
+              new Long[n],
+              new String[n],
+              new Long[n],
+              new String[n]);
       for (int i = 0; i < n; i++) {
         Item item = items.get(i);
         c.ids[i] = item.id();
         c.quantities[i] = item.quantity();
         c.hashes[i] = item.hash();
         c.expiresMicros[i] = PgValues.epochMicros(item.expiresAt());
+        c.buyers[i] = item.buyer();
+        if (item.unitPrice() != null) {
+          c.unitPrices[i] = item.unitPrice().amountMinor();
+          c.currencies[i] = item.unitPrice().currency();
+        }
       }
       return c;
     }
@@ -333,32 +463,48 @@ final class PlacementSql {
 
   /**
    * Places a cart in one statement (V6's {@code inventory_place_cart_checked}, V5's cart with the
-   * catalog's answer): its reservation and lines, one conditional change per line in key order, the
-   * log rows; or nothing, answering what each line's key had free and whether the catalog knows it
-   * (see the function). A line short under its row lock raises SQLSTATE IV001 ({@link
-   * SqlErrors#isCartRaced}), which undoes the whole statement.
+   * catalog's answer; V7's overload, which stores the buyer and the prices and applies per-buyer
+   * limits, answering the buyer's room under them when refused; a limit passed under the row's lock
+   * raises SQLSTATE IV002, {@link SqlErrors#isBuyerRaced}): its reservation and lines, one
+   * conditional change per line in key order, the log rows; or nothing, answering what each line's
+   * key had free and whether the catalog knows it (see the function). A line short under its row
+   * lock raises SQLSTATE IV001 ({@link SqlErrors#isCartRaced}), which undoes the whole statement.
    */
   private static final String PLACE_CART =
       """
       SELECT short_sku, short_location, short_on_hand, short_available, short_due, id_taken,
-             sku_known, location_known
+             sku_known, location_known, cap_limit, cap_used, cap_due
         FROM ${schema}.inventory_place_cart_checked(:id, :status, :kind, :held, :sold, :now,
                                                     :expiresAt, :hash, :skus, :locations,
-                                                    :quantities)
+                                                    :quantities, :buyer, :unitPrices,
+                                                    :currencies)
       """;
 
   /** Places a cart (lines merged, in key order); empty if placed, else what its keys had free. */
   Session.Work<Optional<Probe>> placeCart(
-      String id, Status status, List<Line> lines, String hash, Instant now, Instant expiresAt) {
+      String id,
+      Status status,
+      List<Line> lines,
+      @Nullable String buyer,
+      String hash,
+      Instant now,
+      Instant expiresAt) {
     boolean held = status == Status.HELD;
     int n = lines.size();
     String[] skus = new String[n];
     String[] locations = new String[n];
     Long[] quantities = new Long[n];
+    Long[] unitPrices = new Long[n];
+    String[] currencies = new String[n];
     for (int i = 0; i < n; i++) {
-      skus[i] = lines.get(i).key().sku();
-      locations[i] = lines.get(i).key().location();
-      quantities[i] = lines.get(i).quantity();
+      Line line = lines.get(i);
+      skus[i] = line.key().sku();
+      locations[i] = line.key().location();
+      quantities[i] = line.quantity();
+      if (line.unitPrice() != null) {
+        unitPrices[i] = line.unitPrice().amountMinor();
+        currencies[i] = line.unitPrice().currency();
+      }
     }
     return tx ->
         placeCart.query(
@@ -374,12 +520,22 @@ final class PlacementSql {
                     .text("hash", hash)
                     .textArray("skus", skus)
                     .textArray("locations", locations)
-                    .bigintArray("quantities", quantities),
+                    .bigintArray("quantities", quantities)
+                    .text("buyer", buyer)
+                    .bigintArray("unitPrices", unitPrices)
+                    .textArray("currencies", currencies),
             rs -> {
               Map<StockKey, Free> byKey = new LinkedHashMap<>();
+              Map<String, CapFree> caps = new HashMap<>();
               boolean idTaken = false;
               while (rs.next()) {
                 idTaken = rs.getBoolean("id_taken");
+                long limit = rs.getLong("cap_limit");
+                if (!rs.wasNull()) {
+                  caps.put(
+                      rs.getString("short_sku"),
+                      new CapFree(limit, rs.getLong("cap_used"), rs.getLong("cap_due")));
+                }
                 byKey.put(
                     new StockKey(rs.getString("short_sku"), rs.getString("short_location")),
                     new Free(
@@ -389,7 +545,9 @@ final class PlacementSql {
                         rs.getBoolean("sku_known"),
                         rs.getBoolean("location_known")));
               }
-              return byKey.isEmpty() ? Optional.empty() : Optional.of(new Probe(byKey, idTaken));
+              return byKey.isEmpty()
+                  ? Optional.empty()
+                  : Optional.of(new Probe(byKey, idTaken, caps));
             });
   }
 }
