@@ -38,7 +38,8 @@ class RequestCollectionTest {
   static final Path FILE = Path.of("requests.http");
 
   /** The requests the collection sends to be refused, by number: the problem type each gets. */
-  static final Map<Integer, String> REFUSED = Map.of(11, "insufficient-stock", 27, "unknown-keys");
+  static final Map<Integer, String> REFUSED =
+      Map.of(11, "insufficient-stock", 16, "buyer-limit-exceeded", 30, "unknown-keys");
 
   private static final Pattern VARIABLE = Pattern.compile("\\{\\{([^}]+)}}");
 
