@@ -140,6 +140,7 @@ class ServiceEndpointsTest {
         .contains("{\"skuId\":\"SKU-NEW\",\"hubId\":\"hub-1\",\"onHand\":0")
         .contains("{\"status\":true,\"orderId\":\"OMS-1\"")
         .contains("\"buyerId\":\"alice\"")
+        .contains("{\"buyerId\":\"alice\",\"orders\":[{\"kind\":\"order\"")
         .contains("insufficient stock: SKU-1@hub-1 requested 500, available 95")
         .contains("\"state\":\"SUCCEEDED\"")
         .contains("day,sku,location,kind,on_hand_delta,reserved_delta,entries\n")
