@@ -224,6 +224,29 @@ class MovementReportTest {
   }
 
   @Test
+  @DisplayName("a job started by one store is found, read and cancelled by another on the schema")
+  void anotherStoreReadsAndCancels() throws Exception {
+    JdbcInventoryStore other = DB.store(clock);
+    ReportJob job = reports.start(day1, day1.plusDays(1999), 1);
+
+    ReportJob seen = other.reports().findJob(job.id()).orElseThrow();
+    ReportStatus first = seen.status();
+    boolean cancelled = seen.cancel();
+    ReportStatus ended = seen.completion().get(60, TimeUnit.SECONDS);
+
+    assertThat(seen).isNotSameAs(job);
+    assertThat(first.jobId()).isEqualTo(job.id());
+    assertThat(first.daysTotal()).isEqualTo(2000);
+    assertThat(first.workers()).isEqualTo(1);
+    assertThat(cancelled).isTrue();
+    assertThat(ended.state()).isEqualTo(State.CANCELLED);
+    assertThat(ended.cancelRequested()).isTrue();
+    assertThat(ended.daysDone()).isLessThan(2000);
+    assertThat(finish(job)).isEqualTo(ended);
+    assertThat(other.reports().findJob(job.id()).orElseThrow().status()).isEqualTo(ended);
+  }
+
+  @Test
   @DisplayName("CSV export streams the summarized rows of a range, with a header, in order")
   void csvExport() throws Exception {
     StockKey a = busyDay(day1);
