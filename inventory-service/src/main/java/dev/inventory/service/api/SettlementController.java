@@ -63,7 +63,8 @@ class SettlementController {
    *
    * @param jobId its id
    * @param kind {@code settlement}
-   * @param state {@code RUNNING}, {@code SUCCEEDED}, {@code FAILED} or {@code CANCELLED}
+   * @param state {@code RUNNING}, {@code SUCCEEDED}, {@code FAILED}, {@code CANCELLED} or {@code
+   *     ABANDONED}
    * @param from the first day
    * @param to the last day
    * @param daysDone days summarized so far
