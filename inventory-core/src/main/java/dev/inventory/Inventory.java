@@ -140,6 +140,28 @@ public interface Inventory {
    */
   Optional<Reservation> findReservation(String reservationId);
 
+  /** The largest page {@link #findReservations} returns. */
+  int MAX_PAGE_SIZE = 1000;
+
+  /**
+   * A buyer's reservations, newest first (by {@code createdAt}, then by id, both descending: id
+   * order is {@link String#compareTo}'s), a page at a time, each as it is now (a hold past its
+   * expiry shows as {@link Reservation.Status#EXPIRED}). Paged by a cursor that names where the
+   * last page ended, so that reservations made while paging never shift a page: they are newer than
+   * the first page and are not listed. Reads only.
+   *
+   * @param buyer the buyer the reservations were made for ({@link ReservationRequest#buyer()})
+   * @param pageSize 1 to {@value #MAX_PAGE_SIZE} reservations
+   * @param cursor {@code null} for the first page, else the {@link ReservationPage#nextCursor()} of
+   *     the page before, for the same buyer
+   * @return up to {@code pageSize} reservations; the last page has no next cursor
+   * @throws NullPointerException if {@code buyer} is null
+   * @throws IllegalArgumentException if the buyer or the page size is out of bounds, or the cursor
+   *     is not one of this buyer's pages
+   * @since 0.1.0
+   */
+  ReservationPage findReservations(String buyer, int pageSize, @Nullable String cursor);
+
   /**
    * Adds received units to on-hand (a delivery), creating the key if it was never stocked. Never
    * refused for lack of stock; not idempotent (each call adds).

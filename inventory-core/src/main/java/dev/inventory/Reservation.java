@@ -4,6 +4,7 @@ import dev.inventory.internal.Checks;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A reservation as it stands at one instant.
@@ -14,10 +15,16 @@ import java.util.Objects;
  * @param createdAt when it was first reserved
  * @param expiresAt when a {@link Status#HELD} reservation stops holding stock; for the other
  *     statuses, when it would have
+ * @param buyer who it is for, as the request said, or {@code null}
  * @since 0.1.0
  */
 public record Reservation(
-    String id, Status status, List<Line> lines, Instant createdAt, Instant expiresAt) {
+    String id,
+    Status status,
+    List<Line> lines,
+    Instant createdAt,
+    Instant expiresAt,
+    @Nullable String buyer) {
 
   /**
    * Checks the fields and copies the lines; reservations are made by the implementations.
@@ -28,9 +35,10 @@ public record Reservation(
    * @param createdAt when it was first reserved
    * @param expiresAt when a {@link Status#HELD} reservation stops holding stock; for the other
    *     statuses, when it would have
-   * @throws NullPointerException if a field or a line is null
-   * @throws IllegalArgumentException if {@code id} is not 1 to 128 characters without control
-   *     characters
+   * @param buyer who it is for, or {@code null}
+   * @throws NullPointerException if a field other than {@code buyer}, or a line, is null
+   * @throws IllegalArgumentException if {@code id} or {@code buyer} is not 1 to 128 characters
+   *     without control characters
    */
   public Reservation {
     Checks.name("id", id);
@@ -38,6 +46,25 @@ public record Reservation(
     lines = List.copyOf(lines);
     Objects.requireNonNull(createdAt, "createdAt must not be null");
     Objects.requireNonNull(expiresAt, "expiresAt must not be null");
+    if (buyer != null) {
+      Checks.name("buyer", buyer);
+    }
+  }
+
+  /**
+   * A reservation without a buyer.
+   *
+   * @param id the caller's id
+   * @param status where it is in its lifecycle
+   * @param lines what it holds (or held), merged per key and sorted by key
+   * @param createdAt when it was first reserved
+   * @param expiresAt when a held reservation stops holding stock
+   * @throws NullPointerException if a field or a line is null
+   * @throws IllegalArgumentException if {@code id} is out of bounds
+   */
+  public Reservation(
+      String id, Status status, List<Line> lines, Instant createdAt, Instant expiresAt) {
+    this(id, status, lines, createdAt, expiresAt, null);
   }
 
   /**

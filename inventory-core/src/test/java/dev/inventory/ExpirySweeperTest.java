@@ -480,6 +480,11 @@ class ExpirySweeperTest {
     }
 
     @Override
+    public ReservationPage findReservations(String buyer, int pageSize, String cursor) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public StockLevel receive(StockKey key, long quantity, String reason) {
       throw new UnsupportedOperationException();
     }

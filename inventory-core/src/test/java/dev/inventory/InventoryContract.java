@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -3886,6 +3887,294 @@ public abstract class InventoryContract {
         assertThat(known.level(k)).isEqualTo(new StockLevel(k, 100, 12));
       }
       assertThat(known.level(retired)).isEqualTo(new StockLevel(retired, 100, 0));
+    }
+  }
+
+  // =============================================================================================
+
+  @Nested
+  @DisplayName("buyers and unit prices: stored with the reservation, listed per buyer")
+  class BuyersAndPrices {
+    private final Price eur = Price.of(1999, "EUR");
+    private final Price usd = Price.of(2500, "USD");
+
+    private ReservationRequest bought(String id, String buyer, Line... lines) {
+      return ReservationRequest.builder(id).lines(List.of(lines)).ttl(TTL).buyer(buyer).build();
+    }
+
+    @Test
+    @DisplayName("a one-line reserve keeps its buyer and its unit price, as findReservation reads")
+    void oneLineKeepsBuyerAndPrice() {
+      StockKey k = key("k");
+      stock(k, 5);
+      ReservationRequest request = bought(id("r"), "buyer-1", new Line(k, 2, eur));
+
+      Reservation reserved = inventory.reserve(request);
+
+      assertThat(reserved.buyer()).isEqualTo("buyer-1");
+      assertThat(reserved.lines()).containsExactly(new Line(k, 2, eur));
+      assertThat(inventory.findReservation(id("r"))).contains(reserved);
+    }
+
+    @Test
+    @DisplayName("a cart keeps its buyer and each line's price (a line may have none)")
+    void cartKeepsBuyerAndPrices() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      StockKey c = key("c");
+      stock(a, 5);
+      stock(b, 5);
+      stock(c, 5);
+      ReservationRequest request =
+          bought(id("r"), "buyer-1", new Line(a, 1, eur), new Line(b, 2, usd), line(c, 3));
+
+      Reservation reserved = inventory.reserve(request);
+
+      assertThat(reserved.lines())
+          .containsExactly(new Line(a, 1, eur), new Line(b, 2, usd), new Line(c, 3));
+      assertThat(inventory.findReservation(id("r")).orElseThrow()).isEqualTo(reserved);
+    }
+
+    @Test
+    @DisplayName("confirm and release return the buyer and the prices they moved")
+    void movesReturnBuyerAndPrices() {
+      StockKey k = key("k");
+      stock(k, 5);
+      inventory.reserve(bought(id("sold"), "buyer-1", new Line(k, 1, eur)));
+      inventory.reserve(bought(id("freed"), "buyer-2", new Line(k, 1, usd)));
+
+      Reservation confirmed = inventory.confirm(id("sold"));
+      Reservation released = inventory.release(id("freed"));
+
+      assertThat(confirmed.buyer()).isEqualTo("buyer-1");
+      assertThat(confirmed.lines()).containsExactly(new Line(k, 1, eur));
+      assertThat(released.buyer()).isEqualTo("buyer-2");
+      assertThat(released.lines()).containsExactly(new Line(k, 1, usd));
+      assertThat(inventory.findReservation(id("sold")).orElseThrow()).isEqualTo(confirmed);
+    }
+
+    @Test
+    @DisplayName("a purchase keeps its buyer and prices")
+    void purchaseKeepsBuyerAndPrices() {
+      StockKey k = key("k");
+      stock(k, 5);
+
+      Reservation sold = inventory.purchase(bought(id("p"), "buyer-1", new Line(k, 2, eur)));
+
+      assertThat(sold.status()).isEqualTo(Status.CONFIRMED);
+      assertThat(sold.buyer()).isEqualTo("buyer-1");
+      assertThat(inventory.findReservation(id("p")).orElseThrow().lines())
+          .containsExactly(new Line(k, 2, eur));
+    }
+
+    @Test
+    @DisplayName("extend and amend keep the buyer; amend stores the new lines' prices")
+    void amendStoresNewPrices() {
+      StockKey a = key("a");
+      StockKey b = key("b");
+      stock(a, 5);
+      stock(b, 5);
+      inventory.reserve(bought(id("r"), "buyer-1", new Line(a, 1, eur)));
+
+      Reservation repriced = inventory.amend(id("r"), List.of(new Line(a, 1, usd)));
+      Reservation grown = inventory.amend(id("r"), List.of(new Line(a, 2, usd), line(b, 1)));
+      Reservation extended = inventory.extend(id("r"), Duration.ofMinutes(30));
+
+      assertThat(repriced.lines()).containsExactly(new Line(a, 1, usd));
+      assertThat(grown.lines()).containsExactly(new Line(a, 2, usd), new Line(b, 1));
+      assertThat(extended.buyer()).isEqualTo("buyer-1");
+      assertThat(inventory.findReservation(id("r")).orElseThrow().lines())
+          .containsExactly(new Line(a, 2, usd), new Line(b, 1));
+      assertThat(grown.buyer()).isEqualTo("buyer-1");
+    }
+
+    @Test
+    @DisplayName("a reservation without a buyer has none, and its lines no price")
+    void withoutBuyerNorPrice() {
+      StockKey k = key("k");
+      stock(k, 5);
+
+      Reservation reserved = inventory.reserve(cart(id("r"), line(k, 1)));
+
+      assertThat(reserved.buyer()).isNull();
+      assertThat(inventory.findReservation(id("r")).orElseThrow().buyer()).isNull();
+      assertThat(inventory.findReservation(id("r")).orElseThrow().lines().get(0).unitPrice())
+          .isNull();
+    }
+
+    @Test
+    @DisplayName("a replay with the same buyer and prices returns the reservation")
+    void replayWithSameBuyerAndPrices() {
+      StockKey k = key("k");
+      stock(k, 5);
+      Reservation first = inventory.reserve(bought(id("r"), "buyer-1", new Line(k, 2, eur)));
+
+      Reservation again = inventory.reserve(bought(id("r"), "buyer-1", new Line(k, 2, eur)));
+
+      assertThat(again).isEqualTo(first);
+      assertThat(level(k).reserved()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName(
+        "the same id for another buyer, or without one, is an IdempotencyConflictException")
+    void replayWithOtherBuyerConflicts() {
+      StockKey k = key("k");
+      stock(k, 5);
+      inventory.reserve(bought(id("r"), "buyer-1", line(k, 2)));
+
+      IdempotencyConflictException other =
+          thrown(
+              IdempotencyConflictException.class,
+              () -> inventory.reserve(bought(id("r"), "buyer-2", line(k, 2))));
+      IdempotencyConflictException none =
+          thrown(
+              IdempotencyConflictException.class,
+              () -> inventory.reserve(cart(id("r"), line(k, 2))));
+
+      assertThat(other.existingBuyer()).isEqualTo("buyer-1");
+      assertThat(other.requestedBuyer()).isEqualTo("buyer-2");
+      assertThat(other).hasMessageContaining("buyer-2");
+      assertThat(none.requestedBuyer()).isNull();
+      assertThat(level(k).reserved()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName(
+        "the same id at another unit price, or without one, is an IdempotencyConflictException")
+    void replayWithOtherPriceConflicts() {
+      StockKey k = key("k");
+      stock(k, 5);
+      inventory.purchase(bought(id("r"), "buyer-1", new Line(k, 2, eur)));
+
+      thrown(
+          IdempotencyConflictException.class,
+          () -> inventory.purchase(bought(id("r"), "buyer-1", new Line(k, 2, usd))));
+      thrown(
+          IdempotencyConflictException.class,
+          () -> inventory.purchase(bought(id("r"), "buyer-1", line(k, 2))));
+
+      assertThat(level(k).onHand()).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("findReservations lists one buyer's reservations newest first, page by page")
+    void findReservationsPagesNewestFirst() {
+      StockKey k = key("k");
+      stock(k, 100);
+      String buyer = id("buyer");
+      List<String> made = new ArrayList<>();
+      for (int i = 0; i < 7; i++) {
+        String rid = id("r" + i);
+        inventory.reserve(bought(rid, buyer, line(k, 1)));
+        made.add(rid);
+        if (i % 2 == 0) {
+          clock.advance(Duration.ofSeconds(1)); // some share an instant: ordered by id then
+        }
+      }
+      inventory.reserve(bought(id("other"), id("someone-else"), line(k, 1)));
+      inventory.reserve(cart(id("nobody"), line(k, 1)));
+
+      List<String> listed = new ArrayList<>();
+      String cursor = null;
+      int pages = 0;
+      do {
+        ReservationPage page = inventory.findReservations(buyer, 3, cursor);
+        page.reservations().forEach(r -> listed.add(r.id()));
+        assertThat(page.reservations()).allMatch(r -> buyer.equals(r.buyer()));
+        cursor = page.nextCursor();
+        pages++;
+      } while (cursor != null);
+
+      List<String> expected = new ArrayList<>(made);
+      expected.sort(
+          Comparator.comparing(
+                  (String rid) -> inventory.findReservation(rid).orElseThrow().createdAt())
+              .thenComparing(rid -> rid)
+              .reversed());
+      assertThat(listed).containsExactlyElementsOf(expected);
+      assertThat(pages).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("findReservations shows each reservation as it is now: a due hold as EXPIRED")
+    void findReservationsShowsStatusNow() {
+      StockKey k = key("k");
+      stock(k, 5);
+      String buyer = id("buyer");
+      inventory.reserve(
+          ReservationRequest.builder(id("short"))
+              .line(k, 1)
+              .ttl(Duration.ofSeconds(5))
+              .buyer(buyer)
+              .build());
+      clock.advance(Duration.ofSeconds(1));
+      inventory.purchase(bought(id("sold"), buyer, new Line(k, 1, eur)));
+      clock.advance(Duration.ofSeconds(10));
+
+      ReservationPage page = inventory.findReservations(buyer, 10, null);
+
+      assertThat(page.reservations())
+          .extracting(Reservation::id, Reservation::status)
+          .containsExactly(tuple(id("sold"), Status.CONFIRMED), tuple(id("short"), Status.EXPIRED));
+      assertThat(page.nextCursor()).isNull();
+      assertThat(page.reservations().get(0).lines()).containsExactly(new Line(k, 1, eur));
+    }
+
+    @Test
+    @DisplayName("a buyer without reservations has an empty last page")
+    void findReservationsOfNobody() {
+      ReservationPage page = inventory.findReservations(id("nobody"), 5, null);
+
+      assertThat(page.reservations()).isEmpty();
+      assertThat(page.hasNext()).isFalse();
+    }
+
+    @Test
+    @DisplayName("findReservations refuses another buyer's cursor, a bad page size and a bad buyer")
+    void findReservationsRefusesBadArguments() {
+      StockKey k = key("k");
+      stock(k, 5);
+      inventory.reserve(bought(id("a1"), id("a"), line(k, 1)));
+      inventory.reserve(bought(id("a2"), id("a"), line(k, 1)));
+      String cursorOfA = inventory.findReservations(id("a"), 1, null).nextCursor();
+      assertThat(cursorOfA).isNotNull();
+
+      thrown(
+          IllegalArgumentException.class, () -> inventory.findReservations(id("b"), 1, cursorOfA));
+      thrown(IllegalArgumentException.class, () -> inventory.findReservations(id("a"), 0, null));
+      thrown(
+          IllegalArgumentException.class,
+          () -> inventory.findReservations(id("a"), Inventory.MAX_PAGE_SIZE + 1, null));
+      thrown(IllegalArgumentException.class, () -> inventory.findReservations(" ", 1, null));
+      thrown(NullPointerException.class, () -> inventory.findReservations(null, 1, null));
+      thrown(IllegalArgumentException.class, () -> inventory.findReservations(id("a"), 1, "junk"));
+    }
+
+    @Test
+    @DisplayName("concurrent one-line requests of many buyers each keep their own buyer and price")
+    void concurrentRequestsKeepTheirBuyers() throws InterruptedException {
+      StockKey k = key("k");
+      stock(k, 64);
+
+      List<Outcome<Reservation>> outcomes =
+          race(
+              16,
+              64,
+              i ->
+                  () ->
+                      inventory.reserve(
+                          bought(
+                              id("r" + i),
+                              "buyer-" + (i % 8),
+                              new Line(k, 1, Price.of(100 + i, "EUR")))));
+
+      for (int i = 0; i < outcomes.size(); i++) {
+        assertThat(outcomes.get(i).succeeded()).as("outcome %s", outcomes.get(i)).isTrue();
+        Reservation stored = inventory.findReservation(id("r" + i)).orElseThrow();
+        assertThat(stored.buyer()).isEqualTo("buyer-" + (i % 8));
+        assertThat(stored.lines()).containsExactly(new Line(k, 1, Price.of(100 + i, "EUR")));
+      }
     }
   }
 

@@ -1,16 +1,19 @@
 package dev.inventory.internal;
 
 import dev.inventory.Line;
+import dev.inventory.Price;
 import dev.inventory.StockKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** Merging and fingerprinting of reservation lines. Not API. */
 public final class Lines {
@@ -31,12 +34,28 @@ public final class Lines {
           "lines must hold 1 to " + MAX_LINES + " lines, but held " + lines.size());
     }
     Map<StockKey, Long> totals = new TreeMap<>();
+    Map<StockKey, Price> prices = new HashMap<>();
     for (int i = 0; i < lines.size(); i++) {
       Line line = lines.get(i);
       if (line == null) {
         throw new NullPointerException("lines[" + i + "] must not be null");
       }
-      totals.merge(line.key(), line.quantity(), Math::addExact);
+      Long before = totals.get(line.key());
+      if (before != null && !Objects.equals(prices.get(line.key()), line.unitPrice())) {
+        // One line per key is stored, with one price: two prices would have to lose one.
+        throw new IllegalArgumentException(
+            "lines of "
+                + line.key()
+                + " must carry the same unit price to be merged, but carried "
+                + prices.get(line.key())
+                + " and "
+                + line.unitPrice());
+      }
+      totals.put(
+          line.key(), before == null ? line.quantity() : Math.addExact(before, line.quantity()));
+      if (line.unitPrice() != null) {
+        prices.put(line.key(), line.unitPrice());
+      }
     }
     List<Line> merged = new ArrayList<>(totals.size());
     totals.forEach(
@@ -50,7 +69,7 @@ public final class Lines {
                     + ", but was "
                     + total);
           }
-          merged.add(new Line(key, total));
+          merged.add(new Line(key, total, prices.get(key)));
         });
     return List.copyOf(merged);
   }
@@ -60,7 +79,19 @@ public final class Lines {
    * value, so a replayed request can be told from a different one with the same id.
    */
   public static String fingerprint(List<Line> mergedLines) {
+    return fingerprint(mergedLines, null);
+  }
+
+  /**
+   * The fingerprint of a request: its merged lines with their prices, and its buyer. A line without
+   * a price and a request without a buyer add nothing, so that a request without either has the
+   * fingerprint it had before buyers and prices existed (stored fingerprints stay valid).
+   */
+  public static String fingerprint(List<Line> mergedLines, @Nullable String buyer) {
     StringBuilder canonical = new StringBuilder();
+    if (buyer != null) {
+      canonical.append("buyer=").append(buyer.length()).append(':').append(buyer).append(';');
+    }
     for (Line line : mergedLines) {
       // Lengths first, so that no choice of separator characters in a SKU can forge a collision.
       canonical
@@ -71,8 +102,14 @@ public final class Lines {
           .append(':')
           .append(line.key().location())
           .append('=')
-          .append(line.quantity())
-          .append(';');
+          .append(line.quantity());
+      if (line.unitPrice() != null) {
+        canonical
+            .append('@')
+            .append(line.unitPrice().amountMinor())
+            .append(line.unitPrice().currency());
+      }
+      canonical.append(';');
     }
     MessageDigest sha = SHA_256.get();
     sha.reset();

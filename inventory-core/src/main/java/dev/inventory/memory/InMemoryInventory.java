@@ -10,6 +10,7 @@ import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
 import dev.inventory.ReservationExpiredException;
 import dev.inventory.ReservationNotFoundException;
+import dev.inventory.ReservationPage;
 import dev.inventory.ReservationRequest;
 import dev.inventory.ReservationStateException;
 import dev.inventory.Shortage;
@@ -24,6 +25,7 @@ import dev.inventory.internal.Events;
 import dev.inventory.internal.Lifecycle;
 import dev.inventory.internal.Lifecycle.Action;
 import dev.inventory.internal.Lines;
+import dev.inventory.internal.ReservationCursors;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,6 +89,10 @@ import org.jspecify.annotations.Nullable;
 public final class InMemoryInventory implements Inventory {
   /** The hold time of a request that names none: 15 minutes. */
   public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
+
+  /** A buyer's reservations as listed: newest first, then by id, descending. */
+  private static final Comparator<Held> NEWEST_FIRST =
+      Comparator.comparing((Held held) -> held.createdAt).thenComparing(held -> held.id).reversed();
 
   private static final Comparator<Held> EXPIRY_ORDER =
       Comparator.comparing((Held held) -> held.expiresAt).thenComparing(held -> held.id);
@@ -159,7 +165,7 @@ public final class InMemoryInventory implements Inventory {
 
   private Reservation holdLocked(ReservationRequest request, boolean sell) {
     List<Line> lines = request.lines();
-    String fingerprint = Lines.fingerprint(lines);
+    String fingerprint = Lines.fingerprint(lines, request.buyer());
     Duration ttl = request.ttl() != null ? request.ttl() : defaultTtl;
     synchronized (lock) {
       Instant now = now();
@@ -168,7 +174,8 @@ public final class InMemoryInventory implements Inventory {
         if (existing.fingerprint.equals(fingerprint)) {
           return existing.at(now);
         }
-        throw new IdempotencyConflictException(request.id(), existing.lines, lines);
+        throw new IdempotencyConflictException(
+            request.id(), existing.lines, lines, existing.buyer, request.buyer());
       }
       Map<StockKey, Long> wanted = Lines.byKey(lines);
       requireKnown(wanted.keySet());
@@ -186,7 +193,8 @@ public final class InMemoryInventory implements Inventory {
               lines,
               now,
               sell ? now : expiry(now, ttl),
-              fingerprint);
+              fingerprint,
+              request.buyer());
       for (Line line : lines) {
         if (sell) {
           write(now, line.key(), Kind.CONFIRM, -line.quantity(), 0, held.id, null);
@@ -348,6 +356,35 @@ public final class InMemoryInventory implements Inventory {
     synchronized (lock) {
       Held held = reservations.get(reservationId);
       return held == null ? Optional.empty() : Optional.of(held.at(now()));
+    }
+  }
+
+  @Override
+  public ReservationPage findReservations(String buyer, int pageSize, @Nullable String cursor) {
+    Checks.name("buyer", buyer);
+    Checks.between("pageSize", pageSize, 1, MAX_PAGE_SIZE);
+    ReservationCursors.After after = ReservationCursors.after(buyer, cursor);
+    synchronized (lock) {
+      Instant now = now();
+      List<Held> mine =
+          reservations.values().stream()
+              .filter(held -> buyer.equals(held.buyer))
+              .filter(
+                  held ->
+                      after == null
+                          || NEWEST_FIRST.compare(held, new Held(after.id(), after.createdAt()))
+                              > 0)
+              .sorted(NEWEST_FIRST)
+              .limit(pageSize + 1L)
+              .toList();
+      boolean more = mine.size() > pageSize;
+      List<Reservation> page =
+          mine.subList(0, Math.min(pageSize, mine.size())).stream()
+              .map(held -> held.at(now))
+              .toList();
+      Reservation last = page.isEmpty() ? null : page.get(page.size() - 1);
+      return new ReservationPage(
+          page, more ? ReservationCursors.next(buyer, last.createdAt(), last.id()) : null);
     }
   }
 
@@ -727,6 +764,7 @@ public final class InMemoryInventory implements Inventory {
     final String id;
     final Instant createdAt;
     final String fingerprint;
+    final @Nullable String buyer;
     Status status;
     List<Line> lines;
     Instant expiresAt;
@@ -737,13 +775,20 @@ public final class InMemoryInventory implements Inventory {
         List<Line> lines,
         Instant createdAt,
         Instant expiresAt,
-        String fingerprint) {
+        String fingerprint,
+        @Nullable String buyer) {
       this.id = id;
+      this.buyer = buyer;
       this.status = status;
       this.lines = lines;
       this.createdAt = createdAt;
       this.expiresAt = expiresAt;
       this.fingerprint = fingerprint;
+    }
+
+    /** A position in a listing only: where a cursor says the page before ended. */
+    Held(String id, Instant createdAt) {
+      this(id, Status.HELD, List.of(), createdAt, createdAt, "", null);
     }
 
     /** Held as written, but its time has come: expired in effect. */
@@ -753,7 +798,8 @@ public final class InMemoryInventory implements Inventory {
 
     /** The reservation as it is in effect at {@code now}. */
     Reservation at(Instant now) {
-      return new Reservation(id, isDue(now) ? Status.EXPIRED : status, lines, createdAt, expiresAt);
+      return new Reservation(
+          id, isDue(now) ? Status.EXPIRED : status, lines, createdAt, expiresAt, buyer);
     }
   }
 

@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.AuditReport;
 import dev.inventory.InventoryException;
 import dev.inventory.Line;
+import dev.inventory.Price;
 import dev.inventory.Reservation;
 import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
@@ -36,10 +37,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A schema a V4 release filled — stock on many keys, holds (some of them past their expiry), sales,
- * releases, the log of all of it and a daily report — upgraded in place to V8: every row of every
- * table is still there with the same values, the audit still balances, and the store works on the
- * old rows (confirms and releases old holds, expires the due ones, sells more), with the catalog
- * and known-keys mode on top.
+ * releases, the log of all of it and a daily report — upgraded in place to V7 and V8: every row of
+ * every table is still there with the same values (the columns V7 added read NULL: no buyer, no
+ * price), the audit still balances, and the store works on the old rows (confirms and releases old
+ * holds, expires the due ones, sells more), with the catalog, known-keys mode, buyers and prices on
+ * top.
  */
 @DisplayName("upgrading a populated V4 schema to V8 keeps every row")
 class MigrationUpgradeTest {
@@ -54,9 +56,14 @@ class MigrationUpgradeTest {
         "stock_level",
         "SELECT sku, location, on_hand, reserved, updated_at FROM %s.stock_level"
             + " ORDER BY sku, location");
-    V4_TABLES.put("reservation", "SELECT * FROM %s.reservation ORDER BY id");
     V4_TABLES.put(
-        "reservation_line", "SELECT * FROM %s.reservation_line ORDER BY reservation_id, sku");
+        "reservation",
+        "SELECT id, status, created_at, expires_at, updated_at, request_hash"
+            + " FROM %s.reservation ORDER BY id");
+    V4_TABLES.put(
+        "reservation_line",
+        "SELECT reservation_id, sku, location, quantity FROM %s.reservation_line"
+            + " ORDER BY reservation_id, sku");
     V4_TABLES.put("inventory_log", "SELECT * FROM %s.inventory_log ORDER BY id");
     V4_TABLES.put("daily_movement", "SELECT * FROM %s.daily_movement ORDER BY day, sku, kind");
   }
@@ -90,7 +97,7 @@ class MigrationUpgradeTest {
     Clock clock = Clock.fixed(FILLED_AT.plus(Duration.ofMinutes(20)), ZoneOffset.UTC);
     JdbcInventoryStore store = JdbcInventory.builder(pool).schema(schema).clock(clock).buildStore();
 
-    assertThat(versions()).containsExactly("1", "2", "3", "4", "5", "6", "8");
+    assertThat(versions()).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
     assertThat(tables()).as("every row of every V4 table, value for value").isEqualTo(before);
     LocalDate reportedDay = LocalDate.of(2026, 1, 31);
     assertThat(store.reports().sellerSummary(reportedDay, reportedDay, null))
@@ -107,6 +114,10 @@ class MigrationUpgradeTest {
                     .mapTo(Integer.class)
                     .one());
     assertThat(flagsOff).as("the known-keys flags start on").isZero();
+    assertThat(count("reservation WHERE buyer IS NOT NULL")).as("old rows: no buyer").isZero();
+    assertThat(count("reservation_line WHERE unit_price_minor IS NOT NULL OR currency IS NOT NULL"))
+        .as("old lines: no price")
+        .isZero();
     AuditReport audit = store.ledger().auditAll();
     assertThat(audit.discrepancies()).as(audit.describe()).isEmpty();
     assertThat(audit.keysChecked()).isEqualTo(KEYS);
@@ -122,6 +133,17 @@ class MigrationUpgradeTest {
     store
         .inventory()
         .purchase(ReservationRequest.builder("after-upgrade").line(keys.get(0), 1).build());
+    Reservation priced =
+        store
+            .inventory()
+            .purchase(
+                ReservationRequest.builder("bought-after-upgrade")
+                    .line(keys.get(1), 1, Price.of(1250, "EUR"))
+                    .buyer("buyer-1")
+                    .build());
+    assertThat(store.inventory().findReservation("bought-after-upgrade")).contains(priced);
+    assertThat(store.inventory().findReservations("buyer-1", 10, null).reservations())
+        .containsExactly(priced);
     audit = store.ledger().auditAll();
     assertThat(audit.discrepancies()).as(audit.describe()).isEmpty();
     assertThat(audit.overdueHolds()).isEmpty();
@@ -296,6 +318,14 @@ class MigrationUpgradeTest {
                             .mapTo(String.class)
                             .list())));
     return rows;
+  }
+
+  private static int count(String tableAndCondition) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT count(*) FROM " + schema + "." + tableAndCondition)
+                .mapTo(Integer.class)
+                .one());
   }
 
   private static List<String> versions() {

@@ -115,8 +115,10 @@ final class CombinedPlacement implements Combiner.BatchRunner<ReservationRequest
           new Item(
               r.id(),
               r.lines().get(0).quantity(),
-              Lines.fingerprint(r.lines()),
-              PgValues.expiresAt(now, placement.ttlOf(r), status)));
+              Lines.fingerprint(r.lines(), r.buyer()),
+              PgValues.expiresAt(now, placement.ttlOf(r), status),
+              r.buyer(),
+              r.lines().get(0).unitPrice()));
       byKey.computeIfAbsent(t.key, k -> new ArrayList<>()).add(i);
     }
     Optional<BatchRefusal> refusal = Optional.empty();
@@ -147,7 +149,8 @@ final class CombinedPlacement implements Combiner.BatchRunner<ReservationRequest
       Combiner.Ticket<ReservationRequest> t = sent.get(i);
       if (!refusedKeys.contains(t.key)) {
         ReservationRequest r = t.request;
-        t.succeed(new Reservation(r.id(), status, r.lines(), now, items.get(i).expiresAt()));
+        t.succeed(
+            new Reservation(r.id(), status, r.lines(), now, items.get(i).expiresAt(), r.buyer()));
       } else if (byKey.size() > 1) {
         // One of several keys: its requests go again, as a batch for that key alone.
         again.computeIfAbsent(t.key, k -> new ArrayList<>()).add(t);

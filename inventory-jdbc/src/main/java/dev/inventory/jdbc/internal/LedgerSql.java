@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The ledger's statements: bulk receipts and counts, a page of a key's log, and the holds on a key.
@@ -238,7 +239,7 @@ final class LedgerSql {
   private static final String HELD_ON_KEY =
       """
       WITH held AS (
-          SELECT r.id, r.created_at, r.expires_at
+          SELECT r.id, r.created_at, r.expires_at, r.buyer
             FROM ${schema}.reservation_line l
             JOIN ${schema}.reservation r ON r.id = l.reservation_id
            WHERE l.sku = :sku AND l.location = :location
@@ -246,7 +247,8 @@ final class LedgerSql {
            ORDER BY r.expires_at, r.id
            LIMIT :limit
       )
-      SELECT h.id, h.created_at, h.expires_at, l.sku, l.location, l.quantity
+      SELECT h.id, h.created_at, h.expires_at, h.buyer, l.sku, l.location, l.quantity,
+             l.unit_price_minor, l.currency
         FROM held h
         JOIN ${schema}.reservation_line l ON l.reservation_id = h.id
        ORDER BY h.expires_at, h.id
@@ -267,12 +269,14 @@ final class LedgerSql {
                       rs.getString("id"),
                       instant(rs, "created_at"),
                       instant(rs, "expires_at"),
-                      new Line(PgValues.key(rs), rs.getLong("quantity"))))
+                      rs.getString("buyer"),
+                      PgValues.line(rs)))
           .list()
           .forEach(
               row ->
                   byId.computeIfAbsent(
-                          row.id(), id -> new HeldRows(row.createdAt(), row.expiresAt()))
+                          row.id(),
+                          id -> new HeldRows(row.createdAt(), row.expiresAt(), row.buyer()))
                       .lines()
                       .add(row.line()));
       List<Reservation> held = new ArrayList<>(byId.size());
@@ -284,16 +288,19 @@ final class LedgerSql {
                       Reservation.Status.HELD,
                       rows.lines().stream().sorted(Comparator.comparing(Line::key)).toList(),
                       rows.createdAt(),
-                      rows.expiresAt())));
+                      rows.expiresAt(),
+                      rows.buyer())));
       return List.copyOf(held);
     };
   }
 
-  private record HeldRow(String id, Instant createdAt, Instant expiresAt, Line line) {}
+  private record HeldRow(
+      String id, Instant createdAt, Instant expiresAt, @Nullable String buyer, Line line) {}
 
-  private record HeldRows(Instant createdAt, Instant expiresAt, List<Line> lines) {
-    HeldRows(Instant createdAt, Instant expiresAt) {
-      this(createdAt, expiresAt, new ArrayList<>());
+  private record HeldRows(
+      Instant createdAt, Instant expiresAt, @Nullable String buyer, List<Line> lines) {
+    HeldRows(Instant createdAt, Instant expiresAt, @Nullable String buyer) {
+      this(createdAt, expiresAt, buyer, new ArrayList<>());
     }
   }
 }

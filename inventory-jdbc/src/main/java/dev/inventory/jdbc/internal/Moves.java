@@ -6,10 +6,12 @@ import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
 import dev.inventory.ReservationExpiredException;
 import dev.inventory.ReservationNotFoundException;
+import dev.inventory.ReservationPage;
 import dev.inventory.ReservationStateException;
 import dev.inventory.StockKey;
 import dev.inventory.internal.Lifecycle;
 import dev.inventory.internal.Lifecycle.Action;
+import dev.inventory.internal.ReservationCursors;
 import dev.inventory.jdbc.internal.LazyExpiry.Need;
 import dev.inventory.jdbc.internal.ReservationSql.Amendment;
 import dev.inventory.jdbc.internal.ReservationSql.Times;
@@ -18,6 +20,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The moves of a held reservation — confirm, release, extend, amend — and the verdict when a
@@ -127,13 +130,38 @@ final class Moves {
       }
       Times times = amendment.times().get();
       return new Reservation(
-          reservationId, Status.HELD, wanted, times.createdAt(), times.expiresAt());
+          reservationId, Status.HELD, wanted, times.createdAt(), times.expiresAt(), times.buyer());
     }
   }
 
   /** The reservation with this id as it is at {@code now}; a due hold shows as expired. */
   Optional<Reservation> find(Session session, String reservationId, Instant now) {
     return session.read(reservations.find(reservationId)).map(stored -> stored.asOf(now));
+  }
+
+  /**
+   * A page of a buyer's reservations as they are at {@code now}, newest first, after the cursor's
+   * position; one more than the page is read, to know whether a page follows.
+   */
+  ReservationPage findByBuyer(
+      Session session, String buyer, int pageSize, @Nullable String cursor, Instant now) {
+    ReservationCursors.After after = ReservationCursors.after(buyer, cursor);
+    List<Stored> rows =
+        session.read(
+            reservations.findByBuyer(
+                buyer,
+                after == null ? null : after.createdAt(),
+                after == null ? null : after.id(),
+                pageSize + 1));
+    List<Reservation> page =
+        rows.subList(0, Math.min(pageSize, rows.size())).stream()
+            .map(stored -> stored.asOf(now))
+            .toList();
+    if (rows.size() <= pageSize) {
+      return new ReservationPage(page, null);
+    }
+    Reservation last = page.get(page.size() - 1);
+    return new ReservationPage(page, ReservationCursors.next(buyer, last.createdAt(), last.id()));
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.inventory.jdbc.internal;
 
+import dev.inventory.Line;
+import dev.inventory.Price;
 import dev.inventory.Reservation.Status;
 import dev.inventory.StockKey;
 import java.sql.ResultSet;
@@ -14,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.jdbi.v3.core.argument.Argument;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Java values as PostgreSQL keeps them, and back: instants at the microsecond as {@code
@@ -76,6 +79,18 @@ final class PgValues {
   }
 
   /** A key from the {@code sku} and {@code location} columns. */
+  /** A line's unit price from the columns {@code <prefix>unit_price_minor} and currency. */
+  static @Nullable Price price(ResultSet rs, String amountColumn, String currencyColumn)
+      throws SQLException {
+    long amount = rs.getLong(amountColumn);
+    return rs.wasNull() ? null : new Price(amount, rs.getString(currencyColumn));
+  }
+
+  /** A line from {@code sku}, {@code location}, {@code quantity} and its price's columns. */
+  static Line line(ResultSet rs) throws SQLException {
+    return new Line(key(rs), rs.getLong("quantity"), price(rs, "unit_price_minor", "currency"));
+  }
+
   static StockKey key(ResultSet rs) throws SQLException {
     return new StockKey(rs.getString("sku"), rs.getString("location"));
   }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Places one request on its own — reserve ({@code HELD}) or purchase ({@code CONFIRMED}), all lines
@@ -59,7 +60,8 @@ final class Placement {
   Reservation place(Session session, ReservationRequest request, Status status, Clock clock) {
     List<Line> lines = request.lines();
     String id = request.id();
-    String hash = Lines.fingerprint(lines);
+    String buyer = request.buyer();
+    String hash = Lines.fingerprint(lines, buyer);
     Duration ttl = ttlOf(request);
     LazyExpiry.Round round = lazyExpiry.begin(session);
     while (true) {
@@ -71,8 +73,9 @@ final class Placement {
             lines.size() == 1
                 ? session.statement(
                     Repeat.SAFE,
-                    placements.reserveOneLine(id, status, lines.get(0), hash, now, expiresAt))
-                : placeCart(session, id, status, lines, hash, now, expiresAt);
+                    placements.reserveOneLine(
+                        id, status, lines.get(0), buyer, hash, now, expiresAt))
+                : placeCart(session, id, status, lines, buyer, hash, now, expiresAt);
       } catch (RuntimeException e) {
         if (!SqlErrors.isDuplicateReservationId(e)) {
           throw e;
@@ -90,7 +93,7 @@ final class Placement {
         continue;
       }
       if (refused.isEmpty()) {
-        return new Reservation(id, status, lines, now, expiresAt);
+        return new Reservation(id, status, lines, now, expiresAt, buyer);
       }
       Probe probe = refused.get();
       if (probe.idTaken()) {
@@ -112,12 +115,13 @@ final class Placement {
       String id,
       Status status,
       List<Line> lines,
+      @Nullable String buyer,
       String hash,
       Instant now,
       Instant expiresAt) {
     try {
       return session.statement(
-          Repeat.SAFE, placements.placeCart(id, status, lines, hash, now, expiresAt));
+          Repeat.SAFE, placements.placeCart(id, status, lines, buyer, hash, now, expiresAt));
     } catch (RuntimeException e) {
       if (!SqlErrors.isCartRaced(e)) {
         throw e;
@@ -136,7 +140,8 @@ final class Placement {
     }
     Stored existing = stored.get();
     if (!existing.hash().equals(hash)) {
-      throw new IdempotencyConflictException(request.id(), existing.lines(), request.lines());
+      throw new IdempotencyConflictException(
+          request.id(), existing.lines(), request.lines(), existing.buyer(), request.buyer());
     }
     return Optional.of(existing.asOf(PgValues.now(clock)));
   }

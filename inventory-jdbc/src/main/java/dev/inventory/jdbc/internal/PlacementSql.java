@@ -1,6 +1,7 @@
 package dev.inventory.jdbc.internal;
 
 import dev.inventory.Line;
+import dev.inventory.Price;
 import dev.inventory.Reservation.Status;
 import dev.inventory.StockKey;
 import java.sql.ResultSet;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The statements that place a request: a one-line request in one statement, a batch of one-line
@@ -30,8 +32,14 @@ import java.util.TreeSet;
  * only), so that the mode names unknown keys without another round trip.
  */
 final class PlacementSql {
-  /** One request of a combined batch. */
-  record Item(String id, long quantity, String hash, Instant expiresAt) {}
+  /** One request of a combined batch: its line's quantity and unit price, and its buyer. */
+  record Item(
+      String id,
+      long quantity,
+      String hash,
+      Instant expiresAt,
+      @Nullable String buyer,
+      @Nullable Price unitPrice) {}
 
   /**
    * What a refused batch for one key saw: units free and kept by due holds, whether the catalog
@@ -76,13 +84,14 @@ final class PlacementSql {
           RETURNING on_hand, reserved
       ), held AS (
           INSERT INTO ${schema}.reservation
-                 (id, status, created_at, expires_at, updated_at, request_hash)
-          SELECT :id, :status, :now, :expiresAt, :now, :hash
+                 (id, status, created_at, expires_at, updated_at, request_hash, buyer)
+          SELECT :id, :status, :now, :expiresAt, :now, :hash, :buyer
             FROM taken
           RETURNING id
       ), line AS (
-          INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
-          SELECT id, :sku, :location, :quantity
+          INSERT INTO ${schema}.reservation_line
+                 (reservation_id, sku, location, quantity, unit_price_minor, currency)
+          SELECT id, :sku, :location, :quantity, :unitPrice, :currency
             FROM held
       ), logged AS (
           INSERT INTO ${schema}.inventory_log
@@ -111,9 +120,16 @@ final class PlacementSql {
 
   /** Places a one-line request; empty if placed, else what the refusal saw on its key. */
   Session.Work<Optional<Probe>> reserveOneLine(
-      String id, Status status, Line line, String hash, Instant now, Instant expiresAt) {
+      String id,
+      Status status,
+      Line line,
+      @Nullable String buyer,
+      String hash,
+      Instant now,
+      Instant expiresAt) {
     long q = line.quantity();
     boolean held = status == Status.HELD;
+    Price price = line.unitPrice();
     return tx ->
         reserveOneLine.query(
             tx,
@@ -121,6 +137,9 @@ final class PlacementSql {
                 b.text("id", id)
                     .text("status", status.name())
                     .text("hash", hash)
+                    .text("buyer", buyer)
+                    .nullableBigint("unitPrice", price == null ? null : price.amountMinor())
+                    .text("currency", price == null ? null : price.currency())
                     .text("sku", line.key().sku())
                     .text("location", line.key().location())
                     .bigint("quantity", q)
@@ -150,8 +169,10 @@ final class PlacementSql {
       """
       WITH req AS (
           SELECT *
-            FROM unnest(:ids, :quantities, :hashes, :expiresMicros)
-                 WITH ORDINALITY AS r(id, quantity, hash, expires_micros, ord)
+            FROM unnest(:ids, :quantities, :hashes, :expiresMicros, :buyers, :unitPrices,
+                        :currencies)
+                 WITH ORDINALITY
+                 AS r(id, quantity, hash, expires_micros, buyer, unit_price, currency, ord)
       ), taken AS (
           UPDATE ${schema}.stock_level
              SET on_hand = on_hand - :sold * :total,
@@ -164,14 +185,15 @@ final class PlacementSql {
           RETURNING on_hand, reserved
       ), held AS (
           INSERT INTO ${schema}.reservation
-                 (id, status, created_at, expires_at, updated_at, request_hash)
+                 (id, status, created_at, expires_at, updated_at, request_hash, buyer)
           SELECT r.id, :status, :now,
                  timestamptz 'epoch' + r.expires_micros * interval '1 microsecond',
-                 :now, r.hash
+                 :now, r.hash, r.buyer
             FROM req r, taken
       ), line AS (
-          INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
-          SELECT r.id, :sku, :location, r.quantity
+          INSERT INTO ${schema}.reservation_line
+                 (reservation_id, sku, location, quantity, unit_price_minor, currency)
+          SELECT r.id, :sku, :location, r.quantity, r.unit_price, r.currency
             FROM req r, taken
       ), logged AS (
           INSERT INTO ${schema}.inventory_log
@@ -227,7 +249,10 @@ final class PlacementSql {
                     .textArray("ids", c.ids())
                     .bigintArray("quantities", c.quantities())
                     .textArray("hashes", c.hashes())
-                    .bigintArray("expiresMicros", c.expiresMicros()),
+                    .bigintArray("expiresMicros", c.expiresMicros())
+                    .textArray("buyers", c.buyers())
+                    .bigintArray("unitPrices", c.unitPrices())
+                    .textArray("currencies", c.currencies()),
             rs -> {
               rs.next();
               return rs.getBoolean("placed")
@@ -240,17 +265,19 @@ final class PlacementSql {
 
   /**
    * Grants a batch of one-line requests over several keys (flash-sale mode), through the function
-   * of migration V3, which locks the keys' rows one by one in the order given (key order, as a cart
-   * locks them: a single UPDATE over several rows cannot promise an order). Returns the keys whose
-   * total did not fit; nothing was written for those. Arrays: the keys with their totals, then the
-   * requests in arrival order with the index (1-based) of each one's key.
+   * of migration V3 (V7's overload, which stores buyers and prices), which locks the keys' rows one
+   * by one in the order given (key order, as a cart locks them: a single UPDATE over several rows
+   * cannot promise an order). Returns the keys whose total did not fit; nothing was written for
+   * those. Arrays: the keys with their totals, then the requests in arrival order with the index
+   * (1-based) of each one's key.
    */
   private static final String PLACE_BATCH_OF_KEYS =
       """
       SELECT refused_sku, refused_location
         FROM ${schema}.inventory_place_batch(:status, :kind, :held, :sold, :now,
                                    :keySkus, :keyLocations, :keyTotals,
-                                   :ids, :keyOf, :quantities, :hashes, :expiresMicros)
+                                   :ids, :keyOf, :quantities, :hashes, :expiresMicros,
+                                   :buyers, :unitPrices, :currencies)
       """;
 
   /**
@@ -294,7 +321,10 @@ final class PlacementSql {
                     .integerArray("keyOf", keyOf)
                     .bigintArray("quantities", c.quantities())
                     .textArray("hashes", c.hashes())
-                    .bigintArray("expiresMicros", c.expiresMicros()),
+                    .bigintArray("expiresMicros", c.expiresMicros())
+                    .textArray("buyers", c.buyers())
+                    .bigintArray("unitPrices", c.unitPrices())
+                    .textArray("currencies", c.currencies()),
             rs -> {
               TreeSet<StockKey> refused = new TreeSet<>();
               while (rs.next()) {
@@ -316,16 +346,36 @@ final class PlacementSql {
   }
 
   /** A batch's requests as columns (arrays in batch order), to be unnested by the statement. */
-  private record Columns(String[] ids, Long[] quantities, String[] hashes, Long[] expiresMicros) {
+  private record Columns(
+      String[] ids,
+      Long[] quantities,
+      String[] hashes,
+      Long[] expiresMicros,
+      String[] buyers,
+      Long[] unitPrices,
+      String[] currencies) {
     static Columns of(List<Item> items) {
       int n = items.size();
-      Columns c = new Columns(new String[n], new Long[n], new String[n], new Long[n]);
+      Columns c =
+          new Columns(
+              new String[n],
+              new Long[n],
+              new String[n],
+              new Long[n],
+              new String[n],
+              new Long[n],
+              new String[n]);
       for (int i = 0; i < n; i++) {
         Item item = items.get(i);
         c.ids[i] = item.id();
         c.quantities[i] = item.quantity();
         c.hashes[i] = item.hash();
         c.expiresMicros[i] = PgValues.epochMicros(item.expiresAt());
+        c.buyers[i] = item.buyer();
+        if (item.unitPrice() != null) {
+          c.unitPrices[i] = item.unitPrice().amountMinor();
+          c.currencies[i] = item.unitPrice().currency();
+        }
       }
       return c;
     }
@@ -333,10 +383,11 @@ final class PlacementSql {
 
   /**
    * Places a cart in one statement (V6's {@code inventory_place_cart_checked}, V5's cart with the
-   * catalog's answer): its reservation and lines, one conditional change per line in key order, the
-   * log rows; or nothing, answering what each line's key had free and whether the catalog knows it
-   * (see the function). A line short under its row lock raises SQLSTATE IV001 ({@link
-   * SqlErrors#isCartRaced}), which undoes the whole statement.
+   * catalog's answer; V7's overload, which stores the buyer and the prices): its reservation and
+   * lines, one conditional change per line in key order, the log rows; or nothing, answering what
+   * each line's key had free and whether the catalog knows it (see the function). A line short
+   * under its row lock raises SQLSTATE IV001 ({@link SqlErrors#isCartRaced}), which undoes the
+   * whole statement.
    */
   private static final String PLACE_CART =
       """
@@ -344,21 +395,35 @@ final class PlacementSql {
              sku_known, location_known
         FROM ${schema}.inventory_place_cart_checked(:id, :status, :kind, :held, :sold, :now,
                                                     :expiresAt, :hash, :skus, :locations,
-                                                    :quantities)
+                                                    :quantities, :buyer, :unitPrices,
+                                                    :currencies)
       """;
 
   /** Places a cart (lines merged, in key order); empty if placed, else what its keys had free. */
   Session.Work<Optional<Probe>> placeCart(
-      String id, Status status, List<Line> lines, String hash, Instant now, Instant expiresAt) {
+      String id,
+      Status status,
+      List<Line> lines,
+      @Nullable String buyer,
+      String hash,
+      Instant now,
+      Instant expiresAt) {
     boolean held = status == Status.HELD;
     int n = lines.size();
     String[] skus = new String[n];
     String[] locations = new String[n];
     Long[] quantities = new Long[n];
+    Long[] unitPrices = new Long[n];
+    String[] currencies = new String[n];
     for (int i = 0; i < n; i++) {
-      skus[i] = lines.get(i).key().sku();
-      locations[i] = lines.get(i).key().location();
-      quantities[i] = lines.get(i).quantity();
+      Line line = lines.get(i);
+      skus[i] = line.key().sku();
+      locations[i] = line.key().location();
+      quantities[i] = line.quantity();
+      if (line.unitPrice() != null) {
+        unitPrices[i] = line.unitPrice().amountMinor();
+        currencies[i] = line.unitPrice().currency();
+      }
     }
     return tx ->
         placeCart.query(
@@ -374,7 +439,10 @@ final class PlacementSql {
                     .text("hash", hash)
                     .textArray("skus", skus)
                     .textArray("locations", locations)
-                    .bigintArray("quantities", quantities),
+                    .bigintArray("quantities", quantities)
+                    .text("buyer", buyer)
+                    .bigintArray("unitPrices", unitPrices)
+                    .textArray("currencies", currencies),
             rs -> {
               Map<StockKey, Free> byKey = new LinkedHashMap<>();
               boolean idTaken = false;

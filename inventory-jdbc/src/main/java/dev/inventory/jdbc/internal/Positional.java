@@ -124,6 +124,18 @@ final class Positional {
       return this;
     }
 
+    /** A bigint that may be NULL (typed, so that the server needs no guess). */
+    Binder nullableBigint(String name, Long value) throws SQLException {
+      for (int p : at(name)) {
+        if (value == null) {
+          statement.setNull(p, Types.BIGINT);
+        } else {
+          statement.setLong(p, value);
+        }
+      }
+      return this;
+    }
+
     Binder bigint(String name, long value) throws SQLException {
       for (int p : at(name)) {
         statement.setLong(p, value);

@@ -4,6 +4,7 @@ import dev.inventory.Inventory;
 import dev.inventory.Line;
 import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
+import dev.inventory.ReservationPage;
 import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
 import dev.inventory.StockLevel;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The PostgreSQL {@link Inventory}: checks the arguments, takes now from the clock, and hands each
@@ -317,6 +319,13 @@ public final class PostgresInventory implements Inventory {
   public Optional<Reservation> findReservation(String reservationId) {
     Checks.name("reservationId", reservationId);
     return procedures.moves.find(db, reservationId, PgValues.now(clock));
+  }
+
+  @Override
+  public ReservationPage findReservations(String buyer, int pageSize, @Nullable String cursor) {
+    Checks.name("buyer", buyer);
+    Checks.between("pageSize", pageSize, 1, MAX_PAGE_SIZE);
+    return procedures.moves.findByBuyer(db, buyer, pageSize, cursor, PgValues.now(clock));
   }
 
   @Override

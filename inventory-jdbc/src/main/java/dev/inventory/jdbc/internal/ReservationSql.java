@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The statements on reservation rows: the conditional moves out of HELD (each guarded by {@code
@@ -29,22 +30,17 @@ import java.util.TreeSet;
  * statement's text, binding and row mapping; no decision. Thread-safe: it holds only text.
  */
 final class ReservationSql {
-  /** A reservation's times, as returned by the statement that locked it. */
-  record Times(Instant createdAt, Instant expiresAt) {
+  /** A reservation's times and buyer, as returned by the statement that locked it. */
+  record Times(Instant createdAt, Instant expiresAt, @Nullable String buyer) {
     static Times from(ResultSet rs) throws SQLException {
-      return new Times(instant(rs, "created_at"), instant(rs, "expires_at"));
+      return new Times(instant(rs, "created_at"), instant(rs, "expires_at"), rs.getString("buyer"));
     }
   }
 
   /** A line of a locked reservation. */
-  record ClaimedLine(String reservationId, StockKey key, long quantity) {
-    Line line() {
-      return new Line(key, quantity);
-    }
-
+  record ClaimedLine(String reservationId, Line line) {
     static ClaimedLine from(ResultSet rs) throws SQLException {
-      return new ClaimedLine(
-          rs.getString("reservation_id"), PgValues.key(rs), rs.getLong("quantity"));
+      return new ClaimedLine(rs.getString("reservation_id"), PgValues.line(rs));
     }
   }
 
@@ -54,6 +50,7 @@ final class ReservationSql {
   private final String linesOf;
   private final String replaceLines;
   private final String findReservation;
+  private final String findByBuyer;
   private final StockSql stock;
 
   ReservationSql(SqlText sql, StockSql stock) {
@@ -64,19 +61,21 @@ final class ReservationSql {
     this.linesOf = sql.render(LINES_OF);
     this.replaceLines = sql.render(REPLACE_LINES);
     this.findReservation = sql.render(FIND_RESERVATION);
+    this.findByBuyer = sql.render(FIND_BY_BUYER);
   }
 
   /**
    * Moves held reservations that are not due to their targets and gives their units back, in one
-   * statement (V5's {@code inventory_move}): one reservation, or a combined batch of distinct ids,
-   * each of one line or several. A row per line of each reservation moved; none for the others.
-   * Confirm: sold ({@code :sold} 1), off on-hand and reserved; release: freed, off reserved.
+   * statement (V7's {@code inventory_move_reservations}, V5's {@code inventory_move} answering
+   * buyers and prices too): one reservation, or a combined batch of distinct ids, each of one line
+   * or several. A row per line of each reservation moved; none for the others. Confirm: sold
+   * ({@code :sold} 1), off on-hand and reserved; release: freed, off reserved.
    */
   private static final String MOVE =
       """
-      SELECT moved_id, moved_created_at, moved_expires_at, moved_sku, moved_location,
-             moved_quantity
-        FROM ${schema}.inventory_move(:ids, :targets, :kinds, :sold, :now)
+      SELECT moved_id, moved_created_at, moved_expires_at, moved_buyer, moved_sku,
+             moved_location, moved_quantity, moved_unit_price_minor, moved_currency
+        FROM ${schema}.inventory_move_reservations(:ids, :targets, :kinds, :sold, :now)
       """;
 
   /**
@@ -117,6 +116,7 @@ final class ReservationSql {
                       new MovedRows(
                           instant(rs, "moved_created_at"),
                           instant(rs, "moved_expires_at"),
+                          rs.getString("moved_buyer"),
                           new ArrayList<>());
                   byId.put(id, rows);
                 }
@@ -124,7 +124,8 @@ final class ReservationSql {
                     .add(
                         new Line(
                             new StockKey(rs.getString("moved_sku"), rs.getString("moved_location")),
-                            rs.getLong("moved_quantity")));
+                            rs.getLong("moved_quantity"),
+                            PgValues.price(rs, "moved_unit_price_minor", "moved_currency")));
               }
               Map<String, Reservation> moved = new HashMap<>();
               byId.forEach(
@@ -138,12 +139,14 @@ final class ReservationSql {
                                   .sorted(Comparator.comparing(Line::key))
                                   .toList(),
                               rows.createdAt(),
-                              rows.expiresAt())));
+                              rows.expiresAt(),
+                              rows.buyer())));
               return moved;
             });
   }
 
-  private record MovedRows(Instant createdAt, Instant expiresAt, List<Line> lines) {}
+  private record MovedRows(
+      Instant createdAt, Instant expiresAt, @Nullable String buyer, List<Line> lines) {}
 
   /** {@link #move} of one reservation; empty if it did not move. */
   Session.Work<Optional<Reservation>> move(String reservationId, Action action, Instant now) {
@@ -160,7 +163,7 @@ final class ReservationSql {
       UPDATE ${schema}.reservation
          SET updated_at = :now
        WHERE id = :id AND ${heldNotDue}
-      RETURNING created_at, expires_at
+      RETURNING created_at, expires_at, buyer
       """;
 
   /** Locks a held, not due reservation; empty if it is not held, or due, or unknown. */
@@ -179,7 +182,7 @@ final class ReservationSql {
       UPDATE ${schema}.reservation
          SET expires_at = :expiresAt, updated_at = :now
        WHERE id = :id AND ${heldNotDue}
-      RETURNING created_at, expires_at
+      RETURNING created_at, expires_at, buyer
       """;
 
   /**
@@ -203,7 +206,7 @@ final class ReservationSql {
    */
   private static final String LINES_OF =
       """
-      SELECT reservation_id, sku, location, quantity
+      SELECT reservation_id, sku, location, quantity, unit_price_minor, currency
         FROM ${schema}.reservation_line
        WHERE reservation_id = ANY(:ids)
       """;
@@ -230,16 +233,22 @@ final class ReservationSql {
   private static final String REPLACE_LINES =
       """
       WITH wanted AS (
-          SELECT * FROM unnest(:skus, :locations, :quantities) AS w(sku, location, quantity)
+          SELECT *
+            FROM unnest(:skus, :locations, :quantities, :unitPrices, :currencies)
+                 AS w(sku, location, quantity, unit_price, currency)
       ), dropped AS (
           DELETE FROM ${schema}.reservation_line l
            WHERE l.reservation_id = :id
              AND NOT EXISTS (
                  SELECT 1 FROM wanted w WHERE w.sku = l.sku AND w.location = l.location)
       )
-      INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
-      SELECT :id, sku, location, quantity FROM wanted
-      ON CONFLICT (reservation_id, sku, location) DO UPDATE SET quantity = EXCLUDED.quantity
+      INSERT INTO ${schema}.reservation_line
+             (reservation_id, sku, location, quantity, unit_price_minor, currency)
+      SELECT :id, sku, location, quantity, unit_price, currency FROM wanted
+      ON CONFLICT (reservation_id, sku, location) DO UPDATE
+         SET quantity = EXCLUDED.quantity,
+             unit_price_minor = EXCLUDED.unit_price_minor,
+             currency = EXCLUDED.currency
       """;
 
   /** Makes a locked reservation's lines exactly these. */
@@ -251,6 +260,18 @@ final class ReservationSql {
           .bindArray("skus", String.class, PgValues.skus(keys))
           .bindArray("locations", String.class, PgValues.locations(keys))
           .bindArray("quantities", Long.class, lines.stream().map(Line::quantity).toList())
+          .bindArray(
+              "unitPrices",
+              Long.class,
+              lines.stream()
+                  .map(l -> l.unitPrice() == null ? null : l.unitPrice().amountMinor())
+                  .toList())
+          .bindArray(
+              "currencies",
+              String.class,
+              lines.stream()
+                  .map(l -> l.unitPrice() == null ? null : l.unitPrice().currency())
+                  .toList())
           .execute();
 
       return null;
@@ -260,8 +281,8 @@ final class ReservationSql {
   /** A reservation with its lines, in key order; no rows if unknown. */
   private static final String FIND_RESERVATION =
       """
-      SELECT r.status, r.created_at, r.expires_at, r.request_hash,
-             l.sku, l.location, l.quantity
+      SELECT r.status, r.created_at, r.expires_at, r.request_hash, r.buyer,
+             l.sku, l.location, l.quantity, l.unit_price_minor, l.currency
         FROM ${schema}.reservation r
         JOIN ${schema}.reservation_line l ON l.reservation_id = r.id
        WHERE r.id = :id
@@ -289,20 +310,102 @@ final class ReservationSql {
               lines,
               first.createdAt(),
               first.expiresAt(),
-              first.hash()));
+              first.hash(),
+              first.buyer()));
     };
   }
 
   private record StoredRow(
-      String status, Instant createdAt, Instant expiresAt, String hash, Line line) {
+      String status,
+      Instant createdAt,
+      Instant expiresAt,
+      String hash,
+      @Nullable String buyer,
+      Line line) {
     static StoredRow from(ResultSet rs) throws SQLException {
       return new StoredRow(
           rs.getString("status"),
           instant(rs, "created_at"),
           instant(rs, "expires_at"),
           rs.getString("request_hash"),
-          new Line(PgValues.key(rs), rs.getLong("quantity")));
+          rs.getString("buyer"),
+          PgValues.line(rs));
     }
+  }
+
+  /**
+   * A page of a buyer's reservations, newest first, strictly after the cursor's position (the
+   * keyset: V7's index {@code reservation_by_buyer} serves the order and the bound), each with its
+   * lines. Ids compare in code-point order (COLLATE "C"), as in the index and in Java.
+   */
+  private static final String FIND_BY_BUYER =
+      """
+      WITH page AS (
+          SELECT r.id, r.status, r.created_at, r.expires_at, r.request_hash, r.buyer
+            FROM ${schema}.reservation r
+           WHERE r.buyer = :buyer
+             -- The first page starts after the last instant PostgreSQL can keep.
+             AND (r.created_at, r.id COLLATE "C")
+                 < (CAST(:afterCreatedAt AS timestamptz), CAST(:afterId AS text) COLLATE "C")
+           ORDER BY r.created_at DESC, r.id COLLATE "C" DESC
+           LIMIT :limit
+      )
+      SELECT p.id, p.status, p.created_at, p.expires_at, p.request_hash, p.buyer,
+             l.sku, l.location, l.quantity, l.unit_price_minor, l.currency
+        FROM page p
+        JOIN ${schema}.reservation_line l ON l.reservation_id = p.id
+       ORDER BY p.created_at DESC, p.id COLLATE "C" DESC, l.sku, l.location
+      """;
+
+  /**
+   * Up to {@code limit} of a buyer's reservations as stored, newest first, after the given position
+   * ({@code afterCreatedAt} null: from the newest).
+   */
+  Session.Work<List<Stored>> findByBuyer(
+      String buyer, @Nullable Instant afterCreatedAt, @Nullable String afterId, int limit) {
+    return h -> {
+      Map<String, List<Line>> lines = new LinkedHashMap<>();
+      Map<String, Stored> heads = new LinkedHashMap<>();
+      h.createQuery(findByBuyer)
+          .bind("buyer", buyer)
+          .bind(
+              "afterCreatedAt",
+              timestamp(afterCreatedAt == null ? PgValues.MAX_INSTANT : afterCreatedAt))
+          .bind("afterId", afterId == null ? "" : afterId)
+          .bind("limit", limit)
+          .map(
+              (rs, ctx) -> {
+                String id = rs.getString("id");
+                StoredRow row = StoredRow.from(rs);
+                heads.computeIfAbsent(
+                    id,
+                    k ->
+                        new Stored(
+                            k,
+                            Status.valueOf(row.status()),
+                            List.of(),
+                            row.createdAt(),
+                            row.expiresAt(),
+                            row.hash(),
+                            row.buyer()));
+                lines.computeIfAbsent(id, k -> new ArrayList<>()).add(row.line());
+                return id;
+              })
+          .list();
+      List<Stored> page = new ArrayList<>(heads.size());
+      heads.forEach(
+          (id, head) ->
+              page.add(
+                  new Stored(
+                      id,
+                      head.status(),
+                      lines.get(id).stream().sorted(Comparator.comparing(Line::key)).toList(),
+                      head.createdAt(),
+                      head.expiresAt(),
+                      head.hash(),
+                      head.buyer())));
+      return page;
+    };
   }
 
   // ---------------------------------------------------------------- work of several statements
@@ -319,7 +422,8 @@ final class ReservationSql {
                         Status.HELD,
                         linesOf(reservationId).run(h),
                         times.createdAt(),
-                        times.expiresAt()));
+                        times.expiresAt(),
+                        times.buyer()));
   }
 
   /**
@@ -345,7 +449,8 @@ final class ReservationSql {
       if (times.isEmpty()) {
         return new Amendment(times, List.of(), Map.of());
       }
-      Map<StockKey, Long> before = Lines.byKey(linesOf(reservationId).run(h));
+      List<Line> beforeLines = linesOf(reservationId).run(h);
+      Map<StockKey, Long> before = Lines.byKey(beforeLines);
       Map<StockKey, Long> after = Lines.byKey(wanted);
       Set<StockKey> keys = new TreeSet<>(before.keySet());
       keys.addAll(after.keySet());
@@ -358,6 +463,9 @@ final class ReservationSql {
         }
       }
       if (changes.isEmpty()) {
+        if (!beforeLines.equals(wanted)) {
+          replaceLines(reservationId, wanted).run(h); // the same quantities at other prices
+        }
         return new Amendment(times, List.of(), before);
       }
       List<StockKey> shortKeys = stock.changeAll(changes).run(h);

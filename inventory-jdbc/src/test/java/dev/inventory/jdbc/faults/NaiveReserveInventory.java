@@ -207,6 +207,11 @@ final class NaiveReserveInventory implements Inventory {
   }
 
   @Override
+  public dev.inventory.ReservationPage findReservations(String buyer, int pageSize, String cursor) {
+    return library.findReservations(buyer, pageSize, cursor);
+  }
+
+  @Override
   public StockLevel receive(StockKey key, long quantity, String reason) {
     return library.receive(key, quantity, reason);
   }
