@@ -23,9 +23,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Per seller</b>: the same transaction sums the day's rows per seller into {@code
  * daily_seller_movement} ({@link #sellerSummary}, {@link #exportSellerCsv}): units sold, reserved,
- * released, expired, received and adjusted per seller and UTC day. A SKU's seller is the catalog's
- * ({@code item.seller}) when the day is summarized; the SKUs the catalog does not know are summed
- * under {@link #NO_SELLER}.
+ * released, expired, received and adjusted per seller and UTC day; and the gross amount sold per
+ * seller, day and currency, from the unit prices stored with the sold lines, into {@code
+ * daily_seller_gross} ({@link #sellerGross}, {@link #exportGrossCsv}). A SKU's seller is the
+ * catalog's ({@code item.seller}) when the day is summarized; the SKUs the catalog does not know
+ * are summed under {@link #NO_SELLER}.
  *
  * <p>Summarizing a day is idempotent: it recomputes the day from the log and upserts its rows (and
  * deletes the day's rows the log no longer yields) in one transaction, so running a day twice, or a
@@ -42,8 +44,9 @@ import org.jspecify.annotations.Nullable;
  * summary tables at any time later, by any instance.
  *
  * <p>Thread-safe. The database role needs SELECT on {@code inventory_log} and {@code item}; SELECT,
- * INSERT, UPDATE and DELETE on {@code daily_movement} and {@code daily_seller_movement}; SELECT,
- * INSERT and UPDATE on {@code report_job}; SELECT and INSERT on {@code report_job_day}.
+ * INSERT, UPDATE and DELETE on {@code daily_movement}, {@code daily_seller_movement} and {@code
+ * daily_seller_gross}; SELECT on {@code reservation_line}; SELECT, INSERT and UPDATE on {@code
+ * report_job}; SELECT and INSERT on {@code report_job_day}.
  *
  * @since 0.1.0
  */
@@ -131,6 +134,21 @@ public interface MovementReports {
   List<SellerDay> sellerSummary(LocalDate firstDay, LocalDate lastDay, @Nullable String seller);
 
   /**
+   * The gross amounts sold per seller, day and currency over the days {@code firstDay} to {@code
+   * lastDay} (both included), ordered by day, seller and currency: from the sold lines that carried
+   * a unit price ({@link dev.inventory.Price}), each line's units times its price. Lines sold
+   * without a price are in no row (their units are in {@link SellerDay#sold()}). Only summarized
+   * days have rows. Reads only.
+   *
+   * @param firstDay the first UTC day, year 1 to 9999
+   * @param lastDay the last UTC day, not before {@code firstDay}
+   * @param seller one seller, {@link #NO_SELLER}, or {@code null} for every seller
+   * @return the rows, possibly empty
+   * @throws IllegalArgumentException as {@link #sellerSummary}
+   */
+  List<SellerGross> sellerGross(LocalDate firstDay, LocalDate lastDay, @Nullable String seller);
+
+  /**
    * Writes the summary rows of the days {@code firstDay} to {@code lastDay} (both included) as CSV
    * with a header line ({@code day,sku,location,kind,on_hand_delta,reserved_delta,entries}),
    * ordered by day, SKU, location and kind, streamed from PostgreSQL with {@code COPY ... TO
@@ -164,4 +182,22 @@ public interface MovementReports {
    * @throws java.io.UncheckedIOException if the writer fails
    */
   long exportSellerCsv(LocalDate firstDay, LocalDate lastDay, @Nullable String seller, Writer out);
+
+  /**
+   * Writes the gross amounts of {@link #sellerGross} as CSV with a header line ({@code
+   * day,seller,currency,units,amount_minor}), one row per day, seller and currency, ordered so,
+   * streamed from PostgreSQL with {@code COPY ... TO STDOUT}: a second CSV beside {@link
+   * #exportSellerCsv}'s, so that each has fixed columns whatever the currencies. The SKUs without
+   * an item are under the seller {@code ""}, written as a quoted empty field. The writer is
+   * flushed, not closed. Reads only.
+   *
+   * @param firstDay the first UTC day, year 1 to 9999
+   * @param lastDay the last UTC day, not before {@code firstDay}
+   * @param seller one seller, {@link #NO_SELLER}, or {@code null} for every seller
+   * @param out where the CSV goes
+   * @return the number of rows written, the header not counted
+   * @throws IllegalArgumentException as {@link #sellerSummary}
+   * @throws java.io.UncheckedIOException if the writer fails
+   */
+  long exportGrossCsv(LocalDate firstDay, LocalDate lastDay, @Nullable String seller, Writer out);
 }

@@ -9,6 +9,7 @@ import dev.inventory.Inventory;
 import dev.inventory.Line;
 import dev.inventory.LogEntry;
 import dev.inventory.MutableClock;
+import dev.inventory.Price;
 import dev.inventory.Reservation;
 import dev.inventory.ReservationRequest;
 import dev.inventory.ReservationStateException;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -50,6 +52,7 @@ class SellerSettlementTest {
       Map.of("A-1", "alice", "A-2", "alice", "B-1", "bob", "C-1", "carol");
   private static final List<String> SKUS = List.of("A-1", "A-2", "B-1", "C-1", "X-UNKNOWN");
   private static final List<String> LOCATIONS = List.of("default", "hub-2");
+  private static final List<String> CURRENCIES = List.of("EUR", "USD", "JPY");
 
   private final MutableClock clock = MutableClock.startingAt(FIRST + "T00:00:00Z");
   private JdbcInventoryStore store;
@@ -89,12 +92,13 @@ class SellerSettlementTest {
           switch (random.nextInt(9)) {
             case 0, 1 -> {
               StockKey other = new StockKey(pick(random, SKUS), pick(random, LOCATIONS));
+              String currency = pick(random, CURRENCIES);
               ReservationRequest.Builder cart =
                   ReservationRequest.builder(id)
-                      .line(key, 1 + random.nextInt(3))
+                      .line(line(random, key, 1 + random.nextInt(3), currency))
                       .ttl(Duration.ofMinutes(10 + random.nextInt(40)));
               if (!other.equals(key)) {
-                cart.line(other, 1 + random.nextInt(2));
+                cart.line(line(random, other, 1 + random.nextInt(2), currency));
               }
               inventory.reserve(cart.build());
               held.add(id);
@@ -118,7 +122,8 @@ class SellerSettlementTest {
                 Reservation r = inventory.findReservation(cart).orElseThrow();
                 if (r.status() == Reservation.Status.HELD) {
                   Line line = r.lines().get(0);
-                  inventory.amend(cart, List.of(new Line(line.key(), 1 + random.nextInt(4))));
+                  inventory.amend(
+                      cart, List.of(new Line(line.key(), 1 + random.nextInt(4), line.unitPrice())));
                 }
               }
             }
@@ -131,6 +136,14 @@ class SellerSettlementTest {
       }
       inventory.setOnHand(new StockKey(pick(random, SKUS), "default"), 50, "evening count");
     }
+  }
+
+  /** A line with a unit price in {@code currency} four times in five, else without a price. */
+  private static Line line(Random random, StockKey key, long quantity, String currency) {
+    if (random.nextInt(5) == 0) {
+      return new Line(key, quantity);
+    }
+    return Line.of(key, quantity, Price.of(50 + random.nextInt(5000), currency));
   }
 
   private static String pick(Random random, List<String> values) {
@@ -184,6 +197,118 @@ class SellerSettlementTest {
     return rows;
   }
 
+  /**
+   * The gross per seller, day and currency recomputed from the log's CONFIRM entries, each priced
+   * by its reservation's line as {@code findReservation} returns it.
+   */
+  private List<SellerGross> recomputedGross(LocalDate first, LocalDate last) {
+    Map<String, long[]> sums = new TreeMap<>(); // "day|seller|currency" -> units, amount
+    Instant from = first.atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant to = last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    for (String sku : SKUS) {
+      for (String location : LOCATIONS) {
+        StockKey key = new StockKey(sku, location);
+        String cursor = null;
+        do {
+          HistoryPage page = store.ledger().history(key, from, to, 1000, cursor);
+          for (LogEntry entry : page.entries()) {
+            if (entry.kind() != LogEntry.Kind.CONFIRM) {
+              continue;
+            }
+            Line sold =
+                inventory.findReservation(entry.reservationId()).orElseThrow().lines().stream()
+                    .filter(l -> l.key().equals(key))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(sold.quantity()).isEqualTo(-entry.onHandDelta());
+            if (sold.unitPrice() == null) {
+              continue;
+            }
+            String seller = SELLER_OF.getOrDefault(sku, MovementReports.NO_SELLER);
+            long[] s =
+                sums.computeIfAbsent(
+                    LocalDate.ofInstant(entry.at(), ZoneOffset.UTC)
+                        + "|"
+                        + seller
+                        + "|"
+                        + sold.unitPrice().currency(),
+                    k -> new long[2]);
+            s[0] += sold.quantity();
+            s[1] += sold.quantity() * sold.unitPrice().amountMinor();
+          }
+          cursor = page.nextCursor();
+        } while (cursor != null);
+      }
+    }
+    List<SellerGross> rows = new ArrayList<>();
+    sums.forEach(
+        (k, s) -> {
+          String[] parts = k.split("\\|", -1);
+          rows.add(new SellerGross(LocalDate.parse(parts[0]), parts[1], parts[2], s[0], s[1]));
+        });
+    // The report's order: day, seller, currency.
+    rows.sort(
+        Comparator.comparing(SellerGross::day)
+            .thenComparing(SellerGross::seller)
+            .thenComparing(SellerGross::currency));
+    return rows;
+  }
+
+  @Test
+  @DisplayName(
+      "the gross per seller, day and currency equals the sold lines' units times their prices")
+  void grossMatchesTheSoldLines() {
+    List<SellerGross> expected = recomputedGross(FIRST, LAST.plusDays(1));
+
+    assertThat(reports.sellerGross(FIRST, LAST.plusDays(1), null)).isEqualTo(expected);
+    assertThat(expected).extracting(SellerGross::currency).contains("EUR", "USD", "JPY");
+    assertThat(expected)
+        .extracting(SellerGross::seller)
+        .contains("alice", "bob", "carol", MovementReports.NO_SELLER);
+    assertThat(expected).extracting(SellerGross::day).contains(FIRST, LAST);
+  }
+
+  @Test
+  @DisplayName("lines sold without a price count in the units sold, not in the gross")
+  void unpricedLinesCountInUnitsOnly() {
+    Map<String, Long> pricedUnits = new TreeMap<>();
+    reports
+        .sellerGross(FIRST, LAST, null)
+        .forEach(g -> pricedUnits.merge(g.day() + "|" + g.seller(), g.units(), Long::sum));
+    long unpriced = 0;
+    for (SellerDay day : reports.sellerSummary(FIRST, LAST, null)) {
+      long priced = pricedUnits.getOrDefault(day.day() + "|" + day.seller(), 0L);
+      assertThat(priced).as("%s", day).isLessThanOrEqualTo(day.sold());
+      unpriced += day.sold() - priced;
+    }
+    assertThat(unpriced).as("some lines were sold without a price").isPositive();
+  }
+
+  @Test
+  @DisplayName("the gross CSV streams one row per day, seller and currency, as the rows read")
+  void grossCsv() {
+    StringWriter csv = new StringWriter();
+
+    long written = reports.exportGrossCsv(FIRST, LAST, "carol", csv);
+
+    List<String> expected = new ArrayList<>();
+    expected.add("day,seller,currency,units,amount_minor");
+    for (SellerGross g : reports.sellerGross(FIRST, LAST, "carol")) {
+      expected.add(
+          g.day()
+              + ","
+              + g.seller()
+              + ","
+              + g.currency()
+              + ","
+              + g.units()
+              + ","
+              + g.amountMinor());
+    }
+    assertThat(csv.toString().lines().toList()).isEqualTo(expected);
+    assertThat(written).isEqualTo(expected.size() - 1).isPositive();
+  }
+
   @Test
   @DisplayName("equals the log's entries summed per seller and day in Java, for every day")
   void matchesTheLogRecomputed() {
@@ -219,11 +344,13 @@ class SellerSettlementTest {
   @DisplayName("summarizing the days again gives the same seller rows")
   void rerunIsIdempotent() throws Exception {
     List<SellerDay> once = reports.sellerSummary(FIRST, LAST, null);
+    List<SellerGross> grossOnce = reports.sellerGross(FIRST, LAST, null);
 
     ReportStatus again = reports.start(FIRST, LAST, 2).completion().get(60, TimeUnit.SECONDS);
 
     assertThat(again.state()).isEqualTo(State.SUCCEEDED);
     assertThat(reports.sellerSummary(FIRST, LAST, null)).isEqualTo(once);
+    assertThat(reports.sellerGross(FIRST, LAST, null)).isEqualTo(grossOnce);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.inventory.jdbc.internal;
 import static dev.inventory.jdbc.internal.PgValues.timestamp;
 
 import dev.inventory.jdbc.SellerDay;
+import dev.inventory.jdbc.SellerGross;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -21,13 +22,17 @@ final class MovementSql {
   private final SqlText text;
   private final String summarizeDay;
   private final String summarizeSellers;
+  private final String summarizeGross;
   private final String sellerDays;
+  private final String sellerGross;
 
   MovementSql(SqlText text) {
     this.text = text;
     this.summarizeDay = summarizeDay();
     this.summarizeSellers = summarizeSellers();
+    this.summarizeGross = summarizeGross();
     this.sellerDays = sellerDays();
+    this.sellerGross = sellerGross();
   }
 
   private String render(String sql) {
@@ -36,9 +41,9 @@ final class MovementSql {
 
   /**
    * Rebuilds one day's rows from the log, {@code daily_movement} and then {@code
-   * daily_seller_movement} from it; returns the log entries read. Part of a transaction's work (the
-   * two tables must change together): it lifts the statement timeout for the transaction, since a
-   * day of a large log takes longer than a checkout's timeout.
+   * daily_seller_movement} from it, and {@code daily_seller_gross}; returns the log entries read.
+   * Part of a transaction's work (the tables must change together): it lifts the statement timeout
+   * for the transaction, since a day of a large log takes longer than a checkout's timeout.
    */
   Session.Work<Long> summarizeDay(LocalDate day) {
     return h -> {
@@ -51,6 +56,11 @@ final class MovementSql {
               .map((rs, ctx) -> rs.getLong("rows_read"))
               .one();
       h.createUpdate(summarizeSellers).bind("day", day).execute();
+      h.createUpdate(summarizeGross)
+          .bind("day", day)
+          .bind("dayStart", timestamp(PgValues.startOfUtcDay(day)))
+          .bind("dayEnd", timestamp(PgValues.startOfUtcDay(day.plusDays(1))))
+          .execute();
       return rowsRead;
     };
   }
@@ -96,13 +106,64 @@ final class MovementSql {
   }
 
   /**
+   * The gross rows of a range of days, ordered by day, seller and currency; {@code seller} null for
+   * every seller.
+   */
+  Session.Work<List<SellerGross>> sellerGross(
+      LocalDate firstDay, LocalDate lastDay, @Nullable String seller) {
+    return h ->
+        liftingTimeout(h)
+            .createQuery(sellerGross)
+            .bind("first", firstDay)
+            .bind("last", lastDay)
+            .bind("seller", seller)
+            .map(
+                (rs, ctx) ->
+                    new SellerGross(
+                        rs.getObject("day", LocalDate.class),
+                        rs.getString("seller"),
+                        rs.getString("currency"),
+                        rs.getLong("units"),
+                        rs.getLong("amount_minor")))
+            .list();
+  }
+
+  /**
+   * Streams the gross rows of the days as CSV with a header into {@code out}; the rows written.
+   * Like {@link #exportCsv(LocalDate, LocalDate, Writer)}.
+   */
+  Session.Work<Long> exportGrossCsv(
+      LocalDate firstDay, LocalDate lastDay, @Nullable String seller, Writer out) {
+    return h -> {
+      String copy =
+          copySellerRows(
+              h,
+              "day, seller, currency, units, amount_minor",
+              "daily_seller_gross",
+              firstDay,
+              lastDay,
+              seller,
+              "day, seller, currency");
+      return copyOut(copy, "daily_seller_gross", out).run(h);
+    };
+  }
+
+  /**
    * Streams the seller rows of the days as CSV with a header into {@code out}; the rows written.
    * Like {@link #exportCsv(LocalDate, LocalDate, Writer)}.
    */
   Session.Work<Long> exportSellerCsv(
       LocalDate firstDay, LocalDate lastDay, @Nullable String seller, Writer out) {
     return h -> {
-      String copy = exportSellerCsv(h, firstDay, lastDay, seller);
+      String copy =
+          copySellerRows(
+              h,
+              "day, seller, sold, reserved, released, expired, received, adjusted, entries",
+              "daily_seller_movement",
+              firstDay,
+              lastDay,
+              seller,
+              "day, seller");
       return copyOut(copy, "daily_seller_movement", out).run(h);
     };
   }
@@ -236,6 +297,60 @@ final class MovementSql {
         """);
   }
 
+  /**
+   * Rebuilds one UTC day of {@code daily_seller_gross} from the day's sales in the log: each
+   * CONFIRM entry (a sold line, purchases included) joined with its reservation line's unit price
+   * (V7), summed per seller (as {@link #summarizeSellers()} attributes them) and currency. Lines
+   * sold without a price are left out: their units count in {@code sold}, their amount is unknown.
+   * The multiplication and the sums are exact: PostgreSQL fails the day (out of range) rather than
+   * wrap. Upserts the day's rows and deletes the day's rows no sale yields any more.
+   */
+  private String summarizeGross() {
+    return render(
+        """
+        WITH fresh AS (
+            SELECT coalesce(i.seller, '') AS seller, l.currency,
+                   sum(-g.on_hand_delta)::bigint AS units,
+                   sum(-g.on_hand_delta * l.unit_price_minor)::bigint AS amount_minor
+              FROM ${schema}.inventory_log g
+              JOIN ${schema}.reservation_line l
+                ON l.reservation_id = g.reservation_id
+               AND l.sku = g.sku AND l.location = g.location
+              LEFT JOIN ${schema}.item i ON i.sku = g.sku
+             WHERE g.at >= :dayStart AND g.at < :dayEnd
+               AND g.kind = 'CONFIRM'
+               AND l.unit_price_minor IS NOT NULL
+             GROUP BY 1, 2
+        ), upserted AS (
+            INSERT INTO ${schema}.daily_seller_gross AS s
+                   (day, seller, currency, units, amount_minor)
+            SELECT :day, seller, currency, units, amount_minor
+              FROM fresh
+             ORDER BY seller, currency
+            ON CONFLICT (day, seller, currency) DO UPDATE
+               SET units = EXCLUDED.units, amount_minor = EXCLUDED.amount_minor
+             WHERE (s.units, s.amount_minor)
+                   IS DISTINCT FROM (EXCLUDED.units, EXCLUDED.amount_minor)
+        )
+        DELETE FROM ${schema}.daily_seller_gross s
+         WHERE s.day = :day
+           AND NOT EXISTS (
+               SELECT 1 FROM fresh f WHERE f.seller = s.seller AND f.currency = s.currency)
+        """);
+  }
+
+  /** The gross rows of a range of days; {@code :seller} NULL for every seller. */
+  private String sellerGross() {
+    return render(
+        """
+        SELECT day, seller, currency, units, amount_minor
+          FROM ${schema}.daily_seller_gross
+         WHERE day BETWEEN :first AND :last
+           AND (CAST(:seller AS text) IS NULL OR seller = :seller)
+         ORDER BY day, seller, currency
+        """);
+  }
+
   /** The seller rows of a range of days; {@code :seller} NULL for every seller. */
   private String sellerDays() {
     return render(
@@ -249,13 +364,20 @@ final class MovementSql {
   }
 
   /**
-   * The seller rows of a range of days as CSV with a header, for {@code COPY ... TO STDOUT}. COPY
-   * takes no parameters: the dates are inlined as {@link #exportCsv(LocalDate, LocalDate)} does,
-   * and the seller, which is a caller's text, as a literal quoted by the server itself ({@code
-   * quote_literal}), never by string concatenation here.
+   * A seller table's rows of a range of days as CSV with a header, for {@code COPY ... TO STDOUT}.
+   * COPY takes no parameters: the dates are inlined as {@link #exportCsv(LocalDate, LocalDate)}
+   * does, and the seller, which is a caller's text, as a literal quoted by the server itself
+   * ({@code quote_literal}), never by string concatenation here. The columns, table and order are
+   * this class's constants.
    */
-  private String exportSellerCsv(
-      Tx h, LocalDate firstDay, LocalDate lastDay, @Nullable String seller) {
+  private String copySellerRows(
+      Tx h,
+      String columns,
+      String table,
+      LocalDate firstDay,
+      LocalDate lastDay,
+      @Nullable String seller,
+      String orderBy) {
     String sellerCondition =
         seller == null
             ? ""
@@ -267,15 +389,19 @@ final class MovementSql {
     // The seller is appended after rendering, so that no text of a caller is ever taken for a
     // placeholder.
     return render(
-            "COPY (SELECT day, seller, sold, reserved, released, expired, received, adjusted,"
-                + " entries FROM ${schema}.daily_seller_movement"
+            "COPY (SELECT "
+                + columns
+                + " FROM ${schema}."
+                + table
                 + " WHERE day BETWEEN DATE '"
                 + firstDay
                 + "' AND DATE '"
                 + lastDay
                 + "'")
         + sellerCondition
-        + " ORDER BY day, seller) TO STDOUT WITH (FORMAT csv, HEADER)";
+        + " ORDER BY "
+        + orderBy
+        + ") TO STDOUT WITH (FORMAT csv, HEADER)";
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.inventory.internal.Events;
 import dev.inventory.jdbc.MovementReports;
 import dev.inventory.jdbc.ReportJob;
 import dev.inventory.jdbc.SellerDay;
+import dev.inventory.jdbc.SellerGross;
 import dev.inventory.jdbc.internal.ReportJobSql.JobRow;
 import dev.inventory.jdbc.internal.Session.Repeat;
 import java.io.Writer;
@@ -153,6 +154,14 @@ public final class PostgresMovementReports implements MovementReports {
   }
 
   @Override
+  public List<SellerGross> sellerGross(
+      LocalDate firstDay, LocalDate lastDay, @Nullable String seller) {
+    checkRange(firstDay, lastDay);
+    checkSeller(seller);
+    return db.read(sql.sellerGross(firstDay, lastDay, seller));
+  }
+
+  @Override
   public long exportCsv(LocalDate firstDay, LocalDate lastDay, Writer out) {
     checkRange(firstDay, lastDay);
     Objects.requireNonNull(out, "out must not be null");
@@ -167,6 +176,15 @@ public final class PostgresMovementReports implements MovementReports {
     checkSeller(seller);
     Objects.requireNonNull(out, "out must not be null");
     return db.transaction(Repeat.UNSAFE, sql.exportSellerCsv(firstDay, lastDay, seller, out));
+  }
+
+  @Override
+  public long exportGrossCsv(
+      LocalDate firstDay, LocalDate lastDay, @Nullable String seller, Writer out) {
+    checkRange(firstDay, lastDay);
+    checkSeller(seller);
+    Objects.requireNonNull(out, "out must not be null");
+    return db.transaction(Repeat.UNSAFE, sql.exportGrossCsv(firstDay, lastDay, seller, out));
   }
 
   /** Null (every seller), {@link #NO_SELLER}, or a seller as the catalog's items name one. */

@@ -39,6 +39,21 @@ SELECT d.day, coalesce(i.seller, ''),
   LEFT JOIN item i ON i.sku = d.sku
  GROUP BY 1, 2;
 
+-- One row per UTC day, seller and currency: the gross amount sold, from the day's CONFIRM entries
+-- of the log and the unit prices their reservation lines carry (V7), rebuilt in the same
+-- transaction as the day's other rows. Lines sold without a price are not in it (their units are
+-- in daily_seller_movement.sold). No rows to fill here: lines carry prices only since V7.
+CREATE TABLE daily_seller_gross (
+    day          date   NOT NULL,
+    seller       text   NOT NULL,
+    currency     text   NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
+    -- The units sold at a price in this currency, and what they came to, in minor units.
+    units        bigint NOT NULL CHECK (units > 0),
+    amount_minor bigint NOT NULL CHECK (amount_minor >= 0),
+    PRIMARY KEY (day, seller, currency)
+);
+CREATE INDEX daily_seller_gross_by_seller ON daily_seller_gross (seller, day);
+
 -- A report job, so that any instance on this schema can read its status by id, ask it to cancel,
 -- and take it over when the instance running it died. The instance that runs a job (its owner)
 -- pushes lease_until forward while it runs (a heartbeat); a RUNNING job whose lease has run out
