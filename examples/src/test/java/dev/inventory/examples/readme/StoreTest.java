@@ -14,6 +14,7 @@ import dev.inventory.InsufficientStockException;
 import dev.inventory.Inventory;
 import dev.inventory.LogEntry;
 import dev.inventory.LogEntry.Kind;
+import dev.inventory.Price;
 import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
 import dev.inventory.ReservationRequest;
@@ -26,6 +27,7 @@ import dev.inventory.jdbc.JdbcInventoryStore;
 import dev.inventory.jdbc.ReportJob;
 import dev.inventory.jdbc.ReportStatus;
 import dev.inventory.jdbc.SellerDay;
+import dev.inventory.jdbc.SellerGross;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -296,17 +298,27 @@ class StoreTest {
     store.catalog().createItem(Item.of("SKU-S1", "shop", "alice", "Mug"));
     store.inventory().receive(StockKey.of("SKU-S1"), 10, "delivery");
     store.inventory().receive(StockKey.of("SKU-S9"), 5, "delivery"); // no item in the catalog
-    store.inventory().purchase(ReservationRequest.builder("order-s1").line("SKU-S1", 2).build());
+    store
+        .inventory()
+        .purchase(
+            ReservationRequest.builder("order-s1")
+                .line("SKU-S1", 2, Price.of(1250, "EUR")) // 12.50 EUR a unit
+                .build());
     LocalDate first = LocalDate.of(2026, 4, 1);
     LocalDate last = LocalDate.of(2026, 4, 30);
     assertThat(store.reports().start(first, last, 2).completion().get(1, TimeUnit.MINUTES).state())
         .isEqualTo(ReportStatus.State.SUCCEEDED);
     Path sellersCsv = dir.resolve("april-sellers.csv");
+    Path grossCsv = dir.resolve("april-gross.csv");
 
     // tag::store-report-sellers[]
     List<SellerDay> alice = store.reports().sellerSummary(first, last, "alice"); // null: all
     try (Writer out = Files.newBufferedWriter(sellersCsv)) {
       store.reports().exportSellerCsv(first, last, null, out); // every seller
+    }
+    List<SellerGross> gross = store.reports().sellerGross(first, last, "alice"); // per currency
+    try (Writer out = Files.newBufferedWriter(grossCsv)) {
+      store.reports().exportGrossCsv(first, last, null, out);
     }
     // end::store-report-sellers[]
 
@@ -316,6 +328,9 @@ class StoreTest {
             "day,seller,sold,reserved,released,expired,received,adjusted,entries",
             "2026-04-01,\"\",0,0,0,0,5,0,1",
             "2026-04-01,alice,2,0,0,0,10,0,2");
+    assertThat(gross).containsExactly(new SellerGross(first, "alice", "EUR", 2, 2500));
+    assertThat(Files.readAllLines(grossCsv))
+        .containsExactly("day,seller,currency,units,amount_minor", "2026-04-01,alice,EUR,2,2500");
 
     ReportJob job = store.reports().start(first, last, 2);
     // tag::store-report-jobs[]
