@@ -187,6 +187,9 @@ class MigrationUpgradeTest {
     assertThat(known.reports().sellerSummary(filledDay, filledDay, null))
         .extracting(SellerDay::seller, SellerDay::received)
         .containsExactly(tuple("seller", 100L * KEYS));
+    assertThat(known.reports().sellerGross(filledDay, filledDay, null))
+        .as("the sales of the old rows carried no price")
+        .isEmpty();
   }
 
   private static void migrateTo(String version) {
