@@ -203,15 +203,9 @@ final class PostgresReportJob implements ReportJob {
       state = State.CANCELLED;
     }
     String failedWith = failed == null ? null : describe(failed);
+    boolean recorded;
     try {
-      if (!lost.get() && records.finish(id, state, failedWith)) {
-        ended = true;
-        done.complete(records.status(id).orElseGet(() -> snapshot(state, failedWith)));
-        return;
-      }
-      // Taken over by another instance (or ended there as abandoned): its end is theirs to record.
-      ended = true;
-      follow(records, id, done, () -> snapshot(state, failedWith));
+      recorded = !lost.get() && records.finish(id, state, failedWith);
     } catch (RuntimeException e) {
       // The end could not be recorded: the lease runs out, the job shows as abandoned, and resume
       // finishes it (at once, if every day was done).
@@ -223,7 +217,22 @@ final class PostgresReportJob implements ReportJob {
                   + state
                   + ") could not be recorded, so it shows as ABANDONED once its lease runs out: "
                   + describe(e)));
+      return;
     }
+    ended = true;
+    if (!recorded) {
+      // Taken over by another instance (or ended there as abandoned): its end is theirs to record.
+      follow(records, id, done, () -> snapshot(state, failedWith));
+      return;
+    }
+    ReportStatus status;
+    try {
+      status = records.status(id).orElseGet(() -> snapshot(state, failedWith));
+    } catch (RuntimeException e) {
+      // Recorded, but not read back: what was recorded.
+      status = snapshot(state, failedWith);
+    }
+    done.complete(status);
   }
 
   /**
