@@ -4178,6 +4178,332 @@ public abstract class InventoryContract {
     }
   }
 
+  // =============================================================================================
+
+  @Nested
+  @DisplayName(
+      "per-buyer limits: held plus bought units of a buyer on an item never pass its limit")
+  class BuyerLimits {
+    private Inventory store;
+    private Catalog catalog;
+    private Function<Collection<StockKey>, List<LogEntry>> log;
+
+    @BeforeEach
+    void setUpStore() {
+      Cataloged cataloged = createCataloged(clock, false);
+      store = cataloged.inventory();
+      catalog = cataloged.catalog();
+      log = cataloged.log();
+    }
+
+    /** An item with this limit, and stock of it at one location. */
+    private StockKey limited(String name, long limit, long units) {
+      StockKey k = key(name);
+      catalog.createItem(new Item(k.sku(), "shop", "seller", "Item " + name, true, limit));
+      store.receive(k, units, null);
+      return k;
+    }
+
+    private ReservationRequest bought(String rid, String buyer, Line... lines) {
+      return ReservationRequest.builder(rid).lines(List.of(lines)).ttl(TTL).buyer(buyer).build();
+    }
+
+    private Snapshot snapshotOf(StockKey... keys) {
+      return new Snapshot(new TreeMap<>(store.levels(List.of(keys))), log.apply(List.of(keys)));
+    }
+
+    @Test
+    @DisplayName("a buyer takes up to the limit; one unit more is refused with the limit's numbers")
+    void upToTheLimit() {
+      StockKey k = limited("k", 3, 10);
+      String buyer = id("buyer");
+      store.reserve(bought(id("r1"), buyer, line(k, 2)));
+      store.purchase(bought(id("r2"), buyer, line(k, 1)));
+      Snapshot before = snapshotOf(k);
+
+      BuyerLimitExceededException e =
+          thrown(
+              BuyerLimitExceededException.class,
+              () -> store.reserve(bought(id("r3"), buyer, line(k, 1))));
+
+      assertThat(e.buyer()).isEqualTo(buyer);
+      assertThat(e.sku()).isEqualTo(k.sku());
+      assertThat(e.limit()).isEqualTo(3);
+      assertThat(e.used()).isEqualTo(3);
+      assertThat(e.remaining()).isZero();
+      assertThat(e.requested()).isEqualTo(1);
+      assertThat(e).hasMessageContaining(buyer).hasMessageContaining(k.sku());
+      assertThat(snapshotOf(k)).as("nothing written").isEqualTo(before);
+      assertThat(store.findReservation(id("r3"))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("the refusal says how many are left: limit 5, 3 held, 4 asked: 2 remaining")
+    void remainingIsLimitMinusUsed() {
+      StockKey k = limited("k", 5, 10);
+      String buyer = id("buyer");
+      store.reserve(bought(id("r1"), buyer, line(k, 3)));
+
+      BuyerLimitExceededException e =
+          thrown(
+              BuyerLimitExceededException.class,
+              () -> store.reserve(bought(id("r2"), buyer, line(k, 4))));
+
+      assertThat(e.used()).isEqualTo(3);
+      assertThat(e.remaining()).isEqualTo(2);
+      assertThat(store.reserve(bought(id("r3"), buyer, line(k, 2))).isHeld()).isTrue();
+    }
+
+    @Test
+    @DisplayName("the limit counts every location of the SKU together")
+    void allLocationsTogether() {
+      StockKey here = limited("k", 2, 10);
+      StockKey there = StockKey.of(here.sku(), "hub-2");
+      store.receive(there, 10, null);
+      String buyer = id("buyer");
+      store.reserve(bought(id("r1"), buyer, line(here, 1)));
+      store.reserve(bought(id("r2"), buyer, line(there, 1)));
+
+      thrown(
+          BuyerLimitExceededException.class,
+          () -> store.reserve(bought(id("r3"), buyer, line(there, 1))));
+      thrown(
+          BuyerLimitExceededException.class,
+          () -> store.reserve(bought(id("r4"), buyer, line(here, 1), line(there, 1))));
+    }
+
+    @Test
+    @DisplayName("a cart past the limit on one SKU holds nothing, not even its other lines")
+    void cartIsAllOrNothing() {
+      StockKey k = limited("k", 2, 10);
+      StockKey free = key("free");
+      store.receive(free, 10, null);
+      String buyer = id("buyer");
+      Snapshot before = snapshotOf(k, free);
+
+      thrown(
+          BuyerLimitExceededException.class,
+          () -> store.reserve(bought(id("r1"), buyer, line(free, 5), line(k, 3))));
+
+      assertThat(snapshotOf(k, free)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("other buyers, requests without a buyer and items without a limit are not limited")
+    void othersAreNotLimited() {
+      StockKey k = limited("k", 1, 10);
+      StockKey open = key("open");
+      catalog.createItem(Item.of(open.sku(), "shop", "seller", "Open"));
+      store.receive(open, 10, null);
+      store.reserve(bought(id("a1"), id("a"), line(k, 1)));
+
+      assertThat(store.reserve(bought(id("b1"), id("b"), line(k, 1))).isHeld()).isTrue();
+      assertThat(store.reserve(cart(id("n1"), line(k, 5))).isHeld()).isTrue();
+      assertThat(store.reserve(bought(id("a2"), id("a"), line(open, 7))).isHeld()).isTrue();
+    }
+
+    @Test
+    @DisplayName("release and expiry give the buyer's units back; confirm keeps them")
+    void releaseAndExpiryGiveBack() {
+      StockKey k = limited("k", 2, 20);
+      String buyer = id("buyer");
+      store.reserve(bought(id("r1"), buyer, line(k, 2)));
+      store.release(id("r1"));
+      store.reserve(
+          ReservationRequest.builder(id("r2"))
+              .line(k, 2)
+              .ttl(Duration.ofSeconds(5))
+              .buyer(buyer)
+              .build());
+      clock.advance(Duration.ofSeconds(10));
+      expireAllDueOf(store);
+      store.reserve(bought(id("r3"), buyer, line(k, 2)));
+
+      store.confirm(id("r3"));
+
+      assertThat(statusOf(store, id("r2"))).isEqualTo(Status.EXPIRED);
+      BuyerLimitExceededException e =
+          thrown(
+              BuyerLimitExceededException.class,
+              () -> store.purchase(bought(id("r4"), buyer, line(k, 1))));
+      assertThat(e.used()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("a buyer's hold past its expiry does not count: it is expired to make room")
+    void dueHoldsAreExpiredToMakeRoom() {
+      StockKey k = limited("k", 2, 20);
+      String buyer = id("buyer");
+      store.reserve(
+          ReservationRequest.builder(id("old"))
+              .line(k, 2)
+              .ttl(Duration.ofSeconds(5))
+              .buyer(buyer)
+              .build());
+      clock.advance(Duration.ofSeconds(6));
+
+      Reservation again = store.reserve(bought(id("new"), buyer, line(k, 2)));
+
+      assertThat(again.isHeld()).isTrue();
+      assertThat(statusOf(store, id("old"))).isEqualTo(Status.EXPIRED);
+      assertThat(store.level(k).reserved()).isEqualTo(2);
+      assertThat(kinds(log.apply(List.of(k))))
+          .containsSubsequence(Kind.RESERVE, Kind.EXPIRE, Kind.RESERVE);
+    }
+
+    @Test
+    @DisplayName("a refusal past the limit even without the due holds expires nothing")
+    void refusalExpiresNothing() {
+      StockKey k = limited("k", 2, 20);
+      String buyer = id("buyer");
+      store.reserve(
+          ReservationRequest.builder(id("old"))
+              .line(k, 1)
+              .ttl(Duration.ofSeconds(5))
+              .buyer(buyer)
+              .build());
+      store.reserve(bought(id("kept"), buyer, line(k, 1)));
+      clock.advance(Duration.ofSeconds(6));
+      Snapshot before = snapshotOf(k);
+
+      BuyerLimitExceededException e =
+          thrown(
+              BuyerLimitExceededException.class,
+              () -> store.reserve(bought(id("new"), buyer, line(k, 2))));
+
+      assertThat(e.used()).as("the due hold does not count").isEqualTo(1);
+      assertThat(snapshotOf(k)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("amend: growth is held to the limit, shrinking gives units back")
+    void amendIsLimited() {
+      StockKey k = limited("k", 3, 20);
+      String buyer = id("buyer");
+      store.reserve(bought(id("r"), buyer, line(k, 1)));
+      store.reserve(bought(id("other"), buyer, line(k, 1)));
+
+      BuyerLimitExceededException e =
+          thrown(
+              BuyerLimitExceededException.class, () -> store.amend(id("r"), List.of(line(k, 3))));
+      store.amend(id("r"), List.of(line(k, 2)));
+      thrown(
+          BuyerLimitExceededException.class,
+          () -> store.reserve(bought(id("more"), buyer, line(k, 1))));
+      store.amend(id("r"), List.of(line(k, 1)));
+
+      assertThat(e.requested()).isEqualTo(2);
+      assertThat(e.used()).isEqualTo(2);
+      assertThat(store.findReservation(id("r")).orElseThrow().lines()).containsExactly(line(k, 1));
+      assertThat(store.reserve(bought(id("more"), buyer, line(k, 1))).isHeld()).isTrue();
+      assertThat(store.level(k).reserved()).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("amend: a line added on a limited SKU counts, and is given back on release")
+    void amendAddsACountedLine() {
+      StockKey k = limited("k", 2, 20);
+      StockKey free = key("free");
+      store.receive(free, 20, null);
+      String buyer = id("buyer");
+      store.reserve(bought(id("r"), buyer, line(free, 1)));
+
+      store.amend(id("r"), List.of(line(free, 1), line(k, 2)));
+      thrown(
+          BuyerLimitExceededException.class,
+          () -> store.reserve(bought(id("more"), buyer, line(k, 1))));
+      store.release(id("r"));
+
+      assertThat(store.reserve(bought(id("after"), buyer, line(k, 2))).isHeld()).isTrue();
+    }
+
+    @Test
+    @DisplayName("lowering a limit under what a buyer has keeps it, and refuses more")
+    void loweredLimit() {
+      StockKey k = limited("k", 3, 20);
+      String buyer = id("buyer");
+      store.reserve(bought(id("r1"), buyer, line(k, 3)));
+      catalog.updateItem(catalog.findItem(k.sku()).orElseThrow().withPerBuyerLimit(1L));
+
+      BuyerLimitExceededException e =
+          thrown(
+              BuyerLimitExceededException.class,
+              () -> store.reserve(bought(id("r2"), buyer, line(k, 1))));
+
+      assertThat(e.limit()).isEqualTo(1);
+      assertThat(e.remaining()).isZero();
+      assertThat(statusOf(store, id("r1"))).isEqualTo(Status.HELD);
+    }
+
+    @Test
+    @DisplayName("a replay of a buyer's request at the limit returns it, not a refusal")
+    void replayAtTheLimit() {
+      StockKey k = limited("k", 2, 20);
+      String buyer = id("buyer");
+      Reservation first = store.reserve(bought(id("r"), buyer, line(k, 2)));
+
+      assertThat(store.reserve(bought(id("r"), buyer, line(k, 2)))).isEqualTo(first);
+    }
+
+    @Test
+    @Timeout(120)
+    @DisplayName("a buyer firing 64 concurrent requests at a limit of 2: exactly 2 units held")
+    void sixtyFourConcurrentRequestsOfOneBuyer() throws InterruptedException {
+      StockKey k = limited("k", 2, 1000);
+      String buyer = id("buyer");
+
+      List<Outcome<Reservation>> outcomes =
+          race(64, 64, i -> () -> store.reserve(bought(id("r" + i), buyer, line(k, 1))));
+
+      long held = outcomes.stream().filter(Outcome::succeeded).count();
+      assertThat(held).isEqualTo(2);
+      assertThat(outcomes.stream().filter(o -> !o.succeeded()).map(Outcome::error))
+          .allMatch(e -> e instanceof BuyerLimitExceededException, "BuyerLimitExceededException");
+      assertThat(store.level(k).reserved()).isEqualTo(2);
+      assertThat(store.findReservations(buyer, 100, null).reservations()).hasSize(2);
+    }
+
+    @Test
+    @Timeout(120)
+    @DisplayName("many buyers racing for a limited item: none passes the limit, stock replays")
+    void manyBuyersRacing() throws InterruptedException {
+      StockKey k = limited("k", 2, 100);
+
+      List<Outcome<Reservation>> outcomes =
+          race(
+              32,
+              192,
+              i ->
+                  () -> store.reserve(bought(id("r" + i), id("b" + (i % 12)), line(k, 1 + i % 2))));
+
+      Map<String, Long> heldBy = new HashMap<>();
+      for (int b = 0; b < 12; b++) {
+        String buyer = id("b" + b);
+        long units =
+            store.findReservations(buyer, 1000, null).reservations().stream()
+                .filter(Reservation::isHeld)
+                .mapToLong(r -> r.lines().get(0).quantity())
+                .sum();
+        heldBy.put(buyer, units);
+      }
+      assertThat(heldBy.values()).allMatch(units -> units <= 2, "at most 2 per buyer");
+      long granted =
+          outcomes.stream()
+              .filter(Outcome::succeeded)
+              .mapToLong(o -> o.value().lines().get(0).quantity())
+              .sum();
+      assertThat(heldBy.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(granted);
+      assertThat(outcomes.stream().filter(o -> !o.succeeded()).map(Outcome::error))
+          .allMatch(e -> e instanceof BuyerLimitExceededException, "BuyerLimitExceededException");
+      assertThat(store.level(k).reserved()).isEqualTo(granted);
+      assertLogReplays(k, log.apply(List.of(k)), store.level(k));
+    }
+  }
+
+  private static Status statusOf(Inventory inventory, String reservationId) {
+    return inventory.findReservation(reservationId).orElseThrow().status();
+  }
+
   /** Expires every due hold of this inventory, however many other tests left behind. */
   private static void expireAllDueOf(Inventory inventory) {
     while (inventory.expireDue(1000) > 0) {

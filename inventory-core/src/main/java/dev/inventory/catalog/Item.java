@@ -16,8 +16,13 @@ import org.jspecify.annotations.Nullable;
  * @param name a name for people: 1 to {@value #MAX_NAME_LENGTH} characters, not blank, without
  *     control characters
  * @param active whether it is sold; known-keys mode refuses changes on an item that is not active
- * @param perBuyerLimit the most units one buyer may hold and buy, 1 to 1,000,000,000; {@code null}:
- *     no limit. Kept for the shop's own checks; the inventory does not apply it
+ * @param perBuyerLimit the most units of this SKU one buyer may hold and buy, at all locations
+ *     together, 1 to 1,000,000,000; {@code null}: no limit. The inventory applies it to every
+ *     reserve, purchase and amend that names a {@linkplain dev.inventory.ReservationRequest#buyer()
+ *     buyer}, atomically with the change (refusing with {@link
+ *     dev.inventory.BuyerLimitExceededException}); a release or an expiry gives the units back, a
+ *     confirm keeps them. It counts the units placed while the item had a limit; a request without
+ *     a buyer is not limited
  * @since 0.1.0
  */
 public record Item(

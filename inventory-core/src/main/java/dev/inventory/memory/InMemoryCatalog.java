@@ -227,6 +227,12 @@ final class InMemoryCatalog implements Catalog {
 
   // ---------------------------------------------------------------- known-keys mode
 
+  /** The per-buyer limit of a SKU, or null if the catalog has none for it. Under the lock. */
+  @Nullable Long limitOf(String sku) {
+    Item item = items.get(sku);
+    return item == null ? null : item.perBuyerLimit();
+  }
+
   /**
    * Under the lock: refuses the keys whose SKU or location is not an active entry of the catalog,
    * naming every one of them; returns normally if all are known.

@@ -1,5 +1,6 @@
 package dev.inventory.memory;
 
+import dev.inventory.BuyerLimitExceededException;
 import dev.inventory.IdempotencyConflictException;
 import dev.inventory.InsufficientStockException;
 import dev.inventory.Inventory;
@@ -40,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -113,6 +115,12 @@ public final class InMemoryInventory implements Inventory {
 
   private final List<LogEntry> log = new ArrayList<>();
 
+  /**
+   * Per buyer and SKU with a limit: the units of the lines counted for the buyer ({@link
+   * Held#counted}) of reservations held or confirmed. Keyed by {@link #usageKey}.
+   */
+  private final Map<String, Long> usage = new HashMap<>();
+
   private InMemoryInventory(Builder builder) {
     this.clock = builder.clock;
     this.defaultTtl = builder.defaultTtl;
@@ -179,6 +187,8 @@ public final class InMemoryInventory implements Inventory {
       }
       Map<StockKey, Long> wanted = Lines.byKey(lines);
       requireKnown(wanted.keySet());
+      Map<String, Long> capped = capped(request.buyer(), lines);
+      checkLimits(request.buyer(), capped, Map.of(), now);
       Map<StockKey, Long> stillShort = makeRoom(wanted, now);
       if (!stillShort.isEmpty()) {
         List<Shortage> shortages = new ArrayList<>();
@@ -195,6 +205,13 @@ public final class InMemoryInventory implements Inventory {
               sell ? now : expiry(now, ttl),
               fingerprint,
               request.buyer());
+      makeLimitRoom(request.buyer(), capped, now);
+      for (Line line : lines) {
+        if (capped.containsKey(line.key().sku())) {
+          held.counted.add(line.key());
+        }
+      }
+      count(held.buyer, capped);
       for (Line line : lines) {
         if (sell) {
           write(now, line.key(), Kind.CONFIRM, -line.quantity(), 0, held.id, null);
@@ -243,6 +260,36 @@ public final class InMemoryInventory implements Inventory {
             }
           });
       requireKnown(growth.keySet());
+      // The buyer's units: a line on a SKU with a limit is counted once it grows or is new; a line
+      // counted before stays counted (its units are given back on release, whatever the limit).
+      Set<StockKey> countedAfter = new TreeSet<>();
+      Map<String, Long> countDelta = new TreeMap<>();
+      Map<String, Long> limits = new HashMap<>();
+      if (held.buyer != null) {
+        for (Map.Entry<StockKey, Long> e : after.entrySet()) {
+          StockKey key = e.getKey();
+          Long limit = catalog.limitOf(key.sku());
+          boolean grows = e.getValue() > before.getOrDefault(key, 0L);
+          if (held.counted.contains(key) || (limit != null && grows)) {
+            countedAfter.add(key);
+            countDelta.merge(key.sku(), e.getValue(), Math::addExact);
+          }
+          if (limit != null) {
+            limits.put(key.sku(), limit);
+          }
+        }
+        for (StockKey key : held.counted) {
+          countDelta.merge(key.sku(), -before.get(key), Math::addExact);
+        }
+      }
+      Map<String, Long> capGrowth = new TreeMap<>();
+      countDelta.forEach(
+          (sku, delta) -> {
+            if (delta > 0 && limits.containsKey(sku)) {
+              capGrowth.put(sku, delta);
+            }
+          });
+      checkLimits(held.buyer, capGrowth, Map.of(held.id, held), now);
       Map<StockKey, Long> stillShort = makeRoom(growth, now);
       if (!stillShort.isEmpty()) {
         List<Shortage> shortages = new ArrayList<>();
@@ -263,7 +310,11 @@ public final class InMemoryInventory implements Inventory {
           write(now, key, Kind.AMEND, 0, change, held.id, null);
         }
       }
+      makeLimitRoom(held.buyer, capGrowth, now);
       held.lines = merged;
+      held.counted.clear();
+      held.counted.addAll(countedAfter);
+      count(held.buyer, countDelta);
       return held.at(now);
     }
   }
@@ -686,6 +737,119 @@ public final class InMemoryInventory implements Inventory {
   private void settle(Held held, Status status) {
     held.status = status;
     holding.remove(held.id);
+    if (status != Status.CONFIRMED && !held.counted.isEmpty()) {
+      // Released or expired: the buyer's units come back; a confirm keeps them (bought).
+      Map<String, Long> back = new TreeMap<>();
+      for (Line line : held.lines) {
+        if (held.counted.contains(line.key())) {
+          back.merge(line.key().sku(), -line.quantity(), Math::addExact);
+        }
+      }
+      count(held.buyer, back);
+    }
+  }
+
+  // ---- Per-buyer limits (under the lock) ----
+
+  private static String usageKey(String buyer, String sku) {
+    return buyer + '\u001f' + sku;
+  }
+
+  private long used(String buyer, String sku) {
+    return usage.getOrDefault(usageKey(buyer, sku), 0L);
+  }
+
+  /** Adds (or with negative units, removes) a buyer's units per SKU. */
+  private void count(@Nullable String buyer, Map<String, Long> unitsBySku) {
+    if (buyer == null) {
+      return;
+    }
+    unitsBySku.forEach(
+        (sku, units) -> {
+          if (units != 0) {
+            long now = Math.addExact(used(buyer, sku), units);
+            if (now < 0) {
+              throw new IllegalStateException("bug: buyer " + buyer + " below 0 on " + sku);
+            }
+            usage.put(usageKey(buyer, sku), now);
+          }
+        });
+  }
+
+  /** A request's units per SKU that has a limit, when it names a buyer; else empty. */
+  private Map<String, Long> capped(@Nullable String buyer, List<Line> lines) {
+    Map<String, Long> capped = new TreeMap<>();
+    if (buyer != null) {
+      for (Line line : lines) {
+        if (catalog.limitOf(line.key().sku()) != null) {
+          capped.merge(line.key().sku(), line.quantity(), Math::addExact);
+        }
+      }
+    }
+    return capped;
+  }
+
+  /** Units of the buyer's counted lines on a SKU held by holds past their expiry. */
+  private long dueOfBuyer(String buyer, String sku, Instant now, Map<String, Held> except) {
+    long due = 0;
+    for (Held held : holding.values()) {
+      if (buyer.equals(held.buyer) && held.isDue(now) && !except.containsKey(held.id)) {
+        for (Line line : held.lines) {
+          if (held.counted.contains(line.key()) && line.key().sku().equals(sku)) {
+            due = Math.addExact(due, line.quantity());
+          }
+        }
+      }
+    }
+    return due;
+  }
+
+  /**
+   * Throws {@link BuyerLimitExceededException} (the first SKU in order) if the buyer's units, not
+   * counting those of its due holds, leave no room for {@code adding}. Writes nothing.
+   */
+  private void checkLimits(
+      @Nullable String buyer, Map<String, Long> adding, Map<String, Held> except, Instant now) {
+    if (buyer == null) {
+      return;
+    }
+    adding.forEach(
+        (sku, units) -> {
+          long limit = catalog.limitOf(sku);
+          long used = used(buyer, sku) - dueOfBuyer(buyer, sku, now, except);
+          if (used + units > limit) {
+            throw new BuyerLimitExceededException(buyer, sku, limit, used, units);
+          }
+        });
+  }
+
+  /**
+   * After {@link #checkLimits} passed: expires the buyer's due holds on a SKU whose limit has room
+   * only once they are expired (the lazy expiry of limits).
+   */
+  private void makeLimitRoom(@Nullable String buyer, Map<String, Long> adding, Instant now) {
+    if (buyer == null) {
+      return;
+    }
+    for (Map.Entry<String, Long> e : adding.entrySet()) {
+      String sku = e.getKey();
+      if (used(buyer, sku) + e.getValue() > catalog.limitOf(sku)) {
+        List<Held> due = new ArrayList<>();
+        List<StockKey> keys = new ArrayList<>();
+        for (Held held : holding.values()) {
+          if (buyer.equals(held.buyer)
+              && held.isDue(now)
+              && held.lines.stream()
+                  .anyMatch(l -> held.counted.contains(l.key()) && l.key().sku().equals(sku))) {
+            due.add(held);
+            held.lines.forEach(l -> keys.add(l.key()));
+          }
+        }
+        long started = events.start();
+        expire(due, now);
+        events.expiredLazily(due.size(), List.copyOf(new TreeSet<>(keys)), started, true);
+      }
+    }
   }
 
   /** Applies one change to one key and logs it. Callers have checked that it is allowed. */
@@ -765,6 +929,10 @@ public final class InMemoryInventory implements Inventory {
     final Instant createdAt;
     final String fingerprint;
     final @Nullable String buyer;
+
+    /** The lines counted for the buyer against their SKUs' limits. */
+    final Set<StockKey> counted = new TreeSet<>();
+
     Status status;
     List<Line> lines;
     Instant expiresAt;

@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.AuditReport;
+import dev.inventory.BuyerLimitExceededException;
 import dev.inventory.InventoryException;
 import dev.inventory.Line;
 import dev.inventory.Price;
@@ -115,6 +116,8 @@ class MigrationUpgradeTest {
                     .one());
     assertThat(flagsOff).as("the known-keys flags start on").isZero();
     assertThat(count("reservation WHERE buyer IS NOT NULL")).as("old rows: no buyer").isZero();
+    assertThat(count("reservation_line WHERE buyer_counted")).as("old lines: not counted").isZero();
+    assertThat(count("buyer_usage")).as("no buyer's units yet").isZero();
     assertThat(count("reservation_line WHERE unit_price_minor IS NOT NULL OR currency IS NOT NULL"))
         .as("old lines: no price")
         .isZero();
@@ -161,6 +164,27 @@ class MigrationUpgradeTest {
         .forEach(sku -> items.add(Item.of(sku, "shop", "seller", "Item " + sku)));
     store.catalog().upsertItems(items);
     store.catalog().deactivateItem(keys.get(5).sku());
+
+    // A per-buyer limit on an upgraded SKU, with its old holds of no buyer: they are not counted.
+    StockKey limited = keys.get(7);
+    store
+        .catalog()
+        .updateItem(store.catalog().findItem(limited.sku()).orElseThrow().withPerBuyerLimit(2L));
+    store
+        .inventory()
+        .reserve(ReservationRequest.builder("limited-1").line(limited, 2).buyer("buyer-2").build());
+    assertThatThrownBy(
+            () ->
+                store
+                    .inventory()
+                    .purchase(
+                        ReservationRequest.builder("limited-2")
+                            .line(limited, 1)
+                            .buyer("buyer-2")
+                            .build()))
+        .isInstanceOf(BuyerLimitExceededException.class);
+    store.inventory().release("limited-1");
+    assertThat(count("buyer_usage WHERE units > 0")).as("given back").isZero();
 
     JdbcInventoryStore known =
         JdbcInventory.builder(pool).schema(schema).clock(clock).knownKeysOnly(true).buildStore();

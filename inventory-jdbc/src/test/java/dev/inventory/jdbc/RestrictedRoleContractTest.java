@@ -54,7 +54,9 @@ class RestrictedRoleContractTest extends InventoryContract {
                       + schema
                       + ".item, "
                       + schema
-                      + ".location TO "
+                      + ".location, "
+                      + schema
+                      + ".buyer_usage TO "
                       + role,
                   "GRANT DELETE ON " + schema + ".reservation_line TO " + role,
                   "GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + role);

@@ -12,6 +12,7 @@ import dev.inventory.internal.Events;
 import dev.inventory.internal.Lines;
 import dev.inventory.jdbc.internal.PlacementSql.BatchRefusal;
 import dev.inventory.jdbc.internal.PlacementSql.Item;
+import dev.inventory.jdbc.internal.PlacementSql.KeysOutcome;
 import dev.inventory.jdbc.internal.Session.Repeat;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,6 +34,9 @@ import java.util.TreeMap;
  *       requests that fit it in arrival order (first fit) go again together; the rest are refused.
  *   <li>A batch for several keys is one call that locks the keys in key order; the requests of a
  *       key that did not fit go again, as a batch for that key alone.
+ *   <li>A batch in which a request names a buyer goes through that call even for one key: it
+ *       applies per-buyer limits, counting a buyer's requests of the batch together, and leaves out
+ *       the requests a limit refuses (they go to {@link Placement}, which says why).
  *   <li>At most three combined attempts per request (several keys, then one key, then the part of
  *       it that fits).
  *   <li>Whatever is left goes to {@link Placement}, one request after the other in arrival order: a
@@ -123,14 +127,22 @@ final class CombinedPlacement implements Combiner.BatchRunner<ReservationRequest
     }
     Optional<BatchRefusal> refusal = Optional.empty();
     Set<StockKey> refusedKeys;
+    Set<String> leftOut = Set.of();
+    // A request that names a buyer may be limited: only the function applies limits.
+    boolean anyBuyer = sent.stream().anyMatch(t -> t.request.buyer() != null);
     try {
-      if (byKey.size() == 1) {
+      if (byKey.size() == 1 && !anyBuyer) {
         StockKey key = byKey.firstKey();
         refusal = session.statement(Repeat.SAFE, placements.placeBatch(key, items, status, now));
         refusedKeys = refusal.isEmpty() ? Set.of() : byKey.keySet();
       } else {
-        refusedKeys =
+        KeysOutcome outcome =
             session.statement(Repeat.SAFE, placements.placeBatchOfKeys(items, byKey, status, now));
+        refusedKeys = outcome.refused().keySet();
+        leftOut = outcome.leftOut();
+        if (byKey.size() == 1 && !refusedKeys.isEmpty()) {
+          refusal = Optional.of(new BatchRefusal(outcome.refused().get(byKey.firstKey()), false));
+        }
       }
     } catch (InventoryTimeoutException e) {
       if (byKey.size() == 1) {
@@ -138,16 +150,19 @@ final class CombinedPlacement implements Combiner.BatchRunner<ReservationRequest
       }
       return List.of(); // one key's lock wait must not fail the requests for the others
     } catch (RuntimeException e) {
-      if (!SqlErrors.isReservationIdTaken(e)) {
+      if (!SqlErrors.isReservationIdTaken(e) && !SqlErrors.isBuyerRaced(e)) {
         sent.forEach(t -> t.fail(e));
       }
-      return List.of(); // an id already taken: serve each on its own, as a replay
+      // An id already taken, or a buyer's units taken meanwhile: serve each on its own.
+      return List.of();
     }
     Map<StockKey, List<Combiner.Ticket<ReservationRequest>>> again = new TreeMap<>();
     long free = refusal.map(r -> r.free().available()).orElse(0L);
     for (int i = 0; i < sent.size(); i++) {
       Combiner.Ticket<ReservationRequest> t = sent.get(i);
-      if (!refusedKeys.contains(t.key)) {
+      if (leftOut.contains(t.request.id())) {
+        // Left out for its buyer's limit: placed alone afterwards, which says why.
+      } else if (!refusedKeys.contains(t.key)) {
         ReservationRequest r = t.request;
         t.succeed(
             new Reservation(r.id(), status, r.lines(), now, items.get(i).expiresAt(), r.buyer()));

@@ -31,6 +31,15 @@ final class Expiry {
     return h -> giveBack(h, expirySql.claimDueOnKeys(sorted, now).run(h), now);
   }
 
+  /**
+   * Expires the due holds of one buyer counted on one of these SKUs (those that keep it at a
+   * limit); how many.
+   */
+  Session.Work<Integer> expireDueOfBuyer(String buyer, Collection<String> skus, Instant now) {
+    List<String> sorted = new ArrayList<>(new TreeSet<>(skus));
+    return h -> giveBack(h, expirySql.claimDueOfBuyer(buyer, sorted, now).run(h), now);
+  }
+
   /** Expires one hold if it is due; how many it expired (0 or 1). */
   Session.Work<Integer> expireOne(String reservationId, Instant now) {
     return h -> giveBack(h, expirySql.claimIfDue(reservationId, now).run(h), now);

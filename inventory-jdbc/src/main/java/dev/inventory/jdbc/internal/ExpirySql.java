@@ -16,6 +16,7 @@ final class ExpirySql {
   private final String expireIfDue;
   private final String expireDue;
   private final String expireDueOnKeys;
+  private final String expireDueOfBuyer;
   private final String giveBack;
 
   ExpirySql(SqlText sql) {
@@ -23,6 +24,7 @@ final class ExpirySql {
     this.expireIfDue = sql.render(EXPIRE_IF_DUE);
     this.expireDue = sql.render(EXPIRE_DUE);
     this.expireDueOnKeys = sql.render(EXPIRE_DUE_ON_KEYS);
+    this.expireDueOfBuyer = sql.render(EXPIRE_DUE_OF_BUYER);
   }
 
   /** Expires one hold if it is due: the write half of the lazy expiry. Returns its id. */
@@ -115,9 +117,46 @@ final class ExpirySql {
   }
 
   /**
+   * {@link #EXPIRE_DUE} for the due holds of one buyer with a line counted for it on one of these
+   * SKUs: the holds that keep a buyer at an item's limit. Found through the index by buyer.
+   */
+  private static final String EXPIRE_DUE_OF_BUYER =
+      """
+      WITH due AS (
+          SELECT r.id
+            FROM ${schema}.reservation r
+           WHERE r.buyer = :buyer
+             AND ${dueHold(r)}
+             AND EXISTS (
+                 SELECT 1
+                   FROM ${schema}.reservation_line l
+                  WHERE l.reservation_id = r.id AND l.buyer_counted AND l.sku = ANY (:skus))
+           ORDER BY r.expires_at, r.id
+             FOR UPDATE SKIP LOCKED
+      )
+      UPDATE ${schema}.reservation r
+         SET status = 'EXPIRED', updated_at = :now
+        FROM due
+       WHERE r.id = due.id
+      RETURNING r.id
+      """;
+
+  /** Marks the buyer's due holds counted on one of these SKUs expired; their ids. */
+  Session.Work<List<String>> claimDueOfBuyer(String buyer, List<String> skus, Instant now) {
+    return h ->
+        h.createQuery(expireDueOfBuyer)
+            .bind("now", timestamp(now))
+            .bind("buyer", buyer)
+            .bindArray("skus", String.class, skus)
+            .mapTo(String.class)
+            .list();
+  }
+
+  /**
    * Gives back the units of holds this transaction has just marked expired (V5's {@code
-   * inventory_give_back}): each stock row changed once, by the total of its lines, in key order;
-   * one log row per line. Returns the lines given back.
+   * inventory_give_back}, which V7 taught to give back the buyers' units too): each stock row
+   * changed once, by the total of its lines, in key order; one log row per line. Returns the lines
+   * given back.
    */
   private static final String GIVE_BACK =
       """

@@ -1,11 +1,14 @@
 package dev.inventory.jdbc.internal;
 
+import dev.inventory.BuyerLimitExceededException;
 import dev.inventory.InsufficientStockException;
+import dev.inventory.InventoryException;
 import dev.inventory.Shortage;
 import dev.inventory.StockKey;
 import dev.inventory.internal.Events;
 import dev.inventory.jdbc.internal.Session.Repeat;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -19,11 +22,14 @@ import java.util.function.Supplier;
  * <ol>
  *   <li>in known-keys mode, a key the catalog does not know: the change is refused, {@link
  *       dev.inventory.UnknownKeysException} naming every such key (see {@link KnownKeys});
+ *   <li>a buyer past an item's per-buyer limit even once its due holds are expired: the change is
+ *       refused, {@link BuyerLimitExceededException} naming the first such SKU;
  *   <li>a key short even once its due holds are expired: the change is refused, {@link
  *       InsufficientStockException} naming every such key;
  *   <li>else, on the last of {@link #ATTEMPTS} attempts: refused as read (stock kept being freed
  *       and taken again between the attempts);
- *   <li>else, keys that fit only once their due holds are expired: those holds are expired (whole
+ *   <li>else, keys that fit only once their due holds are expired, and SKUs whose limit has room
+ *       for the buyer only once its due holds on them are expired: those holds are expired (whole
  *       reservations, once per change) and the change is tried again;
  *   <li>else (the stock was freed meanwhile): tried again.
  * </ol>
@@ -55,6 +61,13 @@ final class LazyExpiry {
    *     it (amend); 0 otherwise
    */
   record Need(StockKey key, long requested, long held) {}
+
+  /**
+   * What a change asked of a buyer's room under one SKU's per-buyer limit.
+   *
+   * @param requested the units the change adds to the buyer's on the SKU
+   */
+  record CapNeed(String buyer, String sku, long requested) {}
 
   /**
    * The rule's decision on a refused attempt.
@@ -114,21 +127,70 @@ final class LazyExpiry {
      * that block it (the first time only) and returns, to be tried again.
      */
     void refused(List<Need> needs, Map<StockKey, Free> free, Instant now) {
+      refused(needs, free, List.of(), Map.of(), now);
+    }
+
+    /**
+     * {@link #refused(List, Map, Instant)} for a change that also asked a buyer's room under
+     * per-buyer limits: {@code caps} has what the refused statement read per SKU (a need without an
+     * entry was not read, and is judged on the next attempt).
+     */
+    void refused(
+        List<Need> needs,
+        Map<StockKey, Free> free,
+        List<CapNeed> capNeeds,
+        Map<String, CapFree> caps,
+        Instant now) {
       knownKeys.check(needs.stream().map(Need::key).toList(), free);
+      List<CapNeed> capBlocked = new ArrayList<>();
+      for (CapNeed need : capNeeds) {
+        CapFree cap = caps.get(need.sku());
+        if (cap == null) {
+          continue;
+        }
+        if (cap.effectivelyUsed() + need.requested() > cap.limit()) {
+          throw exceeded(need, cap, cap.effectivelyUsed());
+        }
+        if (cap.used() + need.requested() > cap.limit()) {
+          capBlocked.add(need);
+        }
+      }
       Verdict verdict = judge(needs, free);
       if (!verdict.shortages().isEmpty()) {
         throw new InsufficientStockException(verdict.shortages());
       }
       if (attempt == ATTEMPTS) {
+        if (!capBlocked.isEmpty()) {
+          CapNeed need = capBlocked.get(0);
+          CapFree cap = caps.get(need.sku());
+          throw exceeded(need, cap, cap.used());
+        }
+        if (needs.isEmpty()) {
+          // Only a limit was asked, and it kept changing under the change (lifted or raised).
+          throw new InventoryException("the change kept being refused while its limits changed");
+        }
         throw new InsufficientStockException(asRead(needs, free));
       }
-      if (!verdict.blocked().isEmpty() && !expiredOnce) {
+      if ((!verdict.blocked().isEmpty() || !capBlocked.isEmpty()) && !expiredOnce) {
         expiredOnce = true;
         long started = events.start();
-        int expired = session.transaction(Repeat.SAFE, expiry.expireDueOn(verdict.blocked(), now));
+        int expired = 0;
+        if (!verdict.blocked().isEmpty()) {
+          expired += session.transaction(Repeat.SAFE, expiry.expireDueOn(verdict.blocked(), now));
+        }
+        if (!capBlocked.isEmpty()) {
+          String buyer = capBlocked.get(0).buyer();
+          List<String> skus = capBlocked.stream().map(CapNeed::sku).toList();
+          expired += session.transaction(Repeat.SAFE, expiry.expireDueOfBuyer(buyer, skus, now));
+        }
         events.expiredLazily(expired, verdict.blocked(), started, session instanceof Db);
       }
       attempt++;
+    }
+
+    private BuyerLimitExceededException exceeded(CapNeed need, CapFree cap, long used) {
+      return new BuyerLimitExceededException(
+          need.buyer(), need.sku(), cap.limit(), used, need.requested());
     }
 
     /**

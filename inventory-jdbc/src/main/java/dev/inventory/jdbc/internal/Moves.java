@@ -12,6 +12,7 @@ import dev.inventory.StockKey;
 import dev.inventory.internal.Lifecycle;
 import dev.inventory.internal.Lifecycle.Action;
 import dev.inventory.internal.ReservationCursors;
+import dev.inventory.jdbc.internal.LazyExpiry.CapNeed;
 import dev.inventory.jdbc.internal.LazyExpiry.Need;
 import dev.inventory.jdbc.internal.ReservationSql.Amendment;
 import dev.inventory.jdbc.internal.ReservationSql.Times;
@@ -19,6 +20,7 @@ import dev.inventory.jdbc.internal.Session.Repeat;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -31,15 +33,22 @@ import org.jspecify.annotations.Nullable;
 final class Moves {
   private final ReservationSql reservations;
   private final StockSql stock;
+  private final BuyerSql buyers;
   private final Expiry expiry;
   private final LazyExpiry lazyExpiry;
 
   /** How often a move is tried while it finds the reservation held, not due, and yet unmoved. */
   private static final int RACED_ATTEMPTS = 3;
 
-  Moves(ReservationSql reservations, StockSql stock, Expiry expiry, LazyExpiry lazyExpiry) {
+  Moves(
+      ReservationSql reservations,
+      StockSql stock,
+      BuyerSql buyers,
+      Expiry expiry,
+      LazyExpiry lazyExpiry) {
     this.reservations = reservations;
     this.stock = stock;
+    this.buyers = buyers;
     this.expiry = expiry;
     this.lazyExpiry = lazyExpiry;
   }
@@ -93,7 +102,7 @@ final class Moves {
   /**
    * Changes a held reservation to exactly these (merged) lines, all or nothing, in one transaction.
    * Growth that does not fit goes to {@link LazyExpiry}, with what the cart already held on each
-   * key counting as free to it.
+   * key counting as free to it; so does growth past its buyer's limit on a SKU.
    */
   Reservation amend(Session session, String reservationId, List<Line> wanted, Clock clock) {
     LazyExpiry.Round round = lazyExpiry.begin(session);
@@ -102,6 +111,14 @@ final class Moves {
       Amendment amendment =
           session.transaction(
               Repeat.SAFE, reservations.amend(reservationId, wanted, now), Amendment::fits);
+      if (amendment.capRefused() != null) {
+        // Its buyer's growth on a SKU is past the limit: the buyer's room, and the rule.
+        CapNeed need = amendment.capRefused();
+        Map<String, CapFree> caps =
+            session.read(buyers.probe(need.buyer(), List.of(need.sku()), now));
+        round.refused(List.of(), Map.of(), List.of(need), caps, now);
+        continue;
+      }
       if (!amendment.fits()) {
         List<StockKey> keys = amendment.growing().stream().map(Line::key).toList();
         Probe probe = session.read(stock.probe(reservationId, keys, now));

@@ -8,13 +8,16 @@ import dev.inventory.Reservation.Status;
 import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
 import dev.inventory.internal.Lines;
+import dev.inventory.jdbc.internal.LazyExpiry.CapNeed;
 import dev.inventory.jdbc.internal.LazyExpiry.Need;
 import dev.inventory.jdbc.internal.Session.Repeat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,7 +29,9 @@ import org.jspecify.annotations.Nullable;
  *       whose lines are changed in key order, all or none);
  *   <li>a refusal whose id turned out to be taken is an idempotent replay: the stored reservation
  *       if it has the same lines, else {@link IdempotencyConflictException};
- *   <li>any other refusal goes to {@link LazyExpiry}, which refuses it or has it tried again.
+ *   <li>any other refusal goes to {@link LazyExpiry}, which refuses it or has it tried again;
+ *   <li>a request that names a buyer goes as a cart (the cart's function applies per-buyer limits),
+ *       and is tried again when its buyer's units were taken under its lock (SQLSTATE IV002).
  * </ol>
  *
  * <p>Thread-safe: it holds only statements and settings.
@@ -64,19 +69,26 @@ final class Placement {
     String hash = Lines.fingerprint(lines, buyer);
     Duration ttl = ttlOf(request);
     LazyExpiry.Round round = lazyExpiry.begin(session);
+    int buyerRaces = 0;
     while (true) {
       Instant now = PgValues.now(clock);
       Instant expiresAt = PgValues.expiresAt(now, ttl, status);
       Optional<Probe> refused;
       try {
+        // A request that names a buyer may be limited: the cart's function applies limits.
         refused =
-            lines.size() == 1
+            lines.size() == 1 && buyer == null
                 ? session.statement(
                     Repeat.SAFE,
                     placements.reserveOneLine(
                         id, status, lines.get(0), buyer, hash, now, expiresAt))
                 : placeCart(session, id, status, lines, buyer, hash, now, expiresAt);
       } catch (RuntimeException e) {
+        if (SqlErrors.isBuyerRaced(e) && ++buyerRaces < BUYER_RACES) {
+          // The buyer's units were taken between the statement's check and its lock; the next
+          // attempt's check sees them (it waited for their commit).
+          continue;
+        }
         if (!SqlErrors.isDuplicateReservationId(e)) {
           throw e;
         }
@@ -102,8 +114,28 @@ final class Placement {
           return replayed.get();
         }
       }
-      round.refused(needs(lines), probe.byKey(), now);
+      round.refused(needs(lines), probe.byKey(), capNeeds(buyer, lines), probe.caps(), now);
     }
+  }
+
+  /**
+   * How often a request is tried while its buyer's units keep being taken between its statement's
+   * check and its lock (each time by a transaction that committed: the units can only have grown).
+   */
+  private static final int BUYER_RACES = 8;
+
+  /** What the request adds to its buyer's units, per SKU; empty without a buyer. */
+  private static List<CapNeed> capNeeds(@Nullable String buyer, List<Line> lines) {
+    if (buyer == null) {
+      return List.of();
+    }
+    Map<String, Long> bySku = new TreeMap<>();
+    for (Line line : lines) {
+      bySku.merge(line.key().sku(), line.quantity(), Math::addExact);
+    }
+    return bySku.entrySet().stream()
+        .map(e -> new CapNeed(buyer, e.getKey(), e.getValue()))
+        .toList();
   }
 
   /**

@@ -7,12 +7,15 @@ import dev.inventory.StockKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -264,44 +267,48 @@ final class PlacementSql {
   }
 
   /**
-   * Grants a batch of one-line requests over several keys (flash-sale mode), through the function
-   * of migration V3 (V7's overload, which stores buyers and prices), which locks the keys' rows one
-   * by one in the order given (key order, as a cart locks them: a single UPDATE over several rows
-   * cannot promise an order). Returns the keys whose total did not fit; nothing was written for
-   * those. Arrays: the keys with their totals, then the requests in arrival order with the index
-   * (1-based) of each one's key.
+   * What a batch through the function answered: the keys refused, each with what it had free (on
+   * -hand not read), and the requests left out for their buyer's limit (placed alone afterwards).
+   */
+  record KeysOutcome(Map<StockKey, Free> refused, Set<String> leftOut) {}
+
+  /**
+   * Grants a batch of one-line requests over several keys (flash-sale mode), or over one key when a
+   * request names a buyer, through V7's {@code inventory_place_batch}: per-buyer limits first, then
+   * the keys' rows one by one in the order given (key order, as a cart locks them: a single UPDATE
+   * over several rows cannot promise an order), then the buyers' units. Answers the keys whose
+   * total did not fit and the requests left out for a limit; nothing was written for those. Arrays:
+   * the keys, then the requests in arrival order with the index (1-based) of each one's key.
    */
   private static final String PLACE_BATCH_OF_KEYS =
       """
-      SELECT refused_sku, refused_location
+      SELECT refused_sku, refused_location, refused_available, refused_due,
+             refused_sku_known, refused_location_known, left_out_id
         FROM ${schema}.inventory_place_batch(:status, :kind, :held, :sold, :now,
-                                   :keySkus, :keyLocations, :keyTotals,
+                                   :keySkus, :keyLocations,
                                    :ids, :keyOf, :quantities, :hashes, :expiresMicros,
                                    :buyers, :unitPrices, :currencies)
       """;
 
   /**
-   * Places a batch of one-line requests over several keys; returns the keys refused.
+   * Places a batch of one-line requests through the function; see {@link #PLACE_BATCH_OF_KEYS}.
    *
    * @param byKey the positions in {@code items} of each key's requests, keys in key order
    */
-  Session.Work<TreeSet<StockKey>> placeBatchOfKeys(
+  Session.Work<KeysOutcome> placeBatchOfKeys(
       List<Item> items, SortedMap<StockKey, List<Integer>> byKey, Status status, Instant now) {
     int keys = byKey.size();
     String[] keySkus = new String[keys];
     String[] keyLocations = new String[keys];
-    Long[] keyTotals = new Long[keys];
     Integer[] keyOf = new Integer[items.size()];
     int k = 0;
     for (Map.Entry<StockKey, List<Integer>> e : byKey.entrySet()) {
       keySkus[k] = e.getKey().sku();
       keyLocations[k] = e.getKey().location();
-      long total = 0;
       for (int i : e.getValue()) {
-        total = Math.addExact(total, items.get(i).quantity());
         keyOf[i] = k + 1;
       }
-      keyTotals[k++] = total;
+      k++;
     }
     Columns c = Columns.of(items);
     boolean held = status == Status.HELD;
@@ -316,7 +323,6 @@ final class PlacementSql {
                     .timestamptz("now", now)
                     .textArray("keySkus", keySkus)
                     .textArray("keyLocations", keyLocations)
-                    .bigintArray("keyTotals", keyTotals)
                     .textArray("ids", c.ids())
                     .integerArray("keyOf", keyOf)
                     .bigintArray("quantities", c.quantities())
@@ -326,12 +332,24 @@ final class PlacementSql {
                     .bigintArray("unitPrices", c.unitPrices())
                     .textArray("currencies", c.currencies()),
             rs -> {
-              TreeSet<StockKey> refused = new TreeSet<>();
+              Map<StockKey, Free> refused = new TreeMap<>();
+              Set<String> leftOut = new HashSet<>();
               while (rs.next()) {
-                refused.add(
-                    new StockKey(rs.getString("refused_sku"), rs.getString("refused_location")));
+                String id = rs.getString("left_out_id");
+                if (id != null) {
+                  leftOut.add(id);
+                } else {
+                  refused.put(
+                      new StockKey(rs.getString("refused_sku"), rs.getString("refused_location")),
+                      new Free(
+                          -1,
+                          rs.getLong("refused_available"),
+                          rs.getLong("refused_due"),
+                          rs.getBoolean("refused_sku_known"),
+                          rs.getBoolean("refused_location_known")));
+                }
               }
-              return refused;
+              return new KeysOutcome(refused, leftOut);
             });
   }
 
@@ -383,16 +401,17 @@ final class PlacementSql {
 
   /**
    * Places a cart in one statement (V6's {@code inventory_place_cart_checked}, V5's cart with the
-   * catalog's answer; V7's overload, which stores the buyer and the prices): its reservation and
-   * lines, one conditional change per line in key order, the log rows; or nothing, answering what
-   * each line's key had free and whether the catalog knows it (see the function). A line short
-   * under its row lock raises SQLSTATE IV001 ({@link SqlErrors#isCartRaced}), which undoes the
-   * whole statement.
+   * catalog's answer; V7's overload, which stores the buyer and the prices and applies per-buyer
+   * limits, answering the buyer's room under them when refused; a limit passed under the row's lock
+   * raises SQLSTATE IV002, {@link SqlErrors#isBuyerRaced}): its reservation and lines, one
+   * conditional change per line in key order, the log rows; or nothing, answering what each line's
+   * key had free and whether the catalog knows it (see the function). A line short under its row
+   * lock raises SQLSTATE IV001 ({@link SqlErrors#isCartRaced}), which undoes the whole statement.
    */
   private static final String PLACE_CART =
       """
       SELECT short_sku, short_location, short_on_hand, short_available, short_due, id_taken,
-             sku_known, location_known
+             sku_known, location_known, cap_limit, cap_used, cap_due
         FROM ${schema}.inventory_place_cart_checked(:id, :status, :kind, :held, :sold, :now,
                                                     :expiresAt, :hash, :skus, :locations,
                                                     :quantities, :buyer, :unitPrices,
@@ -445,9 +464,16 @@ final class PlacementSql {
                     .textArray("currencies", currencies),
             rs -> {
               Map<StockKey, Free> byKey = new LinkedHashMap<>();
+              Map<String, CapFree> caps = new HashMap<>();
               boolean idTaken = false;
               while (rs.next()) {
                 idTaken = rs.getBoolean("id_taken");
+                long limit = rs.getLong("cap_limit");
+                if (!rs.wasNull()) {
+                  caps.put(
+                      rs.getString("short_sku"),
+                      new CapFree(limit, rs.getLong("cap_used"), rs.getLong("cap_due")));
+                }
                 byKey.put(
                     new StockKey(rs.getString("short_sku"), rs.getString("short_location")),
                     new Free(
@@ -457,7 +483,9 @@ final class PlacementSql {
                         rs.getBoolean("sku_known"),
                         rs.getBoolean("location_known")));
               }
-              return byKey.isEmpty() ? Optional.empty() : Optional.of(new Probe(byKey, idTaken));
+              return byKey.isEmpty()
+                  ? Optional.empty()
+                  : Optional.of(new Probe(byKey, idTaken, caps));
             });
   }
 }

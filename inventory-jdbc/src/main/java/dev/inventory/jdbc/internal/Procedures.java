@@ -12,6 +12,7 @@ final class Procedures {
   final PlacementSql placements;
   final Placement placement;
   final ReservationSql reservations;
+  final BuyerSql buyers;
   final Moves moves;
   final StockChanges stockChanges;
   final Expiry expiry;
@@ -20,13 +21,14 @@ final class Procedures {
   Procedures(String schema, Duration defaultTtl, boolean knownKeysOnly, Events events) {
     SqlText text = new SqlText(schema);
     StockSql stock = new StockSql(text);
-    this.reservations = new ReservationSql(text, stock);
+    this.buyers = new BuyerSql(text);
+    this.reservations = new ReservationSql(text, stock, buyers);
     this.placements = new PlacementSql(text);
     this.expiry = new Expiry(new ExpirySql(text));
     this.knownKeys = new KnownKeys(knownKeysOnly);
     LazyExpiry lazyExpiry = new LazyExpiry(expiry, events, knownKeys);
     this.placement = new Placement(placements, stock, reservations, lazyExpiry, defaultTtl);
-    this.moves = new Moves(reservations, stock, expiry, lazyExpiry);
+    this.moves = new Moves(reservations, stock, buyers, expiry, lazyExpiry);
     this.stockChanges = new StockChanges(stock, lazyExpiry);
   }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
@@ -37,10 +38,11 @@ final class ReservationSql {
     }
   }
 
-  /** A line of a locked reservation. */
-  record ClaimedLine(String reservationId, Line line) {
+  /** A line of a locked reservation, and whether it is counted for its buyer (V7). */
+  record ClaimedLine(String reservationId, Line line, boolean counted) {
     static ClaimedLine from(ResultSet rs) throws SQLException {
-      return new ClaimedLine(rs.getString("reservation_id"), PgValues.line(rs));
+      return new ClaimedLine(
+          rs.getString("reservation_id"), PgValues.line(rs), rs.getBoolean("buyer_counted"));
     }
   }
 
@@ -52,9 +54,11 @@ final class ReservationSql {
   private final String findReservation;
   private final String findByBuyer;
   private final StockSql stock;
+  private final BuyerSql buyers;
 
-  ReservationSql(SqlText sql, StockSql stock) {
+  ReservationSql(SqlText sql, StockSql stock, BuyerSql buyers) {
     this.stock = stock;
+    this.buyers = buyers;
     this.move = Positional.of(sql.render(MOVE));
     this.touchHeld = sql.render(TOUCH_HELD);
     this.extendHeld = sql.render(EXTEND_HELD);
@@ -206,7 +210,7 @@ final class ReservationSql {
    */
   private static final String LINES_OF =
       """
-      SELECT reservation_id, sku, location, quantity, unit_price_minor, currency
+      SELECT reservation_id, sku, location, quantity, unit_price_minor, currency, buyer_counted
         FROM ${schema}.reservation_line
        WHERE reservation_id = ANY(:ids)
       """;
@@ -234,8 +238,8 @@ final class ReservationSql {
       """
       WITH wanted AS (
           SELECT *
-            FROM unnest(:skus, :locations, :quantities, :unitPrices, :currencies)
-                 AS w(sku, location, quantity, unit_price, currency)
+            FROM unnest(:skus, :locations, :quantities, :unitPrices, :currencies, :counted)
+                 AS w(sku, location, quantity, unit_price, currency, counted)
       ), dropped AS (
           DELETE FROM ${schema}.reservation_line l
            WHERE l.reservation_id = :id
@@ -243,16 +247,17 @@ final class ReservationSql {
                  SELECT 1 FROM wanted w WHERE w.sku = l.sku AND w.location = l.location)
       )
       INSERT INTO ${schema}.reservation_line
-             (reservation_id, sku, location, quantity, unit_price_minor, currency)
-      SELECT :id, sku, location, quantity, unit_price, currency FROM wanted
+             (reservation_id, sku, location, quantity, unit_price_minor, currency, buyer_counted)
+      SELECT :id, sku, location, quantity, unit_price, currency, counted FROM wanted
       ON CONFLICT (reservation_id, sku, location) DO UPDATE
          SET quantity = EXCLUDED.quantity,
              unit_price_minor = EXCLUDED.unit_price_minor,
-             currency = EXCLUDED.currency
+             currency = EXCLUDED.currency,
+             buyer_counted = EXCLUDED.buyer_counted
       """;
 
-  /** Makes a locked reservation's lines exactly these. */
-  Session.Work<Void> replaceLines(String reservationId, List<Line> lines) {
+  /** Makes a locked reservation's lines exactly these, those on {@code counted} keys counted. */
+  Session.Work<Void> replaceLines(String reservationId, List<Line> lines, Set<StockKey> counted) {
     return h -> {
       List<StockKey> keys = lines.stream().map(Line::key).toList();
       h.createUpdate(replaceLines)
@@ -272,6 +277,8 @@ final class ReservationSql {
               lines.stream()
                   .map(l -> l.unitPrice() == null ? null : l.unitPrice().currency())
                   .toList())
+          .bindArray(
+              "counted", Boolean.class, lines.stream().map(l -> counted.contains(l.key())).toList())
           .execute();
 
       return null;
@@ -429,27 +436,42 @@ final class ReservationSql {
   /**
    * What an amend did: nothing ({@code times} empty: not held, or due, or unknown), or changed the
    * reservation to the lines wanted, or found keys whose growth did not fit ({@code growing}: each
-   * with the new total wanted; {@code held}: what the reservation held per key before).
+   * with the new total wanted; {@code held}: what the reservation held per key before), or found
+   * its buyer's growth on a SKU past the limit ({@code capRefused}: the units it would add).
    */
-  record Amendment(Optional<Times> times, List<Line> growing, Map<StockKey, Long> held) {
+  record Amendment(
+      Optional<Times> times,
+      List<Line> growing,
+      Map<StockKey, Long> held,
+      LazyExpiry.@Nullable CapNeed capRefused) {
     /** Whether the amend applied, or could not apply: everything but growth that did not fit. */
     boolean fits() {
-      return growing.isEmpty();
+      return growing.isEmpty() && capRefused == null;
     }
   }
 
   /**
    * Changes a held, not due reservation to exactly these (merged) lines: locks it, changes each key
-   * that differs in key order (growth conditional on the free units, shrinking gives back), and
-   * replaces its lines. The caller commits only if the amendment {@link Amendment#fits}.
+   * that differs in key order (growth conditional on the free units, shrinking gives back), changes
+   * its buyer's units (growth conditional on the limits), and replaces its lines. The caller
+   * commits only if the amendment {@link Amendment#fits}.
+   *
+   * <p>The buyer's units: a line on a SKU with a limit is counted, whole, once it grows or is new;
+   * a line counted before stays counted, so that a release gives back exactly what was counted,
+   * whatever the limit has become. Per SKU the buyer's units change by the counted units after
+   * minus before, in SKU order, after the stock rows (the lock order of the placement functions).
    */
   Session.Work<Amendment> amend(String reservationId, List<Line> wanted, Instant now) {
     return h -> {
       Optional<Times> times = touchHeld(reservationId, now).run(h);
       if (times.isEmpty()) {
-        return new Amendment(times, List.of(), Map.of());
+        return new Amendment(times, List.of(), Map.of(), null);
       }
-      List<Line> beforeLines = linesOf(reservationId).run(h);
+      List<ClaimedLine> claimed = linesOf(List.of(reservationId)).run(h);
+      List<Line> beforeLines =
+          claimed.stream().map(ClaimedLine::line).sorted(Comparator.comparing(Line::key)).toList();
+      Set<StockKey> countedBefore = new TreeSet<>();
+      claimed.stream().filter(ClaimedLine::counted).forEach(c -> countedBefore.add(c.line().key()));
       Map<StockKey, Long> before = Lines.byKey(beforeLines);
       Map<StockKey, Long> after = Lines.byKey(wanted);
       Set<StockKey> keys = new TreeSet<>(before.keySet());
@@ -462,19 +484,45 @@ final class ReservationSql {
               new StockSql.Change(key, 0, delta, Math.max(delta, 0), "AMEND", reservationId, now));
         }
       }
-      if (changes.isEmpty()) {
-        if (!beforeLines.equals(wanted)) {
-          replaceLines(reservationId, wanted).run(h); // the same quantities at other prices
+      if (!changes.isEmpty()) {
+        List<StockKey> shortKeys = stock.changeAll(changes).run(h);
+        if (!shortKeys.isEmpty()) {
+          return new Amendment(
+              times,
+              shortKeys.stream().map(key -> new Line(key, after.get(key))).toList(),
+              before,
+              null);
         }
-        return new Amendment(times, List.of(), before);
       }
-      List<StockKey> shortKeys = stock.changeAll(changes).run(h);
-      if (!shortKeys.isEmpty()) {
-        return new Amendment(
-            times, shortKeys.stream().map(key -> new Line(key, after.get(key))).toList(), before);
+      Set<StockKey> countedAfter = new TreeSet<>();
+      String buyer = times.get().buyer();
+      if (buyer != null) {
+        List<String> skus = after.keySet().stream().map(StockKey::sku).distinct().toList();
+        Map<String, Long> limits = buyers.limits(skus).run(h);
+        Map<String, Long> units = new TreeMap<>();
+        after.forEach(
+            (key, quantity) -> {
+              boolean grows = quantity > before.getOrDefault(key, 0L);
+              if (countedBefore.contains(key) || (limits.containsKey(key.sku()) && grows)) {
+                countedAfter.add(key);
+                units.merge(key.sku(), quantity, Math::addExact);
+              }
+            });
+        countedBefore.forEach(key -> units.merge(key.sku(), -before.get(key), Math::addExact));
+        for (Map.Entry<String, Long> e : units.entrySet()) {
+          long delta = e.getValue();
+          if (delta > 0 && !buyers.add(buyer, e.getKey(), delta, limits.get(e.getKey())).run(h)) {
+            return new Amendment(
+                times, List.of(), before, new LazyExpiry.CapNeed(buyer, e.getKey(), delta));
+          } else if (delta < 0) {
+            buyers.subtract(buyer, e.getKey(), -delta).run(h);
+          }
+        }
       }
-      replaceLines(reservationId, wanted).run(h);
-      return new Amendment(times, List.of(), before);
+      if (!beforeLines.equals(wanted) || !countedBefore.equals(countedAfter)) {
+        replaceLines(reservationId, wanted, countedAfter).run(h);
+      }
+      return new Amendment(times, List.of(), before, null);
     };
   }
 }

@@ -78,6 +78,18 @@ final class SqlErrors {
 
   private static final String CART_RACED = "IV001";
 
+  /**
+   * Whether a placement found its buyer's units past the limit under the row's lock (SQLSTATE
+   * IV002, raised by V7's placement functions, which undoes the whole statement): another
+   * transaction took the buyer's units between the check and the lock. Tried again.
+   */
+  static boolean isBuyerRaced(RuntimeException e) {
+    SQLException sql = sqlCause(e);
+    return sql != null && BUYER_RACED.equals(sql.getSQLState());
+  }
+
+  private static final String BUYER_RACED = "IV002";
+
   /** The foreign keys of known-keys mode's guard (V6's {@code inventory_known_keys_on}). */
   static final String KNOWN_ITEM = "stock_level_known_item";
 

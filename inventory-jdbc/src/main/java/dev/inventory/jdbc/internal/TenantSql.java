@@ -71,7 +71,7 @@ final class TenantSql {
           "GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA ${schema} TO ${role}",
           "GRANT UPDATE ON ${schema}.stock_level, ${schema}.reservation,"
               + " ${schema}.reservation_line, ${schema}.daily_movement, ${schema}.item,"
-              + " ${schema}.location, ${schema}.daily_seller_movement,"
+              + " ${schema}.location, ${schema}.buyer_usage, ${schema}.daily_seller_movement,"
               + " ${schema}.daily_seller_gross, ${schema}.report_job TO ${role}",
           "GRANT DELETE ON ${schema}.reservation_line, ${schema}.daily_movement,"
               + " ${schema}.daily_seller_movement, ${schema}.daily_seller_gross TO ${role}",
