@@ -10,6 +10,9 @@ import java.util.Objects;
  * when the day was summarized) and every location. The SKUs the catalog does not know are summed
  * under {@link MovementReports#NO_SELLER}.
  *
+ * <p>From a log the library wrote, every count but {@code adjusted} is zero or more; the report
+ * sums whatever the log holds, so rows written into the log by hand may make any of them negative.
+ *
  * @param day the UTC day
  * @param seller the seller, or {@link MovementReports#NO_SELLER} ({@code ""}) for the SKUs without
  *     an item in the catalog
@@ -48,8 +51,7 @@ public record SellerDay(
    * @param entries the log entries summed
    * @throws NullPointerException if {@code day} or {@code seller} is null
    * @throws IllegalArgumentException if {@code seller} is neither {@code ""} nor a valid code (1 to
-   *     128 characters, not blank, no control characters), a count of units is negative, or {@code
-   *     entries} is below 1
+   *     128 characters, not blank, no control characters), or {@code entries} is below 1
    */
   public SellerDay {
     Objects.requireNonNull(day, "day must not be null");
@@ -57,19 +59,8 @@ public record SellerDay(
     if (!seller.equals(MovementReports.NO_SELLER)) {
       Checks.name("seller", seller);
     }
-    notNegative("sold", sold);
-    notNegative("reserved", reserved);
-    notNegative("released", released);
-    notNegative("expired", expired);
-    notNegative("received", received);
     if (entries < 1) {
       throw new IllegalArgumentException("entries must be at least 1, but was " + entries);
-    }
-  }
-
-  private static void notNegative(String field, long units) {
-    if (units < 0) {
-      throw new IllegalArgumentException(field + " must not be negative, but was " + units);
     }
   }
 }

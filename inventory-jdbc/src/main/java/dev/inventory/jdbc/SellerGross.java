@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param day the UTC day
  * @param seller the seller, or {@link MovementReports#NO_SELLER} for the SKUs without an item
  * @param currency the ISO 4217 code: three letters A to Z
- * @param units the units sold at a price in this currency, at least 1
+ * @param units the units sold at a price in this currency (at least 1 from a log the library wrote;
+ *     the report sums whatever the log holds, rows written by hand included)
  * @param amountMinor the sum of units times unit price, in minor units (cents for EUR, yen for JPY)
  * @since 0.1.0
  */
@@ -30,9 +31,8 @@ public record SellerGross(
    * @param units the units sold at a price in this currency
    * @param amountMinor the gross amount in minor units
    * @throws NullPointerException if {@code day}, {@code seller} or {@code currency} is null
-   * @throws IllegalArgumentException if {@code seller} is neither {@code ""} nor a valid code, the
-   *     currency is not three letters A to Z, {@code units} is below 1 or {@code amountMinor} is
-   *     negative
+   * @throws IllegalArgumentException if {@code seller} is neither {@code ""} nor a valid code, or
+   *     the currency is not three letters A to Z
    */
   public SellerGross {
     Objects.requireNonNull(day, "day must not be null");
@@ -46,13 +46,6 @@ public record SellerGross(
           "currency must be an ISO 4217 code of three upper-case letters A to Z, but was '"
               + currency
               + "'");
-    }
-    if (units < 1) {
-      throw new IllegalArgumentException("units must be at least 1, but was " + units);
-    }
-    if (amountMinor < 0) {
-      throw new IllegalArgumentException(
-          "amountMinor must not be negative, but was " + amountMinor);
     }
   }
 }

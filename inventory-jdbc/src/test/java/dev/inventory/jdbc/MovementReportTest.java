@@ -271,6 +271,28 @@ class MovementReportTest {
   }
 
   @Test
+  @DisplayName("a log row written by hand, against the library's rules, is summed, not refused")
+  void handWrittenLogRowsAreSummed() throws Exception {
+    DB.jdbi()
+        .useHandle(
+            h ->
+                h.execute(
+                    "INSERT INTO "
+                        + DB.name()
+                        + ".inventory_log (at, sku, location, kind, on_hand_delta, reserved_delta,"
+                        + " on_hand_after, reserved_after) VALUES (?, ?, 'default', 'RECEIVE', -2,"
+                        + " 0, 0, 0)",
+                    day1.atTime(12, 0).atOffset(ZoneOffset.UTC),
+                    prefix + "H"));
+
+    ReportStatus status = finish(reports.start(day1, day1));
+
+    assertThat(status.state()).as(String.valueOf(status.failure())).isEqualTo(State.SUCCEEDED);
+    assertThat(reports.sellerSummary(day1, day1, MovementReports.NO_SELLER))
+        .containsExactly(new SellerDay(day1, MovementReports.NO_SELLER, 0, 0, 0, 0, -2, 0, 1));
+  }
+
+  @Test
   @DisplayName("a range out of order or out of bounds, or a bad pool size, is refused")
   void badArgumentsAreRefused() {
     assertThatThrownBy(() -> reports.start(day1, day1.minusDays(1)))

@@ -10,12 +10,14 @@ CREATE TABLE daily_seller_movement (
     day      date   NOT NULL,
     seller   text   NOT NULL,
     -- Units, not deltas: each column counts units, except adjusted, which is the net change of
-    -- on-hand by adjustments and counts (negative when stock was written off).
-    sold     bigint NOT NULL CHECK (sold >= 0),
-    reserved bigint NOT NULL CHECK (reserved >= 0),
-    released bigint NOT NULL CHECK (released >= 0),
-    expired  bigint NOT NULL CHECK (expired >= 0),
-    received bigint NOT NULL CHECK (received >= 0),
+    -- on-hand by adjustments and counts (negative when stock was written off). No sign checks: a
+    -- log the library wrote gives no negative count but adjusted, yet the report sums whatever the
+    -- log holds (rows inserted by hand included) rather than refuse a day.
+    sold     bigint NOT NULL,
+    reserved bigint NOT NULL,
+    released bigint NOT NULL,
+    expired  bigint NOT NULL,
+    received bigint NOT NULL,
     adjusted bigint NOT NULL,
     entries  bigint NOT NULL CHECK (entries > 0),
     PRIMARY KEY (day, seller)
@@ -47,9 +49,10 @@ CREATE TABLE daily_seller_gross (
     day          date   NOT NULL,
     seller       text   NOT NULL,
     currency     text   NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
-    -- The units sold at a price in this currency, and what they came to, in minor units.
-    units        bigint NOT NULL CHECK (units > 0),
-    amount_minor bigint NOT NULL CHECK (amount_minor >= 0),
+    -- The units sold at a price in this currency, and what they came to, in minor units (as
+    -- daily_seller_movement, no sign checks).
+    units        bigint NOT NULL,
+    amount_minor bigint NOT NULL,
     PRIMARY KEY (day, seller, currency)
 );
 CREATE INDEX daily_seller_gross_by_seller ON daily_seller_gross (seller, day);
