@@ -52,7 +52,10 @@ public interface Inventory {
    * @return the new (or replayed) reservation, {@link Reservation.Status#HELD} if new
    * @throws InsufficientStockException if any line is short; names every short line. Nothing is
    *     held and the id stays free.
-   * @throws IdempotencyConflictException if the id exists with different lines
+   * @throws BuyerLimitExceededException if the request names a buyer and would take it past an
+   *     item's per-buyer limit (held plus bought units of the SKU, all locations; the buyer's holds
+   *     past their expiry are expired first if that makes room). Nothing is held.
+   * @throws IdempotencyConflictException if the id exists with different lines, prices or buyer
    */
   Reservation reserve(ReservationRequest request);
 
@@ -68,6 +71,8 @@ public interface Inventory {
    * @throws IllegalArgumentException if {@code lines} is empty or has more than 1,000 lines
    * @throws InsufficientStockException if a key that grows is short; {@code requested} is the new
    *     total, {@code available} includes what the reservation already holds on that key
+   * @throws BuyerLimitExceededException if the reservation has a buyer and the growth would take it
+   *     past an item's per-buyer limit
    * @throws ReservationNotFoundException if no reservation has this id
    * @throws ReservationExpiredException if its hold has run out; the held units are freed by this
    *     call if nothing freed them yet
@@ -127,7 +132,9 @@ public interface Inventory {
    * @param request the id and the lines; the TTL is not used (nothing is held)
    * @return the reservation, {@link Reservation.Status#CONFIRMED} if new
    * @throws InsufficientStockException if any line is short; nothing is sold
-   * @throws IdempotencyConflictException if the id exists with different lines
+   * @throws BuyerLimitExceededException if the request names a buyer and would take it past an
+   *     item's per-buyer limit; nothing is sold
+   * @throws IdempotencyConflictException if the id exists with different lines, prices or buyer
    */
   Reservation purchase(ReservationRequest request);
 

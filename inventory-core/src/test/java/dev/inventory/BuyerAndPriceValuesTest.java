@@ -3,6 +3,7 @@ package dev.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.inventory.event.InventoryEvent.Outcome;
 import dev.inventory.internal.Lines;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -89,6 +90,20 @@ class BuyerAndPriceValuesTest {
     assertThat(Lines.fingerprint(lines, "b")).isNotEqualTo(Lines.fingerprint(lines));
     assertThat(Lines.fingerprint(List.of(new Line(k, 2, Price.of(1, "EUR")))))
         .isNotEqualTo(Lines.fingerprint(lines));
+  }
+
+  @Test
+  @DisplayName("a limit refusal carries its numbers and is told to listeners as buyer_limit")
+  void limitRefusal() {
+    BuyerLimitExceededException e = new BuyerLimitExceededException("b-1", "SKU-1", 2, 2, 1);
+
+    assertThat(e.remaining()).isZero();
+    assertThat(e).hasMessageContaining("b-1").hasMessageContaining("SKU-1");
+    assertThat(new BuyerLimitExceededException("b", "S", 2, 5, 1).remaining())
+        .as("a limit lowered below what the buyer has")
+        .isZero();
+    assertThat(Outcome.of(e)).isEqualTo(Outcome.BUYER_LIMIT);
+    assertThat(Outcome.BUYER_LIMIT.tagValue()).isEqualTo("buyer_limit");
   }
 
   @Test

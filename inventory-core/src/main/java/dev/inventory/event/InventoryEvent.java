@@ -1,6 +1,7 @@
 package dev.inventory.event;
 
 import dev.inventory.BulkResult;
+import dev.inventory.BuyerLimitExceededException;
 import dev.inventory.IdempotencyConflictException;
 import dev.inventory.InsufficientStockException;
 import dev.inventory.InventoryTimeoutException;
@@ -107,6 +108,11 @@ public sealed interface InventoryEvent {
      * deactivated; nothing written.
      */
     NOT_IN_CATALOG,
+    /**
+     * {@link dev.inventory.BuyerLimitExceededException}: a buyer would pass an item's per-buyer
+     * limit; nothing written.
+     */
+    BUYER_LIMIT,
     /** Any other exception. */
     ERROR;
 
@@ -123,6 +129,9 @@ public sealed interface InventoryEvent {
       }
       if (failure instanceof UnknownKeysException) {
         return NOT_IN_CATALOG;
+      }
+      if (failure instanceof BuyerLimitExceededException) {
+        return BUYER_LIMIT;
       }
       if (failure instanceof IdempotencyConflictException) {
         return CONFLICT;

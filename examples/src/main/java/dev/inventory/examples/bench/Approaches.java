@@ -45,6 +45,15 @@ final class Approaches {
               SchemaBackend.inCatalog(
                   (pool, size, c) -> LibraryApproach.openKnownKeys(pool, c.schema()))),
           new ApproachSpec(
+              "library-capped",
+              Kind.ON_REQUEST,
+              "the library as it ships, every request naming one of 10,000 buyers and every key"
+                  + " in the catalog with a per-buyer limit it never reaches: what checking and"
+                  + " counting a buyer's units costs",
+              SchemaBackend.withLimits(
+                  LibraryApproach.NEVER_REACHED,
+                  (pool, size, c) -> LibraryApproach.openCapped(pool, c.schema()))),
+          new ApproachSpec(
               "raw-update",
               Kind.TIMED,
               "one autocommit conditional UPDATE, no log: the limit",

@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One schema per approach, each created by the library's own migrations ({@link JdbcInventory}
@@ -94,8 +95,12 @@ final class BenchSchemas {
     JdbcInventory.builder(admin).schema(schema).knownKeysOnly(true).build();
   }
 
-  /** Puts the run's location and these SKUs in the schema's catalog (idempotent). */
-  static void catalog(DataSource admin, String schema, List<String> skus) throws SQLException {
+  /**
+   * Puts the run's location and these SKUs in the schema's catalog (idempotent), the items with
+   * this per-buyer limit ({@code null}: none).
+   */
+  static void catalog(DataSource admin, String schema, List<String> skus, @Nullable Long limit)
+      throws SQLException {
     try (Connection c = admin.getConnection();
         PreparedStatement location =
             c.prepareStatement(
@@ -107,12 +112,18 @@ final class BenchSchemas {
             c.prepareStatement(
                 "INSERT INTO "
                     + schema
-                    + ".item (sku, tenant, seller, name, active)"
-                    + " SELECT sku, 'bench', 'bench', sku, true FROM unnest(?::text[]) AS k(sku)"
+                    + ".item (sku, tenant, seller, name, active, per_buyer_limit)"
+                    + " SELECT sku, 'bench', 'bench', sku, true, ?"
+                    + " FROM unnest(?::text[]) AS k(sku)"
                     + " ON CONFLICT DO NOTHING")) {
       location.setString(1, Request.LOCATION);
       location.executeUpdate();
-      items.setArray(1, c.createArrayOf("text", skus.toArray()));
+      if (limit == null) {
+        items.setNull(1, java.sql.Types.BIGINT);
+      } else {
+        items.setLong(1, limit);
+      }
+      items.setArray(2, c.createArrayOf("text", skus.toArray()));
       items.executeUpdate();
       if (!c.getAutoCommit()) {
         c.commit();

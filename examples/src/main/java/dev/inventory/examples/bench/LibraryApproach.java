@@ -19,10 +19,31 @@ final class LibraryApproach implements Approach {
   /** Long enough that no hold falls due during a run (the expiry section moves its clock). */
   static final Duration TTL = Duration.ofHours(1);
 
+  /** {@code library-capped}'s limit on every item: far above what a buyer takes in a run. */
+  static final long NEVER_REACHED = 1_000_000_000L;
+
+  /** How many buyers {@code library-capped}'s requests are spread over. */
+  private static final int BUYERS = 10_000;
+
   private final Inventory inventory;
+  private final boolean buyers;
 
   LibraryApproach(Inventory inventory) {
+    this(inventory, false);
+  }
+
+  private LibraryApproach(Inventory inventory, boolean buyers) {
     this.inventory = inventory;
+    this.buyers = buyers;
+  }
+
+  /**
+   * The library as it ships, each request naming a buyer, on a schema whose items have per-buyer
+   * limits ({@code library-capped}).
+   */
+  static LibraryApproach openCapped(DataSource pool, String schema) {
+    return new LibraryApproach(
+        JdbcInventory.builder(pool).schema(schema).migrate(false).build(), true);
   }
 
   /** The library on this pool and schema (migrated already), flash-sale mode on or off. */
@@ -47,6 +68,9 @@ final class LibraryApproach implements Approach {
   @Override
   public boolean reserve(Request request) {
     ReservationRequest.Builder builder = ReservationRequest.builder(request.id()).ttl(TTL);
+    if (buyers) {
+      builder.buyer("buyer-" + Math.floorMod(request.id().hashCode(), BUYERS));
+    }
     for (String sku : request.skus()) {
       builder.line(StockKey.of(sku, Request.LOCATION), Request.QUANTITY);
     }

@@ -30,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>a refusal whose id turned out to be taken is an idempotent replay: the stored reservation
  *       if it has the same lines, else {@link IdempotencyConflictException};
  *   <li>any other refusal goes to {@link LazyExpiry}, which refuses it or has it tried again;
- *   <li>a request that names a buyer goes as a cart (the cart's function applies per-buyer limits),
- *       and is tried again when its buyer's units were taken under its lock (SQLSTATE IV002).
+ *   <li>a request that names a buyer is held to per-buyer limits by its statement, and is tried
+ *       again when its buyer's units were taken under the lock (SQLSTATE IV002).
  * </ol>
  *
  * <p>Thread-safe: it holds only statements and settings.
@@ -75,9 +75,8 @@ final class Placement {
       Instant expiresAt = PgValues.expiresAt(now, ttl, status);
       Optional<Probe> refused;
       try {
-        // A request that names a buyer may be limited: the cart's function applies limits.
         refused =
-            lines.size() == 1 && buyer == null
+            lines.size() == 1
                 ? session.statement(
                     Repeat.SAFE,
                     placements.reserveOneLine(

@@ -33,6 +33,13 @@ import org.jspecify.annotations.Nullable;
  * at the cost of reading two columns of the row being locked. A refusal answers, per key, whether
  * the catalog knows its SKU and its location (two primary-key lookups, on the refusal's branch
  * only), so that the mode names unknown keys without another round trip.
+ *
+ * <p>Per-buyer limits (V7): a request that names a buyer is checked against its SKUs' limits from
+ * what is committed (a buyer at the limit is refused without a write or a lock), and its units are
+ * added to its buyer's ({@code buyer_usage}) after the stock rows, by a conditional upsert under
+ * the row's lock; if they no longer fit there, the statement raises SQLSTATE IV002 ({@link
+ * SqlErrors#isBuyerRaced}), which undoes it all, and the caller tries again. A refusal answers the
+ * buyer's room ({@link CapFree}). A request without a buyer skips all of it.
  */
 final class PlacementSql {
   /** One request of a combined batch: its line's quantity and unit price, and its buyer. */
@@ -74,7 +81,22 @@ final class PlacementSql {
    */
   private static final String RESERVE_ONE_LINE =
       """
-      WITH taken AS (
+      WITH cap AS (
+          -- Per-buyer limits (V7): the SKU's limit, looked up only when the request names a
+          -- buyer (a primary-key lookup); without one, this and what reads it do nothing.
+          SELECT i.per_buyer_limit AS lim
+            FROM ${schema}.item i
+           WHERE CAST(:buyer AS text) IS NOT NULL AND i.sku = :sku
+             AND i.per_buyer_limit IS NOT NULL
+      ), room AS (
+          -- Whether the buyer's units as committed leave room for this request: a buyer at the
+          -- limit is refused here, without a write or a lock.
+          SELECT NOT EXISTS (
+              SELECT 1 FROM cap c
+               WHERE coalesce((SELECT u.units FROM ${schema}.buyer_usage u
+                                WHERE u.buyer = :buyer AND u.sku = :sku), 0) + :quantity > c.lim)
+                 AS ok
+      ), taken AS (
           UPDATE ${schema}.stock_level
              SET on_hand = on_hand + :onHandDelta,
                  reserved = reserved + :reservedDelta,
@@ -84,7 +106,20 @@ final class PlacementSql {
              AND on_hand - reserved >= :quantity
              -- Known-keys mode: a key the catalog deactivated is refused (class comment).
              AND item_active AND location_active
+             AND (SELECT ok FROM room)
           RETURNING on_hand, reserved
+      ), counted AS (
+          -- The buyer's units, after the stock row (the lock order of V7's functions), under the
+          -- row's lock: ON CONFLICT reads the newest committed units. No row back: another
+          -- request of the buyer took them meanwhile, and the statement undoes itself below.
+          INSERT INTO ${schema}.buyer_usage AS u (buyer, sku, units)
+          SELECT :buyer, :sku, :quantity
+            FROM taken, cap
+           WHERE :quantity <= cap.lim
+          ON CONFLICT (buyer, sku) DO UPDATE
+             SET units = u.units + EXCLUDED.units
+           WHERE u.units + EXCLUDED.units <= (SELECT lim FROM cap)
+          RETURNING units
       ), held AS (
           INSERT INTO ${schema}.reservation
                  (id, status, created_at, expires_at, updated_at, request_hash, buyer)
@@ -93,8 +128,10 @@ final class PlacementSql {
           RETURNING id
       ), line AS (
           INSERT INTO ${schema}.reservation_line
-                 (reservation_id, sku, location, quantity, unit_price_minor, currency)
-          SELECT id, :sku, :location, :quantity, :unitPrice, :currency
+                 (reservation_id, sku, location, quantity, unit_price_minor, currency,
+                  buyer_counted)
+          SELECT id, :sku, :location, :quantity, :unitPrice, :currency,
+                 EXISTS (SELECT 1 FROM cap)
             FROM held
       ), logged AS (
           INSERT INTO ${schema}.inventory_log
@@ -105,19 +142,35 @@ final class PlacementSql {
             FROM taken
       )
       SELECT true AS placed, NULL::bigint AS available, NULL::bigint AS due,
-             NULL::boolean AS id_taken, NULL::boolean AS sku_known, NULL::boolean AS location_known
+             NULL::boolean AS id_taken, NULL::boolean AS sku_known, NULL::boolean AS location_known,
+             NULL::bigint AS cap_limit, NULL::bigint AS cap_used, NULL::bigint AS cap_due,
+             -- Placed past the limit under the row's lock: SQLSTATE IV002 undoes it all.
+             CASE WHEN EXISTS (SELECT 1 FROM cap) AND NOT EXISTS (SELECT 1 FROM counted)
+                  THEN ${schema}.inventory_buyer_raced(:buyer, :sku)
+             END AS raced
         FROM taken
       UNION ALL
       -- Refused (nothing above wrote a row): what was free, what due holds keep, whether the id
-      -- is taken, whether the catalog knows the key, so that a refusal needs no second round
-      -- trip. Evaluated only when refused.
+      -- is taken, whether the catalog knows the key, the buyer's room under a limit, so that a
+      -- refusal needs no second round trip. Evaluated only when refused.
       SELECT false,
              coalesce((SELECT on_hand - reserved FROM ${schema}.stock_level
                         WHERE sku = :sku AND location = :location), 0),
              ${dueOnKey},
              EXISTS (SELECT 1 FROM ${schema}.reservation WHERE id = :id),
              ${skuKnown},
-             ${locationKnown}
+             ${locationKnown},
+             (SELECT lim FROM cap),
+             (SELECT coalesce((SELECT u.units FROM ${schema}.buyer_usage u
+                                WHERE u.buyer = :buyer AND u.sku = :sku), 0)
+                FROM cap),
+             (SELECT (SELECT coalesce(sum(l.quantity), 0)
+                        FROM ${schema}.reservation r
+                        JOIN ${schema}.reservation_line l ON l.reservation_id = r.id
+                       WHERE r.buyer = :buyer AND ${dueHold(r)}
+                         AND l.sku = :sku AND l.buyer_counted)
+                FROM cap),
+             NULL::boolean
        WHERE NOT EXISTS (SELECT 1 FROM taken)
       """;
 
@@ -153,9 +206,18 @@ final class PlacementSql {
                     .timestamptz("expiresAt", expiresAt),
             rs -> {
               rs.next();
-              return rs.getBoolean("placed")
-                  ? Optional.<Probe>empty()
-                  : Optional.of(new Probe(Map.of(line.key(), free(rs)), rs.getBoolean("id_taken")));
+              if (rs.getBoolean("placed")) {
+                return Optional.<Probe>empty();
+              }
+              long limit = rs.getLong("cap_limit");
+              Map<String, CapFree> caps =
+                  rs.wasNull()
+                      ? Map.of()
+                      : Map.of(
+                          line.key().sku(),
+                          new CapFree(limit, rs.getLong("cap_used"), rs.getLong("cap_due")));
+              return Optional.of(
+                  new Probe(Map.of(line.key(), free(rs)), rs.getBoolean("id_taken"), caps));
             });
   }
 

@@ -51,14 +51,28 @@ ALTER TABLE reservation_line
     ADD CONSTRAINT reservation_line_price_currency
         CHECK (currency ~ '^[A-Z]{3}$');
 
+-- Raises SQLSTATE IV002, undoing the statement that calls it: the library's one-line placement
+-- calls it when the buyer's units, checked as committed, no longer fit the limit under the row's
+-- lock (another request of the buyer took them meanwhile); the request is then tried again.
+CREATE FUNCTION inventory_buyer_raced(p_buyer text, p_sku text)
+RETURNS boolean
+LANGUAGE plpgsql
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+    RAISE EXCEPTION 'buyer % is past the limit on % under its row lock', p_buyer, p_sku
+        USING ERRCODE = 'IV002';
+END;
+$$;
+
 -- V6's batch over several keys (inventory_place_batch), each request with its buyer and its line's
 -- unit price (NULL where there is none), applying per-buyer limits. Also used for a batch of one key
 -- when a request names a buyer. Per key, all of its admitted requests or none:
 --
 -- 1. Limits first, from what is committed (no lock yet): in arrival order, a request of a buyer on a
 --    SKU with a limit is admitted if the buyer's units on that SKU (stored, plus this batch's
---    admitted requests before it) leave room for it. A request left out is answered with a row
---    (left_out_id), and nothing is written for it: the caller places it alone, which says why.
+--    requests of the buyer on it up to this one) leave room for it. A request left out is answered
+--    with a row (left_out_id), and nothing is written for it: the caller places it alone.
 -- 2. Each key's admitted total, in key order, with the conditional UPDATE as everywhere else. A key
 --    short or deactivated (known-keys mode) is answered with a row: what it had free, what due
 --    holds keep on it, whether the catalog knows it; nothing is written for its requests.
@@ -105,46 +119,41 @@ DECLARE
     key_reserved   bigint[] := '{}';
     v_on_hand      bigint;
     v_reserved     bigint;
-    -- Units per buyer and SKU as step 1 counts them, keyed by buyer, U+001F, SKU.
-    v_used         jsonb := '{}';
-    v_pair         text;
-    v_units        bigint;
     v_row          record;
 BEGIN
-    -- The limits: only when a request names a buyer (one primary-key lookup per such request).
+    -- The limits, only when a request names a buyer, in one statement: each such request's SKU's
+    -- limit (a primary-key lookup) and whether it is admitted: the buyer's units as committed plus
+    -- the batch's units of that buyer and SKU up to and including this request (arrival order) fit
+    -- the limit. Once one request of a buyer does not fit, the buyer's later ones on the SKU are
+    -- left out too, and placed alone, which answers each as it would be answered on its own.
     IF EXISTS (SELECT 1 FROM unnest(p_buyers) AS b(buyer) WHERE b.buyer IS NOT NULL) THEN
-        SELECT array_agg(i.per_buyer_limit ORDER BY r.ord) INTO req_cap
-          FROM unnest(p_buyers, p_key_of) WITH ORDINALITY AS r(buyer, k, ord)
-          LEFT JOIN item i ON r.buyer IS NOT NULL AND i.sku = p_key_skus[r.k];
+        SELECT array_agg(x.cap ORDER BY x.ord), array_agg(x.admitted ORDER BY x.ord)
+          INTO req_cap, req_in
+          FROM (SELECT r.ord, i.per_buyer_limit AS cap,
+                       i.per_buyer_limit IS NULL
+                       OR coalesce(u.units, 0)
+                          + sum(r.quantity) OVER (PARTITION BY r.buyer, p_key_skus[r.k]
+                                                ORDER BY r.ord)
+                          <= i.per_buyer_limit AS admitted
+                  FROM unnest(p_buyers, p_key_of, p_quantities) WITH ORDINALITY
+                       AS r(buyer, k, quantity, ord)
+                  LEFT JOIN item i ON r.buyer IS NOT NULL AND i.sku = p_key_skus[r.k]
+                  LEFT JOIN buyer_usage u
+                    ON i.per_buyer_limit IS NOT NULL AND u.buyer = r.buyer AND u.sku = i.sku) x;
     END IF;
 
     FOR i IN 1 .. n LOOP
-        IF req_cap[i] IS NOT NULL THEN
-            v_pair := p_buyers[i] || chr(31) || p_key_skus[p_key_of[i]];
-            v_units := (v_used ->> v_pair)::bigint;
-            IF v_units IS NULL THEN
-                SELECT u.units INTO v_units
-                  FROM buyer_usage u
-                 WHERE u.buyer = p_buyers[i] AND u.sku = p_key_skus[p_key_of[i]];
-                v_units := coalesce(v_units, 0);
-            END IF;
-            IF v_units + p_quantities[i] > req_cap[i] THEN
-                req_in[i] := false;
-                refused_sku := NULL;
-                refused_location := NULL;
-                refused_available := NULL;
-                refused_due := NULL;
-                refused_sku_known := NULL;
-                refused_location_known := NULL;
-                left_out_id := p_ids[i];
-                RETURN NEXT;
-            ELSE
-                v_units := v_units + p_quantities[i];
-            END IF;
-            v_used := v_used || jsonb_build_object(v_pair, v_units);
-        END IF;
         IF req_in[i] THEN
             key_totals[p_key_of[i]] := key_totals[p_key_of[i]] + p_quantities[i];
+        ELSE
+            refused_sku := NULL;
+            refused_location := NULL;
+            refused_available := NULL;
+            refused_due := NULL;
+            refused_sku_known := NULL;
+            refused_location_known := NULL;
+            left_out_id := p_ids[i];
+            RETURN NEXT;
         END IF;
     END LOOP;
 
@@ -250,7 +259,7 @@ END;
 $$;
 
 -- V6's cart (inventory_place_cart_checked) with the buyer and each line's unit price (NULL where
--- there is none), applying per-buyer limits; also used for a one-line request that names a buyer.
+-- there is none), applying per-buyer limits.
 -- Otherwise as V6 wrote it, plan settings included (see V5 for why).
 --
 -- A cart is refused, writing and locking nothing, also when its buyer's units on a SKU with a limit
