@@ -43,9 +43,10 @@ class OpenApiConfiguration {
                 .title("inventory-service")
                 .version("v1")
                 .description(
-                    "Stock per hub and SKU, checkInventory, orders, carts and settlement jobs, on"
-                        + " the inventory library. Errors are RFC 9457 problem details"
-                        + " (application/problem+json); every write honours an Idempotency-Key.")
+                    "Hubs and SKUs (the catalog), stock per hub and SKU, checkInventory, orders,"
+                        + " carts and settlement jobs, on the inventory library. Errors are RFC"
+                        + " 9457 problem details (application/problem+json); every write honours"
+                        + " an Idempotency-Key.")
                 .license(
                     new License()
                         .name("Apache-2.0")
@@ -110,7 +111,8 @@ class OpenApiConfiguration {
                         "RFC 9457 problem details; type is "
                             + ProblemType.BASE
                             + "<slug>, and each type adds its data (shortages, errors,"
-                            + " reservationId, reservationStatus, refused, jobId, state, ...)")
+                            + " reservationId, reservationStatus, refused, keys, kind, jobId,"
+                            + " state, ...)")
                     .addProperty("type", new StringSchema().format("uri"))
                     .addProperty("title", new StringSchema())
                     .addProperty("status", new IntegerSchema())

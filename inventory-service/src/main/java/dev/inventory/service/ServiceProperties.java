@@ -12,13 +12,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param idempotency how {@code Idempotency-Key} answers are kept
  * @param embeddedDatabase the PostgreSQL started when no database URL is given
  * @param settlement the settlement jobs
+ * @param knownKeysOnly known-keys mode: orders, carts and stock only on hubs and SKUs the catalog
+ *     knows and has active (the library's {@code knownKeysOnly(true)}); default false
  */
 @ConfigurationProperties("service")
 public record ServiceProperties(
     String schema,
     Idempotency idempotency,
     EmbeddedDatabase embeddedDatabase,
-    Settlement settlement) {
+    Settlement settlement,
+    boolean knownKeysOnly) {
 
   /**
    * {@code service.idempotency.*}.

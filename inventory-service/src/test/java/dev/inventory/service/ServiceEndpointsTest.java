@@ -114,6 +114,46 @@ class ServiceEndpointsTest {
     return problem;
   }
 
+  /**
+   * Runs the README's walk with curl against the service on this port, and checks what it answers
+   * (skipped where curl is not installed).
+   */
+  static void walkTheReadme(int port) throws IOException, InterruptedException {
+    Assumptions.assumeTrue(curlAnswers(), "curl is not installed");
+    String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
+    int marker = readme.indexOf("<!-- service-walkthrough -->");
+    assertThat(marker).as("the README's walk-through marker").isPositive();
+    int start = readme.indexOf("```bash\n", marker) + "```bash\n".length();
+    String script = readme.substring(start, readme.indexOf("```\n", start));
+
+    ProcessBuilder bash = new ProcessBuilder("bash", "-eu", "-c", script);
+    bash.environment().put("B", "http://localhost:" + port);
+    bash.redirectErrorStream(true);
+    Process walk = bash.start();
+    String output = new String(walk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(walk.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(walk.exitValue()).as(output).isZero();
+    assertThat(output)
+        .startsWith("{\"status\":\"UP\"}")
+        .contains("{\"hubId\":\"hub-1\",\"name\":\"Hub 1, Bengaluru\",\"active\":true}")
+        .contains("{\"skus\":[{\"skuId\":\"SKU-1\",\"tenantId\":\"acme\",\"sellerId\":\"seller-1\"")
+        .contains("{\"skuId\":\"SKU-NEW\",\"hubId\":\"hub-1\",\"onHand\":0")
+        .contains("{\"status\":true,\"orderId\":\"OMS-1\"")
+        .contains("\"buyerId\":\"alice\"")
+        .contains("insufficient stock: SKU-1@hub-1 requested 500, available 95")
+        .contains("\"state\":\"SUCCEEDED\"")
+        .contains("day,sku,location,kind,on_hand_delta,reserved_delta,entries\n")
+        .contains(",SKU-1,hub-1,sold,-5,0,2");
+  }
+
+  private static boolean curlAnswers() {
+    try {
+      return new ProcessBuilder("curl", "--version").start().waitFor() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
   @Nested
   @DisplayName("stock per hub and SKU")
   class Stock {
@@ -947,37 +987,7 @@ class ServiceEndpointsTest {
     @Test
     @DisplayName("runs as written and answers what the README shows")
     void runsAsWritten() throws IOException, InterruptedException {
-      Assumptions.assumeTrue(curlAnswers(), "curl is not installed");
-      String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
-      int marker = readme.indexOf("<!-- service-walkthrough -->");
-      assertThat(marker).as("the README's walk-through marker").isPositive();
-      int start = readme.indexOf("```bash\n", marker) + "```bash\n".length();
-      String script = readme.substring(start, readme.indexOf("```\n", start));
-
-      ProcessBuilder bash = new ProcessBuilder("bash", "-eu", "-c", script);
-      bash.environment().put("B", "http://localhost:" + port);
-      bash.redirectErrorStream(true);
-      Process walk = bash.start();
-      String output = new String(walk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(walk.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(walk.exitValue()).as(output).isZero();
-      assertThat(output)
-          .startsWith("{\"status\":\"UP\"}")
-          .contains("{\"skuId\":\"SKU-NEW\",\"hubId\":\"hub-1\",\"onHand\":0")
-          .contains("{\"status\":true,\"orderId\":\"OMS-1\"")
-          .contains("\"buyerId\":\"alice\"")
-          .contains("insufficient stock: SKU-1@hub-1 requested 500, available 95")
-          .contains("\"state\":\"SUCCEEDED\"")
-          .contains("day,sku,location,kind,on_hand_delta,reserved_delta,entries\n")
-          .contains(",SKU-1,hub-1,sold,-5,0,2");
-    }
-
-    private boolean curlAnswers() {
-      try {
-        return new ProcessBuilder("curl", "--version").start().waitFor() == 0;
-      } catch (IOException | InterruptedException e) {
-        return false;
-      }
+      walkTheReadme(port);
     }
   }
 

@@ -202,6 +202,26 @@ final class ScratchPostgres implements AutoCloseable {
 
   /** Starts the server and waits until it accepts connections (crash recovery included). */
   void start() {
+    try {
+      startServer();
+    } catch (IllegalStateException e) {
+      // pg_ctl's own message only says to examine the log, which the suite deletes at its end.
+      throw new IllegalStateException(
+          e.getMessage() + "\nserver log (last lines):\n" + logTail(), e);
+    }
+    running = true;
+  }
+
+  private String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(logFile);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  private void startServer() {
     run(
         Duration.ofMinutes(2),
         bin("pg_ctl"),
@@ -213,7 +233,6 @@ final class ScratchPostgres implements AutoCloseable {
         "-t",
         "90",
         "start");
-    running = true;
   }
 
   /** A clean shutdown ({@code -m fast}): sessions are ended, everything is flushed. */
@@ -240,6 +259,11 @@ final class ScratchPostgres implements AutoCloseable {
    * in a power cut for anything not yet in the kernel. {@link #start()} then runs crash recovery.
    */
   void crash() {
+    // The postmaster is stopped first and alone: a running one may fork a backend for a new
+    // connection between our listing its children and stopping them, and a backend that outlives
+    // the crash keeps the shared memory attached, so that the next start refuses to run.
+    long postmaster = postmasterPid();
+    signal("STOP", ProcessHandle.of(postmaster).stream().toList());
     List<ProcessHandle> processes = serverProcesses();
     signal("STOP", processes);
     for (ProcessHandle p : processes) {

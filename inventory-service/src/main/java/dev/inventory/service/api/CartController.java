@@ -49,7 +49,11 @@ class CartController {
               + " Library: Inventory.reserve(request).")
   @Answers(
       success = 201,
-      problems = {ProblemType.INSUFFICIENT_STOCK, ProblemType.IDEMPOTENCY_KEY_REUSED})
+      problems = {
+        ProblemType.INSUFFICIENT_STOCK,
+        ProblemType.IDEMPOTENCY_KEY_REUSED,
+        ProblemType.UNKNOWN_KEYS
+      })
   ResponseEntity<Json.CartOut> reserve(
       @Valid @RequestBody Json.CartIn body, HttpServletRequest request) {
     String cartId = Ids.forRequest(Ids.CART, IdempotencyFilter.keyOf(request));
@@ -86,7 +90,8 @@ class CartController {
         ProblemType.INSUFFICIENT_STOCK,
         ProblemType.RESERVATION_NOT_FOUND,
         ProblemType.RESERVATION_EXPIRED,
-        ProblemType.RESERVATION_STATE
+        ProblemType.RESERVATION_STATE,
+        ProblemType.UNKNOWN_KEYS
       })
   Json.CartOut amend(@PathVariable String cartId, @Valid @RequestBody Json.CartLines body) {
     return Json.CartOut.of(inventory.amend(cart(cartId), lines(body.lines())));

@@ -40,7 +40,8 @@ class CheckController {
       problems = {
         ProblemType.INSUFFICIENT_STOCK,
         ProblemType.RESERVATION_ID_CONFLICT,
-        ProblemType.IDEMPOTENCY_KEY_REUSED
+        ProblemType.IDEMPOTENCY_KEY_REUSED,
+        ProblemType.UNKNOWN_KEYS
       })
   Json.CheckOut check(@Valid @RequestBody Json.CheckIn body) {
     List<Line> lines = body.items().stream().map(item -> item.toLine(body.hubId())).toList();

@@ -1,10 +1,16 @@
 package dev.inventory.service.api;
 
+import dev.inventory.catalog.ItemQuery;
+import dev.inventory.service.problem.ServiceException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +33,39 @@ final class Ids {
   /** The order system's orders in checkInventory: its own ids, in a namespace of their own. */
   static final String CHECK = "oms_";
 
+  private static final Pattern NAME_PATTERN = Pattern.compile(NAME);
+
   private Ids() {}
+
+  /**
+   * The codes of a list filter, sent as a repeated query parameter ({@code skuIds=A&skuIds=B}), a
+   * comma list ({@code skuIds=A,B}) or both.
+   *
+   * @param field the parameter, for the validation problem
+   * @param values the parameter's values as bound, or null if absent
+   * @return the codes, sorted, or null if none were sent (no filter)
+   * @throws ServiceException validation-failed naming the field if a code is not a {@link #NAME} or
+   *     there are more than {@link ItemQuery#MAX_CODES}
+   */
+  static @Nullable Set<String> codes(String field, @Nullable List<String> values) {
+    if (values == null || values.isEmpty()) {
+      return null;
+    }
+    Set<String> codes = new TreeSet<>();
+    for (String value : values) {
+      for (String code : value.split(",", -1)) {
+        if (!NAME_PATTERN.matcher(code).matches()) {
+          throw ServiceException.invalid(field, NAME_MESSAGE + ", but was '" + code + "'");
+        }
+        codes.add(code);
+      }
+    }
+    if (codes.size() > ItemQuery.MAX_CODES) {
+      throw ServiceException.invalid(
+          field, "must have at most " + ItemQuery.MAX_CODES + " codes, but had " + codes.size());
+    }
+    return codes;
+  }
 
   static String forRequest(String prefix, @Nullable String idempotencyKey) {
     if (idempotencyKey == null) {

@@ -44,7 +44,11 @@ class OrderController {
               + " repeat never buys twice. Library: Inventory.purchase(request).")
   @Answers(
       success = 201,
-      problems = {ProblemType.INSUFFICIENT_STOCK, ProblemType.IDEMPOTENCY_KEY_REUSED})
+      problems = {
+        ProblemType.INSUFFICIENT_STOCK,
+        ProblemType.IDEMPOTENCY_KEY_REUSED,
+        ProblemType.UNKNOWN_KEYS
+      })
   ResponseEntity<Json.OrderOut> create(
       @Valid @RequestBody Json.OrderIn body, HttpServletRequest request) {
     String orderId = Ids.forRequest(Ids.ORDER, IdempotencyFilter.keyOf(request));

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -119,15 +118,15 @@ class SettlementController {
   @Answers(success = 202, problems = ProblemType.INVALID_ARGUMENT)
   ResponseEntity<JobOut> start(@Valid @RequestBody Json.SettlementIn body) {
     if (body.to().isBefore(body.from())) {
-      throw invalid("to", "must not be before from (" + body.from() + ")");
+      throw ServiceException.invalid("to", "must not be before from (" + body.from() + ")");
     }
     if (ChronoUnit.DAYS.between(body.from(), body.to()) >= MAX_DAYS) {
-      throw invalid(
+      throw ServiceException.invalid(
           "to", "must be less than " + MAX_DAYS + " days after from (" + body.from() + ")");
     }
     int workers = body.workers() == null ? MovementReports.DEFAULT_WORKERS : body.workers();
     if (workers > maxWorkers) {
-      throw invalid("workers", "must be at most " + maxWorkers);
+      throw ServiceException.invalid("workers", "must be at most " + maxWorkers);
     }
     ReportJob job = jobs.start(body.from(), body.to(), workers);
     return ResponseEntity.accepted()
@@ -207,12 +206,5 @@ class SettlementController {
                     ProblemType.JOB_NOT_FOUND,
                     "no job " + jobId,
                     Map.of("jobId", jobId.toString())));
-  }
-
-  private static ServiceException invalid(String field, String message) {
-    return new ServiceException(
-        ProblemType.VALIDATION_FAILED,
-        "invalid: " + field,
-        Map.of("errors", List.of(Map.of("field", field, "message", message))));
   }
 }

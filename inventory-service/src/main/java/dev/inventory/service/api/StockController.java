@@ -97,7 +97,12 @@ class StockController {
       description =
           "Creates the SKU at the hub if new. Below what is reserved: 422 insufficient-stock."
               + " Library: Inventory.setOnHand(key, onHand, reason).")
-  @Answers(problems = {ProblemType.INSUFFICIENT_STOCK, ProblemType.INVALID_ARGUMENT})
+  @Answers(
+      problems = {
+        ProblemType.INSUFFICIENT_STOCK,
+        ProblemType.INVALID_ARGUMENT,
+        ProblemType.UNKNOWN_KEYS
+      })
   Json.Level setOnHand(
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String hubId,
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String skuId,
@@ -113,7 +118,12 @@ class StockController {
           "One transaction; a figure below what is reserved refuses the whole call (422"
               + " stock-below-reserved, every refused SKU listed). Library:"
               + " StockLedger.setOnHandAll(entries, reason, ATOMIC).")
-  @Answers(problems = {ProblemType.STOCK_BELOW_RESERVED, ProblemType.INVALID_ARGUMENT})
+  @Answers(
+      problems = {
+        ProblemType.STOCK_BELOW_RESERVED,
+        ProblemType.INVALID_ARGUMENT,
+        ProblemType.UNKNOWN_KEYS
+      })
   Json.BulkApplied setOnHandAll(
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String hubId,
       @Valid @RequestBody Json.SetStockBulk body) {
@@ -155,7 +165,7 @@ class StockController {
               + " SpringTransactionalInventory.receive(key, quantity, reason).")
   @Answers(
       success = 201,
-      problems = {ProblemType.IDEMPOTENCY_KEY_REUSED})
+      problems = {ProblemType.IDEMPOTENCY_KEY_REUSED, ProblemType.UNKNOWN_KEYS})
   ResponseEntity<Json.Level> receive(
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String hubId,
       @PathVariable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String skuId,

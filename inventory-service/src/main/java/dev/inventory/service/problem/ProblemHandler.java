@@ -10,6 +10,11 @@ import dev.inventory.ReservationExpiredException;
 import dev.inventory.ReservationNotFoundException;
 import dev.inventory.ReservationStateException;
 import dev.inventory.Shortage;
+import dev.inventory.StockKey;
+import dev.inventory.UnknownKeysException;
+import dev.inventory.catalog.Catalog;
+import dev.inventory.catalog.CatalogEntryExistsException;
+import dev.inventory.catalog.CatalogEntryNotFoundException;
 import dev.inventory.service.idempotency.AlreadyAnsweredException;
 import dev.inventory.service.idempotency.IdempotencyFilter;
 import dev.inventory.service.idempotency.IdempotencyStore;
@@ -112,6 +117,57 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     problem.setProperty("existingLines", lines(e.existingLines()));
     problem.setProperty("requestedLines", lines(e.requestedLines()));
     return answer(problem, request);
+  }
+
+  @ExceptionHandler
+  ResponseEntity<Map<String, Object>> unknownKeys(
+      UnknownKeysException e, HttpServletRequest request) {
+    ProblemDetail problem = problems.of(ProblemType.UNKNOWN_KEYS, e.getMessage());
+    List<Map<String, Object>> keys = new ArrayList<>();
+    for (StockKey key : e.keys()) {
+      Map<String, Object> refused = new LinkedHashMap<>();
+      refused.put("skuId", key.sku());
+      refused.put("hubId", key.location());
+      keys.add(refused);
+    }
+    problem.setProperty("keys", keys);
+    problem.setProperty("unknownSkuIds", List.copyOf(e.unknownSkus()));
+    problem.setProperty("unknownHubIds", List.copyOf(e.unknownLocations()));
+    return answer(problem, request);
+  }
+
+  @ExceptionHandler
+  ResponseEntity<Map<String, Object>> catalogEntryNotFound(
+      CatalogEntryNotFoundException e, HttpServletRequest request) {
+    return answer(
+        catalogEntry(
+            ProblemType.CATALOG_ENTRY_NOT_FOUND, e.kind(), e.code(), "is not in the catalog"),
+        request);
+  }
+
+  @ExceptionHandler
+  ResponseEntity<Map<String, Object>> catalogEntryExists(
+      CatalogEntryExistsException e, HttpServletRequest request) {
+    return answer(
+        catalogEntry(
+            ProblemType.CATALOG_ENTRY_EXISTS,
+            e.kind(),
+            e.code(),
+            "is already in the catalog with other values: update it (PUT) instead"),
+        request);
+  }
+
+  /**
+   * A hub or SKU problem in the service's words (a location is a hub, an item a SKU): {@code kind}
+   * and the id field of its kind.
+   */
+  private ProblemDetail catalogEntry(
+      ProblemType type, Catalog.EntryKind kind, String code, String what) {
+    boolean hub = kind == Catalog.EntryKind.LOCATION;
+    ProblemDetail problem = problems.of(type, (hub ? "hub '" : "SKU '") + code + "' " + what);
+    problem.setProperty("kind", hub ? "hub" : "sku");
+    problem.setProperty(hub ? "hubId" : "skuId", code);
+    return problem;
   }
 
   @ExceptionHandler

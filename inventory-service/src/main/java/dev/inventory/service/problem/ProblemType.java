@@ -27,6 +27,18 @@ public enum ProblemType {
   RESERVATION_STATE(HttpStatus.CONFLICT, "The reservation cannot make this move"),
   /** {@code ReservationExpiredException}: the hold ran out at {@code expiresAt}. */
   RESERVATION_EXPIRED(HttpStatus.CONFLICT, "The reservation has expired"),
+  /**
+   * {@code UnknownKeysException} (known-keys mode): the catalog does not know, or has deactivated,
+   * a hub or SKU of the call; {@code keys}, {@code unknownSkuIds} and {@code unknownHubIds} say
+   * which.
+   */
+  UNKNOWN_KEYS(HttpStatus.UNPROCESSABLE_CONTENT, "Not in the catalog"),
+  /**
+   * {@code CatalogEntryNotFoundException}: no hub or SKU has this code; {@code kind} says which.
+   */
+  CATALOG_ENTRY_NOT_FOUND(HttpStatus.NOT_FOUND, "No such hub or SKU"),
+  /** {@code CatalogEntryExistsException}: a create of a code that is taken, with other values. */
+  CATALOG_ENTRY_EXISTS(HttpStatus.CONFLICT, "The hub or SKU exists"),
   /** {@code IdempotencyConflictException}: the id exists with other lines. */
   RESERVATION_ID_CONFLICT(HttpStatus.CONFLICT, "The id was used with other lines"),
   /** The Idempotency-Key was first used with another request. */

@@ -1,5 +1,6 @@
 package dev.inventory.service.problem;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,6 +39,21 @@ public class ServiceException extends RuntimeException {
         ProblemType.RESERVATION_NOT_FOUND,
         "reservation '" + reservationId + "' does not exist",
         Map.of("reservationId", reservationId));
+  }
+
+  /**
+   * A field, parameter or header out of bounds that the service checks itself (not a bean
+   * constraint): the same {@code validation-failed} problem, naming it.
+   *
+   * @param field the field as the client sends it
+   * @param message what is wrong with it
+   * @return the refusal
+   */
+  public static ServiceException invalid(String field, String message) {
+    return new ServiceException(
+        ProblemType.VALIDATION_FAILED,
+        "invalid: " + field,
+        Map.of("errors", List.of(Map.of("field", field, "message", message))));
   }
 
   /**
