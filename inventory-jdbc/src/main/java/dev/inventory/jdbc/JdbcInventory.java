@@ -7,6 +7,7 @@ import dev.inventory.internal.Events;
 import dev.inventory.jdbc.internal.KnownKeysGuard;
 import dev.inventory.jdbc.internal.Migrations;
 import dev.inventory.jdbc.internal.PostgresInventory;
+import dev.inventory.jdbc.internal.PostgresMovementReports;
 import dev.inventory.jdbc.internal.Settings;
 import dev.inventory.jdbc.internal.StartupChecks;
 import java.time.Clock;
@@ -90,6 +91,7 @@ public final class JdbcInventory {
     private int maxQueue = 10_000;
     private Duration maxWait = Duration.ofSeconds(5);
     private boolean knownKeysOnly = false;
+    private Duration reportLease = PostgresMovementReports.DEFAULT_LEASE;
     private @Nullable InventoryListener listener;
 
     private Builder(DataSource dataSource) {
@@ -300,6 +302,24 @@ public final class JdbcInventory {
     }
 
     /**
+     * How long a {@linkplain MovementReports report job} stays this instance's without a heartbeat.
+     * A running job pushes its lease forward every third of it; when an instance dies, its jobs
+     * read as {@link ReportStatus.State#ABANDONED} once their lease has run out, and another
+     * instance may {@linkplain MovementReports#resume resume} them. Shorter: a dead instance's jobs
+     * are found sooner, for a heartbeat (one UPDATE) more often. The lease is compared with the
+     * clock of the instance that reads it ({@link #clock}): keep the instances' clocks within a
+     * small part of it. Default 30 seconds; 1 second to 1 hour. Only {@link #buildStore()}'s
+     * reports use it.
+     *
+     * @param reportLease a report job's lease
+     * @return this builder
+     */
+    public Builder reportLease(Duration reportLease) {
+      this.reportLease = PostgresMovementReports.lease(reportLease);
+      return this;
+    }
+
+    /**
      * Who is told what the inventory does: each call's outcome, expiries, retries and flash-sale
      * batches (see {@link InventoryListener}). The events are delivered after the commit, on a
      * thread of the inventory's own, through a queue of at most {@value
@@ -350,7 +370,11 @@ public final class JdbcInventory {
       Settings settings = prepare(settings());
       Events events = Events.of(listener);
       return new JdbcInventoryStore(
-          dataSource, settings, events, new PostgresInventory(dataSource, settings, events));
+          dataSource,
+          settings,
+          events,
+          new PostgresInventory(dataSource, settings, events),
+          reportLease);
     }
 
     private Settings settings() {

@@ -11,6 +11,7 @@ import dev.inventory.jdbc.internal.PostgresMovementReports;
 import dev.inventory.jdbc.internal.PostgresStockLedger;
 import dev.inventory.jdbc.internal.Settings;
 import java.sql.Connection;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -44,11 +45,15 @@ public final class JdbcInventoryStore {
   private final boolean knownKeysOnly;
 
   JdbcInventoryStore(
-      DataSource dataSource, Settings settings, Events events, PostgresInventory inventory) {
+      DataSource dataSource,
+      Settings settings,
+      Events events,
+      PostgresInventory inventory,
+      Duration reportLease) {
     this.inventory = inventory;
     this.catalog = new PostgresCatalog(dataSource, settings, events);
     this.ledger = new PostgresStockLedger(dataSource, settings, events);
-    this.reports = new PostgresMovementReports(dataSource, settings);
+    this.reports = new PostgresMovementReports(dataSource, settings, reportLease);
     this.knownKeysOnly = settings.knownKeysOnly();
   }
 
@@ -91,9 +96,10 @@ public final class JdbcInventoryStore {
   }
 
   /**
-   * The daily movement report jobs and their CSV export.
+   * The daily movement reports (per key and per seller), their jobs and their CSV exports.
    *
-   * @return the same thread-safe reports on every call; they keep their jobs in memory
+   * @return the same thread-safe reports on every call; their jobs are kept in the database, so the
+   *     reports of another store on the same schema find them too
    */
   public MovementReports reports() {
     return reports;

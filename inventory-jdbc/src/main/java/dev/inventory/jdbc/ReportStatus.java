@@ -7,7 +7,8 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where a {@link ReportJob} stands, at one instant.
+ * Where a {@link ReportJob} stands, at one instant, as the database records it: the same on every
+ * instance that reads it.
  *
  * @param jobId the job
  * @param state what it is doing
@@ -19,6 +20,11 @@ import org.jspecify.annotations.Nullable;
  * @param startedAt when the job started, by the inventory's clock
  * @param finishedAt when it ended, or {@code null} while it runs
  * @param failure what made it fail, or {@code null} unless {@link State#FAILED}
+ * @param workers the worker threads it runs on, 1 to {@value MovementReports#MAX_WORKERS}
+ * @param cancelRequested whether some instance has asked it to stop
+ * @param leaseExpiresAt while it is {@link State#RUNNING} or {@link State#ABANDONED}: until when
+ *     the instance running it has promised to run it (it pushes this forward as it runs); {@code
+ *     null} once it has ended
  * @since 0.1.0
  */
 public record ReportStatus(
@@ -31,7 +37,10 @@ public record ReportStatus(
     long rowsRead,
     Instant startedAt,
     @Nullable Instant finishedAt,
-    @Nullable String failure) {
+    @Nullable String failure,
+    int workers,
+    boolean cancelRequested,
+    @Nullable Instant leaseExpiresAt) {
 
   /**
    * Checks the fields; statuses are made by the report jobs.
@@ -46,10 +55,15 @@ public record ReportStatus(
    * @param startedAt when the job started, by the inventory's clock
    * @param finishedAt when it ended, or {@code null} while it runs
    * @param failure what made it fail, or {@code null} unless {@link State#FAILED}
-   * @throws NullPointerException if a field other than {@code finishedAt} and {@code failure} is
-   *     null
-   * @throws IllegalArgumentException if {@code daysDone} is negative or above {@code daysTotal}, or
-   *     {@code rowsRead} is negative
+   * @param workers the worker threads it runs on
+   * @param cancelRequested whether some instance has asked it to stop
+   * @param leaseExpiresAt until when its instance has promised to run it, or {@code null} once it
+   *     has ended
+   * @throws NullPointerException if a field other than {@code finishedAt}, {@code failure} and
+   *     {@code leaseExpiresAt} is null
+   * @throws IllegalArgumentException if {@code daysDone} is negative or above {@code daysTotal},
+   *     {@code rowsRead} is negative, or {@code workers} is not between 1 and {@value
+   *     MovementReports#MAX_WORKERS}
    */
   public ReportStatus {
     Objects.requireNonNull(jobId, "jobId must not be null");
@@ -67,10 +81,15 @@ public record ReportStatus(
               + " rowsRead="
               + rowsRead);
     }
+    if (workers < 1 || workers > MovementReports.MAX_WORKERS) {
+      throw new IllegalArgumentException(
+          "workers must be between 1 and " + MovementReports.MAX_WORKERS + ", but was " + workers);
+    }
   }
 
   /**
-   * Whether the job has ended, one way or another.
+   * Whether nobody is running the job any more: it has ended one way or another, or it was
+   * abandoned ({@link State#ABANDONED}, which {@link MovementReports#resume} can take up again).
    *
    * @return {@code true} unless the state is {@link State#RUNNING}
    */
@@ -79,7 +98,8 @@ public record ReportStatus(
   }
 
   /**
-   * The life of a job: {@code RUNNING → SUCCEEDED | FAILED | CANCELLED}.
+   * The life of a job: {@code RUNNING → SUCCEEDED | FAILED | CANCELLED}, and {@code RUNNING ⇄
+   * ABANDONED} when the instance running it stops and another resumes it.
    *
    * @since 0.1.0
    */
@@ -91,6 +111,13 @@ public record ReportStatus(
     /** A day failed; days done before stay, the rest were not started. */
     FAILED,
     /** Cancelled: the days done stay, the rest were not started. */
-    CANCELLED
+    CANCELLED,
+    /**
+     * Nobody runs it: the instance that did stopped pushing its lease forward (it died, or lost the
+     * database) and the lease ran out. Not an end: the days done stay, and {@link
+     * MovementReports#resume} on any instance takes it over and does the rest (and {@link
+     * ReportJob#cancel()} ends it as {@link #CANCELLED}).
+     */
+    ABANDONED
   }
 }

@@ -2,6 +2,7 @@ package dev.inventory.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.AuditReport;
@@ -21,11 +22,13 @@ import dev.inventory.jdbc.internal.Migrations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
@@ -35,12 +38,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A schema a V4 release filled — stock on many keys, holds (some of them past their expiry), sales,
- * releases, the log of all of it and a daily report — upgraded in place to V7: every row of every
- * table is still there with the same values (the columns V7 added read NULL: no buyer, no price),
- * the audit still balances, and the store works on the old rows (confirms and releases old holds,
- * expires the due ones, sells more), with the catalog, known-keys mode, buyers and prices on top.
+ * releases, the log of all of it and a daily report — upgraded in place to V7 and V8: every row of
+ * every table is still there with the same values (the columns V7 added read NULL: no buyer, no
+ * price), the audit still balances, and the store works on the old rows (confirms and releases old
+ * holds, expires the due ones, sells more), with the catalog, known-keys mode, buyers and prices on
+ * top.
  */
-@DisplayName("upgrading a populated V4 schema to V7 keeps every row")
+@DisplayName("upgrading a populated V4 schema to V8 keeps every row")
 class MigrationUpgradeTest {
   private static final Instant FILLED_AT = Instant.parse("2026-02-01T09:00:00Z");
   private static final int KEYS = 60;
@@ -84,7 +88,7 @@ class MigrationUpgradeTest {
 
   @Test
   @DisplayName("stock, holds, sales, log and reports survive, and the store runs on them")
-  void upgradeKeepsEveryRow() {
+  void upgradeKeepsEveryRow() throws Exception {
     migrateTo("4");
     List<StockKey> keys = fill();
     Map<String, List<String>> before = tables();
@@ -94,8 +98,13 @@ class MigrationUpgradeTest {
     Clock clock = Clock.fixed(FILLED_AT.plus(Duration.ofMinutes(20)), ZoneOffset.UTC);
     JdbcInventoryStore store = JdbcInventory.builder(pool).schema(schema).clock(clock).buildStore();
 
-    assertThat(versions()).containsExactly("1", "2", "3", "4", "5", "6", "7");
+    assertThat(versions()).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
     assertThat(tables()).as("every row of every V4 table, value for value").isEqualTo(before);
+    LocalDate reportedDay = LocalDate.of(2026, 1, 31);
+    assertThat(store.reports().sellerSummary(reportedDay, reportedDay, null))
+        .as("V8 sums the days reported before it per seller: no catalog then, so no seller")
+        .containsExactly(
+            new SellerDay(reportedDay, MovementReports.NO_SELLER, 4, 0, 0, 0, 100, 0, 3));
     int flagsOff =
         jdbi.withHandle(
             h ->
@@ -193,6 +202,18 @@ class MigrationUpgradeTest {
     assertThat(JdbcInventory.builder(pool).schema(schema).buildStore().knownKeysOnly())
         .as("built after, without the option: the schema's guard decides")
         .isTrue();
+
+    // The report of the filled day, per seller now that the catalog names one.
+    LocalDate filledDay = LocalDate.of(2026, 2, 1);
+    ReportStatus report =
+        known.reports().start(filledDay, filledDay).completion().get(1, TimeUnit.MINUTES);
+    assertThat(report.state()).isEqualTo(ReportStatus.State.SUCCEEDED);
+    assertThat(known.reports().sellerSummary(filledDay, filledDay, null))
+        .extracting(SellerDay::seller, SellerDay::received)
+        .containsExactly(tuple("seller", 100L * KEYS));
+    assertThat(known.reports().sellerGross(filledDay, filledDay, null))
+        .as("the old rows' sales carried no price: only the priced purchase since the upgrade")
+        .containsExactly(new SellerGross(filledDay, "seller", "EUR", 1, 1250));
   }
 
   private static void migrateTo(String version) {

@@ -224,6 +224,29 @@ class MovementReportTest {
   }
 
   @Test
+  @DisplayName("a job started by one store is found, read and cancelled by another on the schema")
+  void anotherStoreReadsAndCancels() throws Exception {
+    JdbcInventoryStore other = DB.store(clock);
+    ReportJob job = reports.start(day1, day1.plusDays(1999), 1);
+
+    ReportJob seen = other.reports().findJob(job.id()).orElseThrow();
+    ReportStatus first = seen.status();
+    boolean cancelled = seen.cancel();
+    ReportStatus ended = seen.completion().get(60, TimeUnit.SECONDS);
+
+    assertThat(seen).isNotSameAs(job);
+    assertThat(first.jobId()).isEqualTo(job.id());
+    assertThat(first.daysTotal()).isEqualTo(2000);
+    assertThat(first.workers()).isEqualTo(1);
+    assertThat(cancelled).isTrue();
+    assertThat(ended.state()).isEqualTo(State.CANCELLED);
+    assertThat(ended.cancelRequested()).isTrue();
+    assertThat(ended.daysDone()).isLessThan(2000);
+    assertThat(finish(job)).isEqualTo(ended);
+    assertThat(other.reports().findJob(job.id()).orElseThrow().status()).isEqualTo(ended);
+  }
+
+  @Test
   @DisplayName("CSV export streams the summarized rows of a range, with a header, in order")
   void csvExport() throws Exception {
     StockKey a = busyDay(day1);
@@ -245,6 +268,28 @@ class MovementReportTest {
             day1.plusDays(1) + "," + prefix + "B,default,sold,-3,0,1")
         .noneMatch(line -> line.startsWith(day1.plusDays(2).toString()));
     assertThat(lines.subList(1, lines.size())).isSorted();
+  }
+
+  @Test
+  @DisplayName("a log row written by hand, against the library's rules, is summed, not refused")
+  void handWrittenLogRowsAreSummed() throws Exception {
+    DB.jdbi()
+        .useHandle(
+            h ->
+                h.execute(
+                    "INSERT INTO "
+                        + DB.name()
+                        + ".inventory_log (at, sku, location, kind, on_hand_delta, reserved_delta,"
+                        + " on_hand_after, reserved_after) VALUES (?, ?, 'default', 'RECEIVE', -2,"
+                        + " 0, 0, 0)",
+                    day1.atTime(12, 0).atOffset(ZoneOffset.UTC),
+                    prefix + "H"));
+
+    ReportStatus status = finish(reports.start(day1, day1));
+
+    assertThat(status.state()).as(String.valueOf(status.failure())).isEqualTo(State.SUCCEEDED);
+    assertThat(reports.sellerSummary(day1, day1, MovementReports.NO_SELLER))
+        .containsExactly(new SellerDay(day1, MovementReports.NO_SELLER, 0, 0, 0, 0, -2, 0, 1));
   }
 
   @Test

@@ -19,7 +19,19 @@ class ReportStatusTest {
 
   private static ReportStatus status(int daysDone, int daysTotal, long rowsRead) {
     return new ReportStatus(
-        JOB, State.RUNNING, FIRST, LAST, daysDone, daysTotal, rowsRead, STARTED, null, null);
+        JOB,
+        State.RUNNING,
+        FIRST,
+        LAST,
+        daysDone,
+        daysTotal,
+        rowsRead,
+        STARTED,
+        null,
+        null,
+        2,
+        false,
+        null);
   }
 
   @Test
@@ -34,22 +46,33 @@ class ReportStatusTest {
   @DisplayName("refuses a null job, state, first day, last day or start, naming the field")
   void refusesNulls() {
     assertThatThrownBy(
-            () -> new ReportStatus(null, State.RUNNING, FIRST, LAST, 0, 3, 0, STARTED, null, null))
+            () ->
+                new ReportStatus(
+                    null, State.RUNNING, FIRST, LAST, 0, 3, 0, STARTED, null, null, 2, false, null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("jobId must not be null");
-    assertThatThrownBy(() -> new ReportStatus(JOB, null, FIRST, LAST, 0, 3, 0, STARTED, null, null))
+    assertThatThrownBy(
+            () ->
+                new ReportStatus(
+                    JOB, null, FIRST, LAST, 0, 3, 0, STARTED, null, null, 2, false, null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("state must not be null");
     assertThatThrownBy(
-            () -> new ReportStatus(JOB, State.RUNNING, null, LAST, 0, 3, 0, STARTED, null, null))
+            () ->
+                new ReportStatus(
+                    JOB, State.RUNNING, null, LAST, 0, 3, 0, STARTED, null, null, 2, false, null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("firstDay must not be null");
     assertThatThrownBy(
-            () -> new ReportStatus(JOB, State.RUNNING, FIRST, null, 0, 3, 0, STARTED, null, null))
+            () ->
+                new ReportStatus(
+                    JOB, State.RUNNING, FIRST, null, 0, 3, 0, STARTED, null, null, 2, false, null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("lastDay must not be null");
     assertThatThrownBy(
-            () -> new ReportStatus(JOB, State.RUNNING, FIRST, LAST, 0, 3, 0, null, null, null))
+            () ->
+                new ReportStatus(
+                    JOB, State.RUNNING, FIRST, LAST, 0, 3, 0, null, null, null, 2, false, null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("startedAt must not be null");
   }
@@ -58,9 +81,11 @@ class ReportStatusTest {
   @DisplayName("is finished once it has left RUNNING, whichever way it ended")
   void finishedOnceNotRunning() {
     assertThat(status(1, 3, 10).isFinished()).isFalse();
-    for (State ended : new State[] {State.SUCCEEDED, State.FAILED, State.CANCELLED}) {
+    for (State ended :
+        new State[] {State.SUCCEEDED, State.FAILED, State.CANCELLED, State.ABANDONED}) {
       ReportStatus status =
-          new ReportStatus(JOB, ended, FIRST, LAST, 3, 3, 10, STARTED, STARTED, null);
+          new ReportStatus(
+              JOB, ended, FIRST, LAST, 3, 3, 10, STARTED, STARTED, null, 2, false, null);
       assertThat(status.isFinished()).as("%s", ended).isTrue();
     }
   }
@@ -73,6 +98,31 @@ class ReportStatusTest {
         .hasMessage(
             "report status must satisfy 0 <= daysDone <= daysTotal and rowsRead >= 0, but was"
                 + " daysDone=4 daysTotal=3 rowsRead=0");
+  }
+
+  @Test
+  @DisplayName("refuses a worker count outside 1 to 64, naming it")
+  void refusesWorkersOutOfBounds() {
+    for (int workers : new int[] {0, 65}) {
+      assertThatThrownBy(
+              () ->
+                  new ReportStatus(
+                      JOB,
+                      State.RUNNING,
+                      FIRST,
+                      LAST,
+                      0,
+                      3,
+                      0,
+                      STARTED,
+                      null,
+                      null,
+                      workers,
+                      false,
+                      STARTED))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("workers must be between 1 and 64, but was " + workers);
+    }
   }
 
   @Test

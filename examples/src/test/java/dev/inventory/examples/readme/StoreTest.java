@@ -14,16 +14,20 @@ import dev.inventory.InsufficientStockException;
 import dev.inventory.Inventory;
 import dev.inventory.LogEntry;
 import dev.inventory.LogEntry.Kind;
+import dev.inventory.Price;
 import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
 import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
 import dev.inventory.StockLedger;
 import dev.inventory.StockLevel;
+import dev.inventory.catalog.Item;
 import dev.inventory.jdbc.JdbcInventory;
 import dev.inventory.jdbc.JdbcInventoryStore;
 import dev.inventory.jdbc.ReportJob;
 import dev.inventory.jdbc.ReportStatus;
+import dev.inventory.jdbc.SellerDay;
+import dev.inventory.jdbc.SellerGross;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +41,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
@@ -280,6 +285,68 @@ class StoreTest {
     assertThat(second.toString().lines().toList())
         .as("a day run again: the same rows")
         .isEqualTo(lines);
+  }
+
+  @Test
+  @DisplayName("the settlement per seller, and a report job found from another instance")
+  void settlementPerSellerAndJobsAcrossInstances(@TempDir Path dir) throws Exception {
+    TestClock clock = new TestClock(Instant.parse("2026-04-01T09:00:00Z"));
+    JdbcInventoryStore store =
+        JdbcInventory.builder(dataSource).schema("inventory").clock(clock).buildStore();
+    JdbcInventoryStore otherStore = // as another instance of the application builds it
+        JdbcInventory.builder(dataSource).schema("inventory").clock(clock).buildStore();
+    store.catalog().createItem(Item.of("SKU-S1", "shop", "alice", "Mug"));
+    store.inventory().receive(StockKey.of("SKU-S1"), 10, "delivery");
+    store.inventory().receive(StockKey.of("SKU-S9"), 5, "delivery"); // no item in the catalog
+    store
+        .inventory()
+        .purchase(
+            ReservationRequest.builder("order-s1")
+                .line("SKU-S1", 2, Price.of(1250, "EUR")) // 12.50 EUR a unit
+                .build());
+    LocalDate first = LocalDate.of(2026, 4, 1);
+    LocalDate last = LocalDate.of(2026, 4, 30);
+    assertThat(store.reports().start(first, last, 2).completion().get(1, TimeUnit.MINUTES).state())
+        .isEqualTo(ReportStatus.State.SUCCEEDED);
+    Path sellersCsv = dir.resolve("april-sellers.csv");
+    Path grossCsv = dir.resolve("april-gross.csv");
+
+    // tag::store-report-sellers[]
+    List<SellerDay> alice = store.reports().sellerSummary(first, last, "alice"); // null: all
+    try (Writer out = Files.newBufferedWriter(sellersCsv)) {
+      store.reports().exportSellerCsv(first, last, null, out); // every seller
+    }
+    List<SellerGross> gross = store.reports().sellerGross(first, last, "alice"); // per currency
+    try (Writer out = Files.newBufferedWriter(grossCsv)) {
+      store.reports().exportGrossCsv(first, last, null, out);
+    }
+    // end::store-report-sellers[]
+
+    assertThat(alice).containsExactly(new SellerDay(first, "alice", 2, 0, 0, 0, 10, 0, 2));
+    assertThat(Files.readAllLines(sellersCsv))
+        .containsExactly(
+            "day,seller,sold,reserved,released,expired,received,adjusted,entries",
+            "2026-04-01,\"\",0,0,0,0,5,0,1",
+            "2026-04-01,alice,2,0,0,0,10,0,2");
+    assertThat(gross).containsExactly(new SellerGross(first, "alice", "EUR", 2, 2500));
+    assertThat(Files.readAllLines(grossCsv))
+        .containsExactly("day,seller,currency,units,amount_minor", "2026-04-01,alice,EUR,2,2500");
+
+    ReportJob job = store.reports().start(first, last, 2);
+    // tag::store-report-jobs[]
+    UUID id = job.id(); // keep it: any instance on the schema finds the job by it
+    ReportJob found = otherStore.reports().findJob(id).orElseThrow();
+    ReportStatus status = found.status(); // read from the database: the same on every instance
+    if (status.state() == ReportStatus.State.ABANDONED) { // its instance died: the lease ran out
+      found = otherStore.reports().resume(id); // the days not done, run here
+    }
+    found.cancel(); // or stop it, wherever it runs: the days done stay
+    // end::store-report-jobs[]
+
+    ReportStatus ended = found.completion().get(1, TimeUnit.MINUTES);
+    assertThat(ended.state()).isIn(ReportStatus.State.CANCELLED, ReportStatus.State.SUCCEEDED);
+    assertThat(job.completion().get(1, TimeUnit.MINUTES)).isEqualTo(ended);
+    assertThat(status.jobId()).isEqualTo(id);
   }
 
   /** The application's own SQL, in the application's transaction. */

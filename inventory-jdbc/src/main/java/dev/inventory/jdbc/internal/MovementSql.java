@@ -2,24 +2,37 @@ package dev.inventory.jdbc.internal;
 
 import static dev.inventory.jdbc.internal.PgValues.timestamp;
 
+import dev.inventory.jdbc.SellerDay;
+import dev.inventory.jdbc.SellerGross;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.sql.SQLException;
 import java.time.LocalDate;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 
 /**
- * The daily movement report's statements: a day rebuilt from the log, and days exported as CSV.
- * Each statement's text, binding and row mapping; no decision. Thread-safe: it holds only text.
+ * The daily movement report's statements: a day rebuilt from the log (per key and kind, and per
+ * seller), and days read or exported as CSV. Each statement's text, binding and row mapping; no
+ * decision. Thread-safe: it holds only text.
  */
 final class MovementSql {
   private final SqlText text;
   private final String summarizeDay;
+  private final String summarizeSellers;
+  private final String summarizeGross;
+  private final String sellerDays;
+  private final String sellerGross;
 
   MovementSql(SqlText text) {
     this.text = text;
     this.summarizeDay = summarizeDay();
+    this.summarizeSellers = summarizeSellers();
+    this.summarizeGross = summarizeGross();
+    this.sellerDays = sellerDays();
+    this.sellerGross = sellerGross();
   }
 
   private String render(String sql) {
@@ -27,19 +40,56 @@ final class MovementSql {
   }
 
   /**
-   * Rebuilds one day's rows from the log; returns the log entries read. A transaction's work: it
-   * lifts the statement timeout for the transaction, since a day of a large log takes longer than a
-   * checkout's timeout.
+   * Rebuilds one day's rows from the log, {@code daily_movement} and then {@code
+   * daily_seller_movement} from it, and {@code daily_seller_gross}; returns the log entries read.
+   * Part of a transaction's work (the tables must change together): it lifts the statement timeout
+   * for the transaction, since a day of a large log takes longer than a checkout's timeout.
    */
   Session.Work<Long> summarizeDay(LocalDate day) {
+    return h -> {
+      long rowsRead =
+          liftingTimeout(h)
+              .createQuery(summarizeDay)
+              .bind("day", day)
+              .bind("dayStart", timestamp(PgValues.startOfUtcDay(day)))
+              .bind("dayEnd", timestamp(PgValues.startOfUtcDay(day.plusDays(1))))
+              .map((rs, ctx) -> rs.getLong("rows_read"))
+              .one();
+      h.createUpdate(summarizeSellers).bind("day", day).execute();
+      h.createUpdate(summarizeGross)
+          .bind("day", day)
+          .bind("dayStart", timestamp(PgValues.startOfUtcDay(day)))
+          .bind("dayEnd", timestamp(PgValues.startOfUtcDay(day.plusDays(1))))
+          .execute();
+      return rowsRead;
+    };
+  }
+
+  /**
+   * The seller rows of a range of days, ordered by day and seller; {@code seller} null for every
+   * seller.
+   */
+  Session.Work<List<SellerDay>> sellerDays(
+      LocalDate firstDay, LocalDate lastDay, @Nullable String seller) {
     return h ->
         liftingTimeout(h)
-            .createQuery(summarizeDay)
-            .bind("day", day)
-            .bind("dayStart", timestamp(PgValues.startOfUtcDay(day)))
-            .bind("dayEnd", timestamp(PgValues.startOfUtcDay(day.plusDays(1))))
-            .map((rs, ctx) -> rs.getLong("rows_read"))
-            .one();
+            .createQuery(sellerDays)
+            .bind("first", firstDay)
+            .bind("last", lastDay)
+            .bind("seller", seller)
+            .map(
+                (rs, ctx) ->
+                    new SellerDay(
+                        rs.getObject("day", LocalDate.class),
+                        rs.getString("seller"),
+                        rs.getLong("sold"),
+                        rs.getLong("reserved"),
+                        rs.getLong("released"),
+                        rs.getLong("expired"),
+                        rs.getLong("received"),
+                        rs.getLong("adjusted"),
+                        rs.getLong("entries")))
+            .list();
   }
 
   private static Tx liftingTimeout(Tx h) {
@@ -52,6 +102,73 @@ final class MovementSql {
    * transaction's work, without the statement timeout, like {@link #summarizeDay}.
    */
   Session.Work<Long> exportCsv(LocalDate firstDay, LocalDate lastDay, Writer out) {
+    return copyOut(exportCsv(firstDay, lastDay), "daily_movement", out);
+  }
+
+  /**
+   * The gross rows of a range of days, ordered by day, seller and currency; {@code seller} null for
+   * every seller.
+   */
+  Session.Work<List<SellerGross>> sellerGross(
+      LocalDate firstDay, LocalDate lastDay, @Nullable String seller) {
+    return h ->
+        liftingTimeout(h)
+            .createQuery(sellerGross)
+            .bind("first", firstDay)
+            .bind("last", lastDay)
+            .bind("seller", seller)
+            .map(
+                (rs, ctx) ->
+                    new SellerGross(
+                        rs.getObject("day", LocalDate.class),
+                        rs.getString("seller"),
+                        rs.getString("currency"),
+                        rs.getLong("units"),
+                        rs.getLong("amount_minor")))
+            .list();
+  }
+
+  /**
+   * Streams the gross rows of the days as CSV with a header into {@code out}; the rows written.
+   * Like {@link #exportCsv(LocalDate, LocalDate, Writer)}.
+   */
+  Session.Work<Long> exportGrossCsv(
+      LocalDate firstDay, LocalDate lastDay, @Nullable String seller, Writer out) {
+    return h -> {
+      String copy =
+          copySellerRows(
+              h,
+              "day, seller, currency, units, amount_minor",
+              "daily_seller_gross",
+              firstDay,
+              lastDay,
+              seller,
+              "day, seller, currency");
+      return copyOut(copy, "daily_seller_gross", out).run(h);
+    };
+  }
+
+  /**
+   * Streams the seller rows of the days as CSV with a header into {@code out}; the rows written.
+   * Like {@link #exportCsv(LocalDate, LocalDate, Writer)}.
+   */
+  Session.Work<Long> exportSellerCsv(
+      LocalDate firstDay, LocalDate lastDay, @Nullable String seller, Writer out) {
+    return h -> {
+      String copy =
+          copySellerRows(
+              h,
+              "day, seller, sold, reserved, released, expired, received, adjusted, entries",
+              "daily_seller_movement",
+              firstDay,
+              lastDay,
+              seller,
+              "day, seller");
+      return copyOut(copy, "daily_seller_movement", out).run(h);
+    };
+  }
+
+  private static Session.Work<Long> copyOut(String copy, String table, Writer out) {
     return h -> {
       try {
         long rows =
@@ -59,13 +176,13 @@ final class MovementSql {
                 .getConnection()
                 .unwrap(PGConnection.class)
                 .getCopyAPI()
-                .copyOut(exportCsv(firstDay, lastDay), out);
+                .copyOut(copy, out);
         out.flush();
         return rows;
       } catch (SQLException e) {
-        throw SqlErrors.sqlFailure("COPY of daily_movement failed", e);
+        throw SqlErrors.sqlFailure("COPY of " + table + " failed", e);
       } catch (IOException e) {
-        throw new UncheckedIOException("could not write the movement CSV", e);
+        throw new UncheckedIOException("could not write the " + table + " CSV", e);
       }
     };
   }
@@ -125,6 +242,166 @@ final class MovementSql {
         )
         SELECT coalesce((SELECT sum(entries) FROM fresh), 0)::bigint AS rows_read
         """);
+  }
+
+  /**
+   * Rebuilds one UTC day of {@code daily_seller_movement} from the day's {@code daily_movement}
+   * rows, which the same transaction has just rebuilt from the log: so the two tables always
+   * describe the same entries. A SKU's seller is the catalog's now; a SKU the catalog does not know
+   * goes under the seller {@code ''}, which no item can have. Units, not deltas: sold is the
+   * on-hand taken by sales; reserved, released and expired the units held, given back and run out;
+   * received the units received; adjusted the net on-hand change of adjustments and counts. Upserts
+   * the day's rows (an unchanged row is not rewritten) and deletes the day's rows of sellers with
+   * no movement any more.
+   */
+  private String summarizeSellers() {
+    return render(
+        """
+        WITH fresh AS (
+            SELECT coalesce(i.seller, '') AS seller,
+                   coalesce(sum(-d.on_hand_delta) FILTER (WHERE d.kind = 'sold'), 0) AS sold,
+                   coalesce(sum(d.reserved_delta) FILTER (WHERE d.kind = 'reserved'), 0)
+                       AS reserved,
+                   coalesce(sum(-d.reserved_delta) FILTER (WHERE d.kind = 'released'), 0)
+                       AS released,
+                   coalesce(sum(-d.reserved_delta) FILTER (WHERE d.kind = 'expired'), 0)
+                       AS expired,
+                   coalesce(sum(d.on_hand_delta) FILTER (WHERE d.kind = 'received'), 0)
+                       AS received,
+                   coalesce(sum(d.on_hand_delta) FILTER (WHERE d.kind = 'adjusted'), 0)
+                       AS adjusted,
+                   sum(d.entries) AS entries
+              FROM ${schema}.daily_movement d
+              LEFT JOIN ${schema}.item i ON i.sku = d.sku
+             WHERE d.day = :day
+             GROUP BY 1
+        ), upserted AS (
+            INSERT INTO ${schema}.daily_seller_movement AS s
+                   (day, seller, sold, reserved, released, expired, received, adjusted, entries)
+            SELECT :day, seller, sold, reserved, released, expired, received, adjusted, entries
+              FROM fresh
+             ORDER BY seller
+            ON CONFLICT (day, seller) DO UPDATE
+               SET sold = EXCLUDED.sold, reserved = EXCLUDED.reserved,
+                   released = EXCLUDED.released, expired = EXCLUDED.expired,
+                   received = EXCLUDED.received, adjusted = EXCLUDED.adjusted,
+                   entries = EXCLUDED.entries
+             WHERE (s.sold, s.reserved, s.released, s.expired, s.received, s.adjusted, s.entries)
+                   IS DISTINCT FROM
+                   (EXCLUDED.sold, EXCLUDED.reserved, EXCLUDED.released, EXCLUDED.expired,
+                    EXCLUDED.received, EXCLUDED.adjusted, EXCLUDED.entries)
+        )
+        DELETE FROM ${schema}.daily_seller_movement s
+         WHERE s.day = :day
+           AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.seller = s.seller)
+        """);
+  }
+
+  /**
+   * Rebuilds one UTC day of {@code daily_seller_gross} from the day's sales in the log: each
+   * CONFIRM entry (a sold line, purchases included) joined with its reservation line's unit price
+   * (V7), summed per seller (as {@link #summarizeSellers()} attributes them) and currency. Lines
+   * sold without a price are left out: their units count in {@code sold}, their amount is unknown.
+   * The multiplication and the sums are exact: PostgreSQL fails the day (out of range) rather than
+   * wrap. Upserts the day's rows and deletes the day's rows no sale yields any more.
+   */
+  private String summarizeGross() {
+    return render(
+        """
+        WITH fresh AS (
+            SELECT coalesce(i.seller, '') AS seller, l.currency,
+                   sum(-g.on_hand_delta)::bigint AS units,
+                   sum(-g.on_hand_delta * l.unit_price_minor)::bigint AS amount_minor
+              FROM ${schema}.inventory_log g
+              JOIN ${schema}.reservation_line l
+                ON l.reservation_id = g.reservation_id
+               AND l.sku = g.sku AND l.location = g.location
+              LEFT JOIN ${schema}.item i ON i.sku = g.sku
+             WHERE g.at >= :dayStart AND g.at < :dayEnd
+               AND g.kind = 'CONFIRM'
+               AND l.unit_price_minor IS NOT NULL
+             GROUP BY 1, 2
+        ), upserted AS (
+            INSERT INTO ${schema}.daily_seller_gross AS s
+                   (day, seller, currency, units, amount_minor)
+            SELECT :day, seller, currency, units, amount_minor
+              FROM fresh
+             ORDER BY seller, currency
+            ON CONFLICT (day, seller, currency) DO UPDATE
+               SET units = EXCLUDED.units, amount_minor = EXCLUDED.amount_minor
+             WHERE (s.units, s.amount_minor)
+                   IS DISTINCT FROM (EXCLUDED.units, EXCLUDED.amount_minor)
+        )
+        DELETE FROM ${schema}.daily_seller_gross s
+         WHERE s.day = :day
+           AND NOT EXISTS (
+               SELECT 1 FROM fresh f WHERE f.seller = s.seller AND f.currency = s.currency)
+        """);
+  }
+
+  /** The gross rows of a range of days; {@code :seller} NULL for every seller. */
+  private String sellerGross() {
+    return render(
+        """
+        SELECT day, seller, currency, units, amount_minor
+          FROM ${schema}.daily_seller_gross
+         WHERE day BETWEEN :first AND :last
+           AND (CAST(:seller AS text) IS NULL OR seller = :seller)
+         ORDER BY day, seller, currency
+        """);
+  }
+
+  /** The seller rows of a range of days; {@code :seller} NULL for every seller. */
+  private String sellerDays() {
+    return render(
+        """
+        SELECT day, seller, sold, reserved, released, expired, received, adjusted, entries
+          FROM ${schema}.daily_seller_movement
+         WHERE day BETWEEN :first AND :last
+           AND (CAST(:seller AS text) IS NULL OR seller = :seller)
+         ORDER BY day, seller
+        """);
+  }
+
+  /**
+   * A seller table's rows of a range of days as CSV with a header, for {@code COPY ... TO STDOUT}.
+   * COPY takes no parameters: the dates are inlined as {@link #exportCsv(LocalDate, LocalDate)}
+   * does, and the seller, which is a caller's text, as a literal quoted by the server itself
+   * ({@code quote_literal}), never by string concatenation here. The columns, table and order are
+   * this class's constants.
+   */
+  private String copySellerRows(
+      Tx h,
+      String columns,
+      String table,
+      LocalDate firstDay,
+      LocalDate lastDay,
+      @Nullable String seller,
+      String orderBy) {
+    String sellerCondition =
+        seller == null
+            ? ""
+            : " AND seller = "
+                + h.createQuery("SELECT quote_literal(CAST(:seller AS text))")
+                    .bind("seller", seller)
+                    .mapTo(String.class)
+                    .one();
+    // The seller is appended after rendering, so that no text of a caller is ever taken for a
+    // placeholder.
+    return render(
+            "COPY (SELECT "
+                + columns
+                + " FROM ${schema}."
+                + table
+                + " WHERE day BETWEEN DATE '"
+                + firstDay
+                + "' AND DATE '"
+                + lastDay
+                + "'")
+        + sellerCondition
+        + " ORDER BY "
+        + orderBy
+        + ") TO STDOUT WITH (FORMAT csv, HEADER)";
   }
 
   /**

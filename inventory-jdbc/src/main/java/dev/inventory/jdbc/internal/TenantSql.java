@@ -71,8 +71,10 @@ final class TenantSql {
           "GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA ${schema} TO ${role}",
           "GRANT UPDATE ON ${schema}.stock_level, ${schema}.reservation,"
               + " ${schema}.reservation_line, ${schema}.daily_movement, ${schema}.item,"
-              + " ${schema}.location, ${schema}.buyer_usage TO ${role}",
-          "GRANT DELETE ON ${schema}.reservation_line, ${schema}.daily_movement TO ${role}",
+              + " ${schema}.location, ${schema}.buyer_usage, ${schema}.daily_seller_movement,"
+              + " ${schema}.daily_seller_gross, ${schema}.report_job TO ${role}",
+          "GRANT DELETE ON ${schema}.reservation_line, ${schema}.daily_movement,"
+              + " ${schema}.daily_seller_movement, ${schema}.daily_seller_gross TO ${role}",
           "GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}",
           "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} TO ${role}");
 

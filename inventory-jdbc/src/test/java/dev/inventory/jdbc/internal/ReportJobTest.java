@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -95,8 +96,20 @@ class ReportJobTest {
     proceed.countDown();
   }
 
-  private PostgresReportJob start(int workers, PostgresReportJob.DaySummarizer summarizer) {
-    job = new PostgresReportJob(first, first.plusDays(4), workers, summarizer, clock).start();
+  /** A day of the job, run by the test around the real one. */
+  @FunctionalInterface
+  interface Around {
+    PostgresReportJob.Day run(LocalDate day, PostgresReportJob.DayRunner real);
+  }
+
+  private PostgresReportJob start(int workers, Around around) {
+    return start(first.plusDays(4), workers, around);
+  }
+
+  private PostgresReportJob start(LocalDate last, int workers, Around around) {
+    UUID id = UUID.randomUUID();
+    PostgresReportJob.DayRunner real = reports.dayRunner(id);
+    job = reports.launch(id, first, last, workers, day -> around.run(day, real));
     return job;
   }
 
@@ -135,13 +148,13 @@ class ReportJobTest {
     CountDownLatch secondDayStarted = new CountDownLatch(1);
     start(
         1,
-        day -> {
+        (day, real) -> {
           summarized.add(day);
           if (day.equals(first.plusDays(1))) {
             secondDayStarted.countDown();
             await(proceed);
           }
-          return reports.summarize(day);
+          return real.run(day);
         });
     await(secondDayStarted);
 
@@ -164,12 +177,12 @@ class ReportJobTest {
   void failureStopsTheJob() throws Exception {
     start(
         1,
-        day -> {
+        (day, real) -> {
           summarized.add(day);
           if (day.equals(first.plusDays(2))) {
             throw new IllegalStateException("disk full");
           }
-          return reports.summarize(day);
+          return real.run(day);
         });
 
     ReportStatus status = job.completion().get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -189,12 +202,12 @@ class ReportJobTest {
     AtomicInteger most = new AtomicInteger();
     start(
         3,
-        day -> {
+        (day, real) -> {
           most.accumulateAndGet(running.incrementAndGet(), Math::max);
           threeRunning.countDown();
           await(threeRunning); // only reached if three days run at once
           try {
-            return reports.summarize(day);
+            return real.run(day);
           } finally {
             running.decrementAndGet();
           }
@@ -213,10 +226,10 @@ class ReportJobTest {
     CountDownLatch allStarted = new CountDownLatch(4);
     start(
         4,
-        day -> {
+        (day, real) -> {
           allStarted.countDown();
           await(proceed);
-          return reports.summarize(day);
+          return real.run(day);
         });
     await(allStarted);
     List<Thread> workers = workerThreads();
@@ -236,18 +249,14 @@ class ReportJobTest {
   @DisplayName("a job of fewer days than workers starts only one thread per day")
   void noIdleWorkers() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
-    job =
-        new PostgresReportJob(
-                first,
-                first,
-                8,
-                day -> {
-                  started.countDown();
-                  await(proceed);
-                  return reports.summarize(day);
-                },
-                clock)
-            .start();
+    start(
+        first,
+        8,
+        (day, real) -> {
+          started.countDown();
+          await(proceed);
+          return real.run(day);
+        });
     await(started);
 
     assertThat(workerThreads()).hasSize(1);

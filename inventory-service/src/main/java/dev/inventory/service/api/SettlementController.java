@@ -62,7 +62,8 @@ class SettlementController {
    *
    * @param jobId its id
    * @param kind {@code settlement}
-   * @param state {@code RUNNING}, {@code SUCCEEDED}, {@code FAILED} or {@code CANCELLED}
+   * @param state {@code RUNNING}, {@code SUCCEEDED}, {@code FAILED}, {@code CANCELLED} or {@code
+   *     ABANDONED}
    * @param from the first day
    * @param to the last day
    * @param daysDone days summarized so far
@@ -137,7 +138,7 @@ class SettlementController {
   @Operation(
       summary = "A job's status and progress",
       description =
-          "Jobs are known to the instance that started them, until it stops. Library:"
+          "Jobs are kept in the database: any instance answers for any job. Library:"
               + " MovementReports.findJob(id).status().")
   @Answers(problems = ProblemType.JOB_NOT_FOUND)
   JobOut status(@PathVariable UUID jobId) {
@@ -203,10 +204,7 @@ class SettlementController {
             () ->
                 new ServiceException(
                     ProblemType.JOB_NOT_FOUND,
-                    "no job "
-                        + jobId
-                        + " on this instance (jobs are kept in memory by the instance that"
-                        + " started them)",
+                    "no job " + jobId,
                     Map.of("jobId", jobId.toString())));
   }
 }

@@ -18,9 +18,10 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The settlement jobs of this instance, on the library's {@link MovementReports}: started here,
- * found here ({@code findJob} knows the jobs of this JVM only), and cancelled when the service
- * stops, before the pool closes (the days done stay; running a range again redoes the rest).
+ * The settlement jobs, on the library's {@link MovementReports}: started here, found by id
+ * whichever instance started them ({@code findJob} reads the database), and the ones started here
+ * cancelled when the service stops, before the pool closes (the days done stay; running a range
+ * again redoes the rest).
  */
 @Component
 class SettlementJobs implements SmartLifecycle {

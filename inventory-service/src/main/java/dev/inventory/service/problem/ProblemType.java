@@ -54,7 +54,7 @@ public enum ProblemType {
   INVENTORY_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The inventory is unavailable"),
   /** {@code InventoryException} of no other kind: the detail says what failed. */
   INVENTORY_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "The inventory failed"),
-  /** No settlement job has this id on this instance. */
+  /** No settlement job has this id. */
   JOB_NOT_FOUND(HttpStatus.NOT_FOUND, "No such job"),
   /** The job is not in a state for this: {@code state} says where it is. */
   JOB_STATE(HttpStatus.CONFLICT, "The job cannot do this now");
