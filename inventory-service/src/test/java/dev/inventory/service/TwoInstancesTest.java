@@ -8,6 +8,8 @@ import dev.inventory.StockKey;
 import dev.inventory.StockLedger;
 import dev.inventory.spring.boot.InventorySweeper;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +18,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
 
-/** Two instances of the service on one database, each with its expiry sweeper. */
+/**
+ * Two instances of the service on one database: each with its expiry sweeper, and settlement jobs
+ * that either instance reads and cancels (the library keeps them in the database).
+ */
 @DisplayName("two instances on one database")
 class TwoInstancesTest {
   static final TestService.Schemas SCHEMAS = TestService.Schemas.fresh(TwoInstancesTest.class);
@@ -120,6 +126,68 @@ class TwoInstancesTest {
               .audit(
                   List.of(StockKey.of("SWEEP-0"), StockKey.of("SWEEP-1"), StockKey.of("SWEEP-2")));
       assertThat(audit.isClean()).as(audit.describe()).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName("a settlement job started on one instance is read and cancelled on the other")
+  void jobReadAndCancelledOnTheOtherInstance() throws InterruptedException {
+    try (TestService a = TestService.start(SCHEMAS, 0, Map.of());
+        TestService b = TestService.start(SCHEMAS, 0, Map.of())) {
+      LocalDate today = LocalDate.now(ZoneOffset.UTC);
+      // Ten years of days on one worker: running for seconds, long after B's cancel arrives.
+      Http.Response started =
+          a.http()
+              .post(
+                  "/api/v1/jobs/settlement",
+                  "{\"from\":\""
+                      + today.minusDays(3650)
+                      + "\",\"to\":\""
+                      + today
+                      + "\",\"workers\":1}");
+      assertThat(started.status()).as(started.toString()).isEqualTo(202);
+      String location = started.header("Location").orElseThrow();
+      String jobId = started.json().get("jobId").asString();
+
+      Http.Response onB = b.http().get(location);
+      assertThat(onB.status()).as(onB.toString()).isEqualTo(200);
+      assertThat(onB.json().get("jobId").asString()).isEqualTo(jobId);
+      assertThat(onB.json().get("daysTotal").asInt()).isEqualTo(3651);
+      assertThat(onB.json().get("state").asString()).isEqualTo("RUNNING");
+
+      Http.Response cancelled = b.http().post(location + "/cancel");
+      assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(202);
+      assertThat(cancelled.json().get("cancelRequested").asBoolean()).isTrue();
+
+      JsonNode onA = a.http().get(location).json();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (onA.get("state").asString().equals("RUNNING") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+        onA = a.http().get(location).json();
+      }
+      assertThat(onA.get("state").asString()).as("ended where it ran").isEqualTo("CANCELLED");
+      assertThat(onA.get("daysDone").asInt()).isLessThan(3651);
+      assertThat(b.http().get(location).json()).as("the same on both").isEqualTo(onA);
+      ServiceEndpointsTest.problem(a.http().get(location + "/download"), 409, "job-state");
+      ServiceEndpointsTest.problem(b.http().post(location + "/cancel"), 409, "job-state");
+
+      // And the other way round: started on B, followed to its end and downloaded on A.
+      Http.Response small =
+          b.http()
+              .post(
+                  "/api/v1/jobs/settlement",
+                  "{\"from\":\"" + today + "\",\"to\":\"" + today + "\"}");
+      String smallLocation = small.header("Location").orElseThrow();
+      JsonNode job = a.http().get(smallLocation).json();
+      while (job.get("state").asString().equals("RUNNING") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+        job = a.http().get(smallLocation).json();
+      }
+      assertThat(job.get("state").asString()).isEqualTo("SUCCEEDED");
+      Http.Response csv = a.http().get(job.get("downloadUrl").asString());
+      assertThat(csv.status()).isEqualTo(200);
+      assertThat(csv.body())
+          .startsWith("day,sku,location,kind,on_hand_delta,reserved_delta,entries\n");
     }
   }
 
