@@ -144,7 +144,8 @@ class ServiceEndpointsTest {
         .contains("insufficient stock: SKU-1@hub-1 requested 500, available 95")
         .contains("\"state\":\"SUCCEEDED\"")
         .contains("day,sku,location,kind,on_hand_delta,reserved_delta,entries\n")
-        .contains(",SKU-1,hub-1,sold,-5,0,2");
+        .contains(",SKU-1,hub-1,sold,-5,0,2")
+        .contains("\"sellerId\":\"seller-1\",\"days\":[{\"day\":");
   }
 
   private static boolean curlAnswers() {
