@@ -2,10 +2,15 @@ package dev.inventory.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.AuditReport;
 import dev.inventory.ExpirySweeper;
 import dev.inventory.StockKey;
 import dev.inventory.StockLedger;
+import dev.inventory.jdbc.JdbcInventory;
+import dev.inventory.jdbc.JdbcInventoryStore;
+import dev.inventory.jdbc.ReportJob;
+import dev.inventory.jdbc.TestDatabase;
 import dev.inventory.spring.boot.InventorySweeper;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -188,6 +193,53 @@ class TwoInstancesTest {
       assertThat(csv.status()).isEqualTo(200);
       assertThat(csv.body())
           .startsWith("day,sku,location,kind,on_hand_delta,reserved_delta,entries\n");
+    }
+  }
+
+  @Test
+  @DisplayName("a job whose instance died reads ABANDONED, and another instance resumes it")
+  void abandonedJobResumed() throws InterruptedException {
+    try (TestService survivor = TestService.start(SCHEMAS, 0, Map.of())) {
+      LocalDate today = LocalDate.now(ZoneOffset.UTC);
+      String location;
+      // The instance that dies: a store of its own with a lease of one second, whose database is
+      // taken away while its job runs (its heartbeat can no longer push the lease forward).
+      try (HikariDataSource dying = TestDatabase.pool(2)) {
+        JdbcInventoryStore store =
+            JdbcInventory.builder(dying)
+                .schema(SCHEMAS.inventory())
+                .reportLease(Duration.ofSeconds(1))
+                .buildStore();
+        ReportJob job = store.reports().start(today.minusDays(3650), today, 1);
+        location = "/api/v1/jobs/" + job.id();
+        assertThat(survivor.http().get(location).json().get("state").asString())
+            .isEqualTo("RUNNING");
+      }
+      JsonNode seen = survivor.http().get(location).json();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!seen.get("state").asString().equals("ABANDONED") && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        seen = survivor.http().get(location).json();
+      }
+      assertThat(seen.get("state").asString()).isEqualTo("ABANDONED");
+      int doneBefore = seen.get("daysDone").asInt();
+
+      Http.Response resumed = survivor.http().post(location + "/resume");
+      assertThat(resumed.status()).as(resumed.toString()).isEqualTo(202);
+      assertThat(resumed.json().get("state").asString()).isEqualTo("RUNNING");
+      JsonNode running = survivor.http().get(location).json();
+      while (running.get("daysDone").asInt() == doneBefore && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+        running = survivor.http().get(location).json();
+      }
+      assertThat(running.get("daysDone").asInt()).as("days done here").isGreaterThan(doneBefore);
+      assertThat(survivor.http().post(location + "/cancel").status()).isEqualTo(202);
+      JsonNode ended = survivor.http().get(location).json();
+      while (ended.get("state").asString().equals("RUNNING") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+        ended = survivor.http().get(location).json();
+      }
+      assertThat(ended.get("state").asString()).isEqualTo("CANCELLED");
     }
   }
 
