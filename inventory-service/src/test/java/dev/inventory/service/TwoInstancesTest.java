@@ -13,6 +13,7 @@ import dev.inventory.jdbc.ReportJob;
 import dev.inventory.jdbc.TestDatabase;
 import dev.inventory.spring.boot.InventorySweeper;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -137,7 +138,8 @@ class TwoInstancesTest {
   @Test
   @DisplayName("a settlement job started on one instance is read and cancelled on the other")
   void jobReadAndCancelledOnTheOtherInstance() throws InterruptedException {
-    try (TestService a = TestService.start(SCHEMAS, 0, Map.of());
+    try (TestService a =
+            TestService.start(SCHEMAS, 0, Map.of("service.settlement.report-lease", "5s"));
         TestService b = TestService.start(SCHEMAS, 0, Map.of())) {
       LocalDate today = LocalDate.now(ZoneOffset.UTC);
       // Ten years of days on one worker: running for seconds, long after B's cancel arrives.
@@ -159,6 +161,9 @@ class TwoInstancesTest {
       assertThat(onB.json().get("jobId").asString()).isEqualTo(jobId);
       assertThat(onB.json().get("daysTotal").asInt()).isEqualTo(3651);
       assertThat(onB.json().get("state").asString()).isEqualTo("RUNNING");
+      assertThat(Instant.parse(onB.json().get("leaseExpiresAt").asString()))
+          .as("A's lease, of service.settlement.report-lease")
+          .isBefore(Instant.now().plusSeconds(6));
 
       Http.Response cancelled = b.http().post(location + "/cancel");
       assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(202);
