@@ -110,7 +110,7 @@ class OpenApiConfiguration {
                     .description(
                         "RFC 9457 problem details; type is "
                             + ProblemType.BASE
-                            + "<slug>, and each type adds its data (shortages, errors,"
+                            + "<slug>, and each type adds its data (shortages, errors, buyerId, limit, remaining,"
                             + " reservationId, reservationStatus, refused, keys, kind, jobId,"
                             + " state, ...)")
                     .addProperty("type", new StringSchema().format("uri"))

@@ -45,6 +45,9 @@ public record ServiceProperties(
    *
    * @param maxWorkers the most worker threads (each one connection) a job may ask for
    * @param stopTimeout how long stopping the service waits for running jobs to end after cancel
+   * @param reportLease how long a job stays this instance's without a heartbeat (the library's
+   *     {@code reportLease}, default 30 s): after an instance dies, its jobs read as {@code
+   *     ABANDONED} once it has run out, and can be resumed elsewhere
    */
-  public record Settlement(int maxWorkers, Duration stopTimeout) {}
+  public record Settlement(int maxWorkers, Duration stopTimeout, Duration reportLease) {}
 }

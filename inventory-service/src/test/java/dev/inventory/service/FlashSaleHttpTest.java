@@ -6,6 +6,7 @@ import dev.inventory.AuditReport;
 import dev.inventory.StockKey;
 import dev.inventory.StockLedger;
 import dev.inventory.service.idempotency.IdempotencyFilter;
+import dev.inventory.service.problem.ProblemType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
@@ -26,7 +27,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * A flash sale over HTTP: thousands of buyers on many client threads against one hot SKU, through
  * Tomcat, JSON, the Idempotency-Key filter and the library's flash-sale mode, on a real PostgreSQL.
  * It sells exactly the stock, every sale is an order a buyer was told about, and the log replays to
- * the table; and it does so with the service stopped and started again mid-run.
+ * the table; it does so with the service stopped and started again mid-run; and with a per-buyer
+ * limit, buyers sending several orders each, no buyer gets more than the limit.
  */
 @DisplayName("a flash sale over HTTP")
 class FlashSaleHttpTest {
@@ -127,6 +129,114 @@ class FlashSaleHttpTest {
       assertThat(result.outcomes()).hasSize(buyers);
       assertThat(result.count(422)).isEqualTo(buyers - stock);
       assertThat(result.statuses().keySet()).containsOnly(201, 422);
+      assertBooks(app, sku, stock, result);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "3,000 orders from 500 buyers, 6 each, at most 2 per buyer: exactly the stock sold, no"
+          + " buyer above 2, the log replays")
+  void capsEachBuyer() throws InterruptedException {
+    int stock = 600;
+    int buyers = 500;
+    int ordersPerBuyer = 6;
+    int requests = buyers * ordersPerBuyer;
+    int limit = 2;
+    int threads = 64;
+    try (TestService app = TestService.start(SCHEMAS, 0, Map.of())) {
+      String sku = "HOT-CAPPED";
+      Http http = app.http();
+      Http.Response created =
+          http.post(
+              "/api/v1/skus",
+              "{\"skuId\":\""
+                  + sku
+                  + "\",\"tenantId\":\"acme\",\"sellerId\":\"seller-1\",\"name\":\"Hot mug\","
+                  + "\"perBuyerLimit\":"
+                  + limit
+                  + "}");
+      assertThat(created.status()).as(created.toString()).isEqualTo(201);
+      assertThat(
+              http.put("/api/v1/hubs/default/stock/" + sku, "{\"onHand\":" + stock + "}").status())
+          .isEqualTo(200);
+      new Crowd(http, 8, Duration.ofSeconds(60)).run(200, b -> order(http, "WARM", "warm", b));
+
+      // A buyer's orders are next to each other in the queue, so that they race each other on
+      // different client threads; each has its own Idempotency-Key.
+      Crowd.Result result =
+          new Crowd(http, threads, Duration.ofSeconds(90))
+              .run(requests, r -> order(http, sku, "capped-" + r, r / ordersPerBuyer));
+
+      Map<String, Long> refusals =
+          result.outcomes().stream()
+              .filter(o -> o.response().status() == 422)
+              .collect(
+                  Collectors.groupingBy(
+                      o -> o.response().json().get("type").asString().replace(ProblemType.BASE, ""),
+                      Collectors.counting()));
+      JdbcTemplate jdbc = new JdbcTemplate(app.bean(DataSource.class));
+      Map<String, Long> boughtByBuyer =
+          jdbc
+              .queryForList(
+                  "SELECT r.buyer, sum(l.quantity) AS units FROM "
+                      + SCHEMAS.inventory()
+                      + ".reservation r JOIN "
+                      + SCHEMAS.inventory()
+                      + ".reservation_line l ON l.reservation_id = r.id"
+                      + " WHERE r.status = 'CONFIRMED' AND l.sku = ? GROUP BY r.buyer",
+                  sku)
+              .stream()
+              .collect(
+                  Collectors.toMap(
+                      row -> (String) row.get("buyer"),
+                      row -> ((Number) row.get("units")).longValue()));
+      long aboveLimit = boughtByBuyer.values().stream().filter(units -> units > limit).count();
+
+      System.out.println(
+          String.format(
+              Locale.ROOT,
+              "[inventory-service] HTTP flash sale with buyer caps: %d orders from %d buyers (%d"
+                  + " each) on %d client threads, one SKU of %d units, at most %d per buyer:"
+                  + " %.0f requests/s, p50 %.1f ms, p99 %.1f ms; sold %d, oversold 0, buyers"
+                  + " above the limit %d, refused by the limit %d, refused for stock %d, other"
+                  + " answers %s",
+              requests,
+              buyers,
+              ordersPerBuyer,
+              threads,
+              stock,
+              limit,
+              result.requestsPerSecond(),
+              result.percentileMillis(50),
+              result.percentileMillis(99),
+              result.count(201),
+              aboveLimit,
+              refusals.getOrDefault("buyer-limit-exceeded", 0L),
+              refusals.getOrDefault("insufficient-stock", 0L),
+              result.statuses().entrySet().stream()
+                  .filter(e -> e.getKey() != 201 && e.getKey() != 422)
+                  .map(e -> e.getKey() + "x" + e.getValue())
+                  .toList()));
+      assertThat(result.outcomes()).hasSize(requests);
+      assertThat(result.statuses().keySet()).containsOnly(201, 422);
+      assertThat(refusals.keySet())
+          .as("refused only by the limit or for stock")
+          .containsOnly("buyer-limit-exceeded", "insufficient-stock");
+      assertThat(refusals.get("buyer-limit-exceeded")).as("the limit was reached").isPositive();
+      assertThat(aboveLimit).as("buyers above the limit, in the library's tables").isZero();
+      assertThat(boughtByBuyer.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(stock);
+      Map<Integer, Long> toldByBuyer =
+          result.outcomes().stream()
+              .filter(o -> o.response().status() == 201)
+              .collect(
+                  Collectors.groupingBy(o -> o.buyer() / ordersPerBuyer, Collectors.counting()));
+      assertThat(toldByBuyer.values()).as("orders a buyer was told of").allMatch(n -> n <= limit);
+      assertThat(boughtByBuyer)
+          .as("the library's buyers are the buyers told")
+          .isEqualTo(
+              toldByBuyer.entrySet().stream()
+                  .collect(Collectors.toMap(e -> "buyer-" + e.getKey(), Map.Entry::getValue)));
       assertBooks(app, sku, stock, result);
     }
   }

@@ -140,10 +140,12 @@ class ServiceEndpointsTest {
         .contains("{\"skuId\":\"SKU-NEW\",\"hubId\":\"hub-1\",\"onHand\":0")
         .contains("{\"status\":true,\"orderId\":\"OMS-1\"")
         .contains("\"buyerId\":\"alice\"")
+        .contains("{\"buyerId\":\"alice\",\"orders\":[{\"kind\":\"order\"")
         .contains("insufficient stock: SKU-1@hub-1 requested 500, available 95")
         .contains("\"state\":\"SUCCEEDED\"")
         .contains("day,sku,location,kind,on_hand_delta,reserved_delta,entries\n")
-        .contains(",SKU-1,hub-1,sold,-5,0,2");
+        .contains(",SKU-1,hub-1,sold,-5,0,2")
+        .contains("\"sellerId\":\"seller-1\",\"days\":[{\"day\":");
   }
 
   private static boolean curlAnswers() {
@@ -712,6 +714,12 @@ class ServiceEndpointsTest {
 
       JsonNode problem = problem(http().post(location + "/cancel"), 409, "job-state");
       assertThat(problem.get("state").asString()).isEqualTo("SUCCEEDED");
+      JsonNode notResumed = problem(http().post(location + "/resume"), 409, "job-state");
+      assertThat(notResumed.get("state").asString()).isEqualTo("SUCCEEDED");
+      assertThat(job.get("sellersUrl").asString())
+          .isEqualTo(
+              "/api/v1/settlement/sellers/download?from=" + today.minusDays(2) + "&to=" + today);
+      assertThat(http().get(job.get("grossUrl").asString()).status()).isEqualTo(200);
     }
 
     @Test
@@ -746,6 +754,122 @@ class ServiceEndpointsTest {
       }
     }
 
+    /** An order's body without its closing brace, for a price to be added. */
+    String orderBody(String sku, long quantity) {
+      return "{\"skuId\":\"" + sku + "\",\"quantity\":" + quantity + ",\"buyerId\":\"settle\"";
+    }
+
+    @Test
+    @DisplayName("per seller: units and gross amounts of a summarized day, as JSON and as CSV")
+    void perSeller() throws InterruptedException {
+      String seller = "seller-" + NAMES.incrementAndGet();
+      String mug = sku();
+      String cup = sku();
+      for (String sku : List.of(mug, cup)) {
+        assertThat(
+                http()
+                    .post(
+                        "/api/v1/skus",
+                        "{\"skuId\":\""
+                            + sku
+                            + "\",\"tenantId\":\"acme\",\"sellerId\":\""
+                            + seller
+                            + "\",\"name\":\"Mug\"}")
+                    .status())
+            .isEqualTo(201);
+        stock("default", sku, 10);
+      }
+      String priced = ",\"unitPrice\":{\"amountMinor\":%d,\"currency\":\"%s\"}}";
+      for (String order :
+          List.of(
+              orderBody(mug, 2) + String.format(priced, 1250, "EUR"),
+              orderBody(cup, 1) + String.format(priced, 300, "EUR"),
+              orderBody(cup, 3) + String.format(priced, 400, "USD"),
+              orderBody(mug, 1) + "}")) {
+        Http.Response sold = http().post("/api/v1/orders", order);
+        assertThat(sold.status()).as(sold.toString()).isEqualTo(201);
+      }
+      LocalDate today = LocalDate.now(ZoneOffset.UTC);
+      String location =
+          http()
+              .post(
+                  "/api/v1/jobs/settlement",
+                  "{\"from\":\"" + today + "\",\"to\":\"" + today + "\"}")
+              .header("Location")
+              .orElseThrow();
+      JsonNode job = http().get(location).json();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (job.get("state").asString().equals("RUNNING") && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+        job = http().get(location).json();
+      }
+      assertThat(job.get("state").asString()).isEqualTo("SUCCEEDED");
+
+      String range = "?from=" + today + "&to=" + today + "&sellerId=" + seller;
+      JsonNode summary = http().get("/api/v1/settlement/sellers" + range).json();
+      assertThat(summary.get("sellerId").asString()).isEqualTo(seller);
+      JsonNode day = summary.get("days").get(0);
+      assertThat(summary.get("days").size()).isEqualTo(1);
+      assertThat(day.get("day").asString()).isEqualTo(today.toString());
+      assertThat(day.get("sellerId").asString()).isEqualTo(seller);
+      assertThat(day.get("sold").asLong()).isEqualTo(7);
+      assertThat(day.get("adjusted").asLong()).as("the two stock figures").isEqualTo(20);
+
+      JsonNode amounts = http().get("/api/v1/settlement/gross" + range).json().get("amounts");
+      assertThat(amounts.size()).isEqualTo(2);
+      assertThat(amounts.get(0).get("currency").asString()).isEqualTo("EUR");
+      assertThat(amounts.get(0).get("units").asLong()).isEqualTo(3);
+      assertThat(amounts.get(0).get("amountMinor").asLong()).isEqualTo(2 * 1250 + 300);
+      assertThat(amounts.get(1).get("currency").asString()).isEqualTo("USD");
+      assertThat(amounts.get(1).get("amountMinor").asLong()).isEqualTo(3 * 400);
+
+      Http.Response sellersCsv = http().get("/api/v1/settlement/sellers/download" + range);
+      assertThat(sellersCsv.status()).isEqualTo(200);
+      assertThat(sellersCsv.contentType()).startsWith("text/csv");
+      assertThat(sellersCsv.header("Content-Disposition").orElseThrow()).contains("attachment");
+      assertThat(sellersCsv.body())
+          .isEqualTo(
+              "day,seller,sold,reserved,released,expired,received,adjusted,entries\n"
+                  + today
+                  + ","
+                  + seller
+                  + ",7,0,0,0,0,20,"
+                  + day.get("entries").asLong()
+                  + "\n");
+      assertThat(http().get("/api/v1/settlement/gross/download" + range).body())
+          .isEqualTo(
+              "day,seller,currency,units,amount_minor\n"
+                  + today
+                  + ","
+                  + seller
+                  + ",EUR,3,2800\n"
+                  + today
+                  + ","
+                  + seller
+                  + ",USD,3,1200\n");
+      JsonNode everySeller =
+          http().get("/api/v1/settlement/sellers?from=" + today + "&to=" + today).json();
+      assertThat(everySeller.get("sellerId").isNull()).isTrue();
+      assertThat(everySeller.get("days").size()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("per seller: a range or seller out of bounds names the field")
+    void perSellerErrors() {
+      ServiceEndpointsTest.validation(
+          http().get("/api/v1/settlement/sellers?from=2026-03-02&to=2026-03-01"), "to");
+      ServiceEndpointsTest.validation(http().get("/api/v1/settlement/gross?to=2026-03-01"), "from");
+      ServiceEndpointsTest.validation(
+          http().get("/api/v1/settlement/gross?from=March&to=2026-03-01"), "from");
+      ServiceEndpointsTest.validation(
+          http().get("/api/v1/settlement/sellers/download?from=0001-01-01&to=9999-12-31"), "to");
+      ServiceEndpointsTest.validation(
+          http()
+              .get(
+                  "/api/v1/settlement/gross/download?from=2026-03-01&to=2026-03-01&sellerId=a%20b"),
+          "sellerId");
+    }
+
     @Test
     @DisplayName("an unknown job: 404 job-not-found; a malformed id or range names the field")
     void errors() {
@@ -754,6 +878,7 @@ class ServiceEndpointsTest {
       assertThat(problem.get("jobId").asString()).isEqualTo(unknown.toString());
       problem(http().post("/api/v1/jobs/" + unknown + "/cancel"), 404, "job-not-found");
       problem(http().get("/api/v1/jobs/" + unknown + "/download"), 404, "job-not-found");
+      problem(http().post("/api/v1/jobs/" + unknown + "/resume"), 404, "job-not-found");
       ServiceEndpointsTest.validation(http().get("/api/v1/jobs/not-a-uuid"), "jobId");
       ServiceEndpointsTest.validation(
           http().post("/api/v1/jobs/settlement", "{\"from\":\"2026-03-02\",\"to\":\"2026-03-01\"}"),

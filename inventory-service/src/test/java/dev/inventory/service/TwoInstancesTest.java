@@ -2,12 +2,20 @@ package dev.inventory.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.AuditReport;
 import dev.inventory.ExpirySweeper;
 import dev.inventory.StockKey;
 import dev.inventory.StockLedger;
+import dev.inventory.jdbc.JdbcInventory;
+import dev.inventory.jdbc.JdbcInventoryStore;
+import dev.inventory.jdbc.ReportJob;
+import dev.inventory.jdbc.TestDatabase;
 import dev.inventory.spring.boot.InventorySweeper;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +24,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
 
-/** Two instances of the service on one database, each with its expiry sweeper. */
+/**
+ * Two instances of the service on one database: each with its expiry sweeper, and settlement jobs
+ * that either instance reads and cancels (the library keeps them in the database).
+ */
 @DisplayName("two instances on one database")
 class TwoInstancesTest {
   static final TestService.Schemas SCHEMAS = TestService.Schemas.fresh(TwoInstancesTest.class);
@@ -120,6 +132,116 @@ class TwoInstancesTest {
               .audit(
                   List.of(StockKey.of("SWEEP-0"), StockKey.of("SWEEP-1"), StockKey.of("SWEEP-2")));
       assertThat(audit.isClean()).as(audit.describe()).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName("a settlement job started on one instance is read and cancelled on the other")
+  void jobReadAndCancelledOnTheOtherInstance() throws InterruptedException {
+    try (TestService a =
+            TestService.start(SCHEMAS, 0, Map.of("service.settlement.report-lease", "5s"));
+        TestService b = TestService.start(SCHEMAS, 0, Map.of())) {
+      LocalDate today = LocalDate.now(ZoneOffset.UTC);
+      // Ten years of days on one worker: running for seconds, long after B's cancel arrives.
+      Http.Response started =
+          a.http()
+              .post(
+                  "/api/v1/jobs/settlement",
+                  "{\"from\":\""
+                      + today.minusDays(3650)
+                      + "\",\"to\":\""
+                      + today
+                      + "\",\"workers\":1}");
+      assertThat(started.status()).as(started.toString()).isEqualTo(202);
+      String location = started.header("Location").orElseThrow();
+      String jobId = started.json().get("jobId").asString();
+
+      Http.Response onB = b.http().get(location);
+      assertThat(onB.status()).as(onB.toString()).isEqualTo(200);
+      assertThat(onB.json().get("jobId").asString()).isEqualTo(jobId);
+      assertThat(onB.json().get("daysTotal").asInt()).isEqualTo(3651);
+      assertThat(onB.json().get("state").asString()).isEqualTo("RUNNING");
+      assertThat(Instant.parse(onB.json().get("leaseExpiresAt").asString()))
+          .as("A's lease, of service.settlement.report-lease")
+          .isBefore(Instant.now().plusSeconds(6));
+
+      Http.Response cancelled = b.http().post(location + "/cancel");
+      assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(202);
+      assertThat(cancelled.json().get("cancelRequested").asBoolean()).isTrue();
+
+      JsonNode onA = a.http().get(location).json();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (onA.get("state").asString().equals("RUNNING") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+        onA = a.http().get(location).json();
+      }
+      assertThat(onA.get("state").asString()).as("ended where it ran").isEqualTo("CANCELLED");
+      assertThat(onA.get("daysDone").asInt()).isLessThan(3651);
+      assertThat(b.http().get(location).json()).as("the same on both").isEqualTo(onA);
+      ServiceEndpointsTest.problem(a.http().get(location + "/download"), 409, "job-state");
+      ServiceEndpointsTest.problem(b.http().post(location + "/cancel"), 409, "job-state");
+
+      // And the other way round: started on B, followed to its end and downloaded on A.
+      Http.Response small =
+          b.http()
+              .post(
+                  "/api/v1/jobs/settlement",
+                  "{\"from\":\"" + today + "\",\"to\":\"" + today + "\"}");
+      String smallLocation = small.header("Location").orElseThrow();
+      JsonNode job = a.http().get(smallLocation).json();
+      while (job.get("state").asString().equals("RUNNING") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+        job = a.http().get(smallLocation).json();
+      }
+      assertThat(job.get("state").asString()).isEqualTo("SUCCEEDED");
+      Http.Response csv = a.http().get(job.get("downloadUrl").asString());
+      assertThat(csv.status()).isEqualTo(200);
+      assertThat(csv.body())
+          .startsWith("day,sku,location,kind,on_hand_delta,reserved_delta,entries\n");
+    }
+  }
+
+  @Test
+  @DisplayName("a job whose instance died reads ABANDONED; another instance resumes and ends it")
+  void abandonedJobResumed() throws InterruptedException {
+    try (TestService survivor = TestService.start(SCHEMAS, 0, Map.of())) {
+      LocalDate today = LocalDate.now(ZoneOffset.UTC);
+      String location;
+      // The instance that dies: a store of its own with a lease of one second, whose database is
+      // taken away while its job runs (its heartbeat can no longer push the lease forward).
+      try (HikariDataSource dying = TestDatabase.pool(2)) {
+        JdbcInventoryStore store =
+            JdbcInventory.builder(dying)
+                .schema(SCHEMAS.inventory())
+                .reportLease(Duration.ofSeconds(1))
+                .buildStore();
+        ReportJob job = store.reports().start(today.minusDays(3650), today, 1);
+        location = "/api/v1/jobs/" + job.id();
+        assertThat(survivor.http().get(location).json().get("state").asString())
+            .isEqualTo("RUNNING");
+      }
+      JsonNode seen = survivor.http().get(location).json();
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (!seen.get("state").asString().equals("ABANDONED") && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        seen = survivor.http().get(location).json();
+      }
+      assertThat(seen.get("state").asString()).isEqualTo("ABANDONED");
+      int doneBefore = seen.get("daysDone").asInt();
+
+      Http.Response resumed = survivor.http().post(location + "/resume");
+      assertThat(resumed.status()).as(resumed.toString()).isEqualTo(202);
+      assertThat(resumed.json().get("state").asString()).isEqualTo("RUNNING");
+      JsonNode ended = survivor.http().get(location).json();
+      while (ended.get("state").asString().equals("RUNNING") && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+        ended = survivor.http().get(location).json();
+      }
+      assertThat(ended.get("state").asString()).isEqualTo("SUCCEEDED");
+      assertThat(ended.get("daysDone").asInt())
+          .as("the days not done before, done here")
+          .isEqualTo(3651)
+          .isGreaterThan(doneBefore);
     }
   }
 

@@ -44,13 +44,17 @@ class CartController {
   @Operation(
       summary = "Reserve a cart: every line held, or none",
       description =
-          "Held until expiresAt. Short: 422 insufficient-stock with every short line. With an"
-              + " Idempotency-Key the cart id is derived from it, so a repeat never holds twice."
-              + " Library: Inventory.reserve(request).")
+          "Held until expiresAt. Short: 422 insufficient-stock with every short line. With a"
+              + " buyerId the SKUs' per-buyer limits apply (422 buyer-limit-exceeded); lines may"
+              + " carry a unitPrice. With an Idempotency-Key the cart id is derived from it, so a"
+              + " repeat never holds twice. Library: Inventory.reserve(request with buyer and"
+              + " prices).")
   @Answers(
       success = 201,
       problems = {
         ProblemType.INSUFFICIENT_STOCK,
+        ProblemType.BUYER_LIMIT_EXCEEDED,
+        ProblemType.RESERVATION_ID_CONFLICT,
         ProblemType.IDEMPOTENCY_KEY_REUSED,
         ProblemType.UNKNOWN_KEYS
       })
@@ -60,6 +64,9 @@ class CartController {
     ReservationRequest.Builder cart = ReservationRequest.builder(cartId).lines(lines(body.lines()));
     if (body.ttlSeconds() != null) {
       cart.ttl(Duration.ofSeconds(body.ttlSeconds()));
+    }
+    if (body.buyerId() != null) {
+      cart.buyer(body.buyerId());
     }
     Reservation held = inventory.reserve(cart.build());
     return ResponseEntity.created(URI.create("/api/v1/carts/" + cartId))
@@ -83,11 +90,14 @@ class CartController {
   @Operation(
       summary = "Amend a held cart to exactly these lines",
       description =
-          "Lines that grow need the extra units free (422 insufficient-stock); the expiry stays."
-              + " Library: Inventory.amend(cartId, lines).")
+          "Lines that grow need the extra units free (422 insufficient-stock) and, in a cart with"
+              + " a buyer, room under the SKU's per-buyer limit (422 buyer-limit-exceeded); lines"
+              + " may carry a unitPrice; the buyer and the expiry stay. Library:"
+              + " Inventory.amend(cartId, lines).")
   @Answers(
       problems = {
         ProblemType.INSUFFICIENT_STOCK,
+        ProblemType.BUYER_LIMIT_EXCEEDED,
         ProblemType.RESERVATION_NOT_FOUND,
         ProblemType.RESERVATION_EXPIRED,
         ProblemType.RESERVATION_STATE,
@@ -131,8 +141,9 @@ class CartController {
   @Operation(
       summary = "Release a cart (cancelled): its units are free again",
       description =
-          "Idempotent. Expired: 409 reservation-expired; confirmed: 409 reservation-state."
-              + " Library: Inventory.release(cartId).")
+          "Idempotent. The units are free again, and count no more against the buyer's"
+              + " per-buyer limits. Expired: 409 reservation-expired; confirmed: 409"
+              + " reservation-state. Library: Inventory.release(cartId).")
   @Answers(
       problems = {
         ProblemType.RESERVATION_NOT_FOUND,

@@ -1,6 +1,7 @@
 package dev.inventory.service.api;
 
 import dev.inventory.Line;
+import dev.inventory.Price;
 import dev.inventory.Reservation;
 import dev.inventory.StockKey;
 import dev.inventory.StockLevel;
@@ -30,20 +31,49 @@ final class Json {
   /** The longest TTL (the library's bound: 30 days). */
   static final long MAX_TTL_SECONDS = 30L * 24 * 3600;
 
+  /** An ISO 4217 code as the library takes it: three upper-case letters. */
+  static final String CURRENCY = "^[A-Z]{3}$";
+
   /**
-   * A line of a cart or a check: a quantity of a SKU at a hub.
+   * The price of one unit, stored with the line for settlement (the library's {@link Price}).
+   *
+   * @param amountMinor the amount in the currency's minor units (cents), 0 to 10^15
+   * @param currency the ISO 4217 code, three upper-case letters such as {@code EUR}
+   */
+  record UnitPrice(
+      @NotNull @Min(0) @Max(Price.MAX_AMOUNT_MINOR) Long amountMinor,
+      @NotNull
+          @Pattern(
+              regexp = CURRENCY,
+              message = "must be an ISO 4217 code of three upper-case letters")
+          String currency) {
+
+    Price toPrice() {
+      return Price.of(amountMinor, currency);
+    }
+
+    static @Nullable UnitPrice of(@Nullable Price price) {
+      return price == null ? null : new UnitPrice(price.amountMinor(), price.currency());
+    }
+  }
+
+  /**
+   * A line of a cart or a check: a quantity of a SKU at a hub, at a price if one is given.
    *
    * @param skuId the SKU
    * @param hubId the hub; omitted: {@code default} (carts) or the request's hub (checks)
    * @param quantity 1 to 1,000,000,000
+   * @param unitPrice the price of one unit, or omitted: none
    */
   record LineIn(
       @NotBlank @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String skuId,
       @Nullable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String hubId,
-      @NotNull @Min(1) @Max(MAX_QUANTITY) Long quantity) {
+      @NotNull @Min(1) @Max(MAX_QUANTITY) Long quantity,
+      @Nullable @Valid UnitPrice unitPrice) {
 
     Line toLine(String defaultHub) {
-      return Line.of(StockKey.of(skuId, hubId == null ? defaultHub : hubId), quantity);
+      StockKey key = StockKey.of(skuId, hubId == null ? defaultHub : hubId);
+      return new Line(key, quantity, unitPrice == null ? null : unitPrice.toPrice());
     }
   }
 
@@ -53,10 +83,12 @@ final class Json {
    * @param skuId the SKU
    * @param hubId the hub
    * @param quantity the units
+   * @param unitPrice the price of one unit, or null if the line was given none
    */
-  record LineOut(String skuId, String hubId, long quantity) {
+  record LineOut(String skuId, String hubId, long quantity, @Nullable UnitPrice unitPrice) {
     static LineOut of(Line line) {
-      return new LineOut(line.key().sku(), line.key().location(), line.quantity());
+      return new LineOut(
+          line.key().sku(), line.key().location(), line.quantity(), UnitPrice.of(line.unitPrice()));
     }
 
     static List<LineOut> of(List<Line> lines) {
@@ -164,27 +196,31 @@ final class Json {
       boolean status, String orderId, String reservationId, List<LineOut> items, Instant at) {}
 
   /**
-   * An order: one SKU bought by one buyer, in one step.
+   * An order: one SKU bought by one buyer, in one step, held to the SKU's per-buyer limit.
    *
    * @param skuId the SKU
    * @param hubId the hub; omitted: {@code default}
    * @param quantity 1 to 1,000,000,000
-   * @param buyerId who buys
+   * @param buyerId who buys: the library's buyer of the sale
+   * @param unitPrice the price of one unit, or omitted: none
    */
   record OrderIn(
       @NotBlank @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String skuId,
       @Nullable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String hubId,
       @NotNull @Min(1) @Max(MAX_QUANTITY) Long quantity,
-      @NotBlank @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String buyerId) {}
+      @NotBlank @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String buyerId,
+      @Nullable @Valid UnitPrice unitPrice) {}
 
   /**
    * An order as it stands.
    *
    * @param orderId its id
-   * @param buyerId who bought; null only if the service stopped between the sale and writing it
+   * @param buyerId who bought (the library's buyer; for an order taken before the library kept
+   *     buyers, the service's old record of it, or null if it has none)
    * @param skuId the SKU
    * @param hubId the hub
    * @param quantity the units
+   * @param unitPrice the price of one unit, or null if the order gave none
    * @param status {@code CONFIRMED}: sold
    * @param createdAt when
    */
@@ -194,6 +230,7 @@ final class Json {
       String skuId,
       String hubId,
       long quantity,
+      @Nullable UnitPrice unitPrice,
       Reservation.Status status,
       Instant createdAt) {
     static OrderOut of(Reservation sale, @Nullable String buyerId) {
@@ -204,20 +241,65 @@ final class Json {
           line.key().sku(),
           line.key().location(),
           line.quantity(),
+          UnitPrice.of(line.unitPrice()),
           sale.status(),
           sale.createdAt());
     }
   }
 
   /**
+   * One of a buyer's orders or carts, in a listing.
+   *
+   * @param kind {@code order} (bought in one step) or {@code cart}
+   * @param id the order's or cart's id
+   * @param url where it is read
+   * @param status {@code HELD}, {@code CONFIRMED}, {@code RELEASED} or {@code EXPIRED}
+   * @param lines what it holds (or held), with their prices
+   * @param createdAt when it was made
+   * @param expiresAt when a cart's hold runs out; null for an order
+   */
+  record BuyerOrder(
+      String kind,
+      String id,
+      String url,
+      Reservation.Status status,
+      List<LineOut> lines,
+      Instant createdAt,
+      @Nullable Instant expiresAt) {
+    static BuyerOrder of(Reservation reservation) {
+      boolean cart = reservation.id().startsWith(Ids.CART);
+      return new BuyerOrder(
+          cart ? "cart" : "order",
+          reservation.id(),
+          (cart ? "/api/v1/carts/" : "/api/v1/orders/") + reservation.id(),
+          reservation.status(),
+          LineOut.of(reservation.lines()),
+          reservation.createdAt(),
+          cart ? reservation.expiresAt() : null);
+    }
+  }
+
+  /**
+   * A page of a buyer's orders and carts, newest first.
+   *
+   * @param buyerId the buyer
+   * @param orders this page's orders and carts
+   * @param nextCursor the next page's cursor (with the same buyer), or null after the last page
+   */
+  record BuyerOrders(String buyerId, List<BuyerOrder> orders, @Nullable String nextCursor) {}
+
+  /**
    * A new cart: its lines are held, all or none, until it expires.
    *
    * @param lines 1 to 1,000 lines
    * @param ttlSeconds how long the hold lasts, 1 s to 30 days; omitted: the service's default
+   * @param buyerId who the cart is for (the library's buyer: the SKUs' per-buyer limits apply, to
+   *     this cart and its amends); omitted: nobody, no limit
    */
   record CartIn(
       @NotEmpty @Size(min = 1, max = 1000) List<@Valid @NotNull LineIn> lines,
-      @Nullable @Min(1) @Max(MAX_TTL_SECONDS) Long ttlSeconds) {}
+      @Nullable @Min(1) @Max(MAX_TTL_SECONDS) Long ttlSeconds,
+      @Nullable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String buyerId) {}
 
   /**
    * A cart's new content.
@@ -237,20 +319,27 @@ final class Json {
    * A cart as it stands.
    *
    * @param cartId its id
+   * @param buyerId who it is for, or null
    * @param status {@code HELD}, {@code CONFIRMED}, {@code RELEASED} or {@code EXPIRED}
-   * @param lines what it holds (or held)
+   * @param lines what it holds (or held), with their prices
    * @param createdAt when it was reserved
    * @param expiresAt when its hold runs out
    */
   record CartOut(
       String cartId,
+      @Nullable String buyerId,
       Reservation.Status status,
       List<LineOut> lines,
       Instant createdAt,
       Instant expiresAt) {
     static CartOut of(Reservation cart) {
       return new CartOut(
-          cart.id(), cart.status(), LineOut.of(cart.lines()), cart.createdAt(), cart.expiresAt());
+          cart.id(),
+          cart.buyer(),
+          cart.status(),
+          LineOut.of(cart.lines()),
+          cart.createdAt(),
+          cart.expiresAt());
     }
   }
 

@@ -7,8 +7,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
- * The buyer of each order, in the service's table {@code orders}. The sale itself is the library's
- * reservation with the same id.
+ * The buyers of the orders taken before the library kept buyers, in the service's table {@code
+ * orders}, read only. The library now stores an order's buyer with the sale itself (in the same
+ * statement), so the service writes this table no more; it keeps it for the orders whose buyer is
+ * nowhere else (see the service's migration V2).
  */
 @Repository
 class OrderBook {
@@ -21,25 +23,12 @@ class OrderBook {
   }
 
   /**
-   * Records the buyer of a sale, once: a repeat keeps the first buyer and returns it.
+   * The buyer the service recorded for an order taken before the library kept buyers.
    *
    * @param orderId the order's (and reservation's) id
-   * @param buyerId the buyer
-   * @return the buyer recorded
+   * @return the buyer, or empty if the service recorded none
    */
-  String record(String orderId, String buyerId) {
-    return jdbc.queryForObject(
-        "INSERT INTO "
-            + table
-            + " (id, buyer_id) VALUES (?, ?)"
-            // A repeat (same id) keeps the row as it is and still returns it.
-            + " ON CONFLICT (id) DO UPDATE SET buyer_id = orders.buyer_id RETURNING buyer_id",
-        String.class,
-        orderId,
-        buyerId);
-  }
-
-  Optional<String> findBuyer(String orderId) {
+  Optional<String> findOldBuyer(String orderId) {
     List<String> buyers =
         jdbc.queryForList("SELECT buyer_id FROM " + table + " WHERE id = ?", String.class, orderId);
     return buyers.stream().findFirst();

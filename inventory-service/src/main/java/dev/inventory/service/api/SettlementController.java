@@ -73,7 +73,13 @@ class SettlementController {
    * @param startedAt when it started
    * @param finishedAt when it ended, or null while it runs
    * @param failure why it failed, or null
-   * @param downloadUrl where the CSV is, once it succeeded; else null
+   * @param workers the worker threads it runs on (each one connection)
+   * @param cancelRequested whether some instance has asked it to stop
+   * @param leaseExpiresAt while it runs (or is abandoned): until when the instance running it has
+   *     promised to; null once it has ended
+   * @param downloadUrl where the CSV of its movements is, once it succeeded; else null
+   * @param sellersUrl where the CSV of its days per seller is, once it succeeded; else null
+   * @param grossUrl where the CSV of its gross amounts per seller is, once it succeeded; else null
    */
   record JobOut(
       UUID jobId,
@@ -88,8 +94,15 @@ class SettlementController {
       Instant startedAt,
       @Nullable Instant finishedAt,
       @Nullable String failure,
-      @Nullable String downloadUrl) {
+      int workers,
+      boolean cancelRequested,
+      @Nullable Instant leaseExpiresAt,
+      @Nullable String downloadUrl,
+      @Nullable String sellersUrl,
+      @Nullable String grossUrl) {
     static JobOut of(ReportStatus status) {
+      boolean done = status.state() == ReportStatus.State.SUCCEEDED;
+      String range = "?from=" + status.firstDay() + "&to=" + status.lastDay();
       return new JobOut(
           status.jobId(),
           "settlement",
@@ -103,9 +116,12 @@ class SettlementController {
           status.startedAt(),
           status.finishedAt(),
           status.failure(),
-          status.state() == ReportStatus.State.SUCCEEDED
-              ? "/api/v1/jobs/" + status.jobId() + "/download"
-              : null);
+          status.workers(),
+          status.cancelRequested(),
+          status.leaseExpiresAt(),
+          done ? "/api/v1/jobs/" + status.jobId() + "/download" : null,
+          done ? "/api/v1/settlement/sellers/download" + range : null,
+          done ? "/api/v1/settlement/gross/download" + range : null);
     }
   }
 
@@ -164,6 +180,31 @@ class SettlementController {
           Map.of("jobId", jobId.toString(), "state", status.state().name()));
     }
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobOut.of(job.status()));
+  }
+
+  @PostMapping("/{jobId}/resume")
+  @Operation(
+      summary = "Resume an abandoned job here: the days not done",
+      description =
+          "A job whose instance stopped running it (state ABANDONED: its lease ran out) is taken"
+              + " over by this instance, which does the days not done; of several instances"
+              + " resuming it at once exactly one runs it. 202 with the job while it runs (here or,"
+              + " if its lease is live, where it ran); 409 job-state if it has ended. Library:"
+              + " MovementReports.resume(id).")
+  @Answers(
+      success = 202,
+      problems = {ProblemType.JOB_NOT_FOUND, ProblemType.JOB_STATE})
+  ResponseEntity<JobOut> resume(@PathVariable UUID jobId) {
+    job(jobId); // 404 before the library's IllegalArgumentException for an unknown id
+    ReportJob job = jobs.resume(jobId);
+    ReportStatus status = job.status();
+    if (status.isFinished() && status.state() != ReportStatus.State.ABANDONED) {
+      throw new ServiceException(
+          ProblemType.JOB_STATE,
+          "job " + jobId + " has already ended as " + status.state() + ": nothing to resume",
+          Map.of("jobId", jobId.toString(), "state", status.state().name()));
+    }
+    return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobOut.of(status));
   }
 
   @GetMapping(path = "/{jobId}/download", produces = TEXT_CSV)

@@ -44,6 +44,23 @@ class SettlementJobs implements SmartLifecycle {
     return job;
   }
 
+  /**
+   * Takes over an abandoned job (the library's conditional take-over: of instances resuming it at
+   * once, one runs it); a job taken over here is cancelled when this service stops, as one started
+   * here.
+   */
+  ReportJob resume(UUID jobId) {
+    ReportJob job = reports.resume(jobId);
+    // findJob answers with the very object resume returned when this instance runs the job, and
+    // with a new view of the database's row when another one does: only a job run here is this
+    // instance's to cancel when it stops.
+    if (reports.findJob(jobId).orElse(null) == job) {
+      started.add(job.id());
+      job.completion().thenRun(() -> started.remove(job.id()));
+    }
+    return job;
+  }
+
   Optional<ReportJob> find(UUID jobId) {
     return reports.findJob(jobId);
   }

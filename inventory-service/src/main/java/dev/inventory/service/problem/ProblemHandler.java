@@ -1,5 +1,6 @@
 package dev.inventory.service.problem;
 
+import dev.inventory.BuyerLimitExceededException;
 import dev.inventory.IdempotencyConflictException;
 import dev.inventory.InsufficientStockException;
 import dev.inventory.InventoryException;
@@ -83,6 +84,19 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler
+  ResponseEntity<Map<String, Object>> buyerLimitExceeded(
+      BuyerLimitExceededException e, HttpServletRequest request) {
+    ProblemDetail problem = problems.of(ProblemType.BUYER_LIMIT_EXCEEDED, e.getMessage());
+    problem.setProperty("buyerId", e.buyer());
+    problem.setProperty("skuId", e.sku());
+    problem.setProperty("limit", e.limit());
+    problem.setProperty("used", e.used());
+    problem.setProperty("remaining", e.remaining());
+    problem.setProperty("requested", e.requested());
+    return answer(problem, request);
+  }
+
+  @ExceptionHandler
   ResponseEntity<Map<String, Object>> notFound(
       ReservationNotFoundException e, HttpServletRequest request) {
     ProblemDetail problem = problems.of(ProblemType.RESERVATION_NOT_FOUND, e.getMessage());
@@ -116,6 +130,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     problem.setProperty("reservationId", e.reservationId());
     problem.setProperty("existingLines", lines(e.existingLines()));
     problem.setProperty("requestedLines", lines(e.requestedLines()));
+    problem.setProperty("existingBuyerId", e.existingBuyer());
+    problem.setProperty("requestedBuyerId", e.requestedBuyer());
     return answer(problem, request);
   }
 
@@ -400,6 +416,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
       json.put("skuId", line.key().sku());
       json.put("hubId", line.key().location());
       json.put("quantity", line.quantity());
+      if (line.unitPrice() != null) {
+        Map<String, Object> price = new LinkedHashMap<>();
+        price.put("amountMinor", line.unitPrice().amountMinor());
+        price.put("currency", line.unitPrice().currency());
+        json.put("unitPrice", price);
+      }
       out.add(json);
     }
     return out;

@@ -19,6 +19,11 @@ public enum ProblemType {
   REQUEST_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "The request is too large"),
   /** {@code InsufficientStockException}: {@code shortages} lists every short SKU. */
   INSUFFICIENT_STOCK(HttpStatus.UNPROCESSABLE_CONTENT, "Not enough stock"),
+  /**
+   * {@code BuyerLimitExceededException}: the buyer would pass the SKU's per-buyer limit; {@code
+   * buyerId}, {@code skuId}, {@code limit}, {@code used}, {@code remaining}, {@code requested}.
+   */
+  BUYER_LIMIT_EXCEEDED(HttpStatus.UNPROCESSABLE_CONTENT, "Over the per-buyer limit"),
   /** A stock figure below what is reserved: {@code refused} lists every refused SKU. */
   STOCK_BELOW_RESERVED(HttpStatus.UNPROCESSABLE_CONTENT, "Stock below what is reserved"),
   /** {@code ReservationNotFoundException}: no cart or order has this id. */
