@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.Inventory;
 import dev.inventory.Line;
 import dev.inventory.MutableClock;
@@ -16,6 +17,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -307,5 +310,40 @@ class MovementReportTest {
             () -> reports.exportCsv(day1, LocalDate.of(10_000, 1, 1), new StringWriter()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("9999");
+  }
+
+  @Test
+  @DisplayName(
+      "reports outlast a pool's statement_timeout sized for checkouts, autocommit and no lock"
+          + " timeout configured included")
+  void reportsLiftThePoolsStatementTimeout() throws Exception {
+    busyDay(day1);
+    reports.start(day1, day1).completion().get(60, TimeUnit.SECONDS);
+    try (HikariDataSource strict =
+        TestDatabase.pool(2, c -> c.setConnectionInitSql("SET statement_timeout = '50ms'"))) {
+      MovementReports onStrict =
+          JdbcInventory.builder(strict).schema(DB.name()).migrate(false).buildStore().reports();
+      // A read kept waiting on a lock for longer than the pool's timeout: lifted, it waits.
+      CountDownLatch locked = new CountDownLatch(1);
+      CompletableFuture<Void> holder =
+          CompletableFuture.runAsync(
+              () ->
+                  DB.jdbi()
+                      .useTransaction(
+                          h -> {
+                            h.execute(
+                                "LOCK TABLE "
+                                    + DB.name()
+                                    + ".daily_seller_movement IN ACCESS EXCLUSIVE MODE");
+                            locked.countDown();
+                            h.execute("SELECT pg_sleep(0.3)");
+                          }));
+      assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+
+      List<SellerDay> rows = onStrict.sellerSummary(day1, day1, MovementReports.NO_SELLER);
+
+      holder.get(10, TimeUnit.SECONDS);
+      assertThat(rows).extracting(SellerDay::day).containsOnly(day1);
+    }
   }
 }

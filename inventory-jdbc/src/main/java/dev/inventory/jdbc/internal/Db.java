@@ -59,6 +59,29 @@ final class Db implements Session {
       Duration lockTimeout,
       Duration statementTimeout,
       Events events) {
+    this(dataSource, maxAttempts, lockTimeout, statementTimeout.toMillis(), events);
+  }
+
+  /**
+   * Sessions for back-office work (reports and their jobs): the lock timeout as configured, and
+   * statement_timeout lifted in every transaction, in the same round trip as the lock timeout
+   * ({@code set_config(..., true)} is SET LOCAL). A pool's timeout sized for checkouts would cancel
+   * a day of a large log, or a CSV of a month. Every call runs in a transaction, so the lift holds.
+   */
+  static Db backOffice(
+      DataSource dataSource, int maxAttempts, Duration lockTimeout, Events events) {
+    return new Db(dataSource, maxAttempts, lockTimeout, LIFTED, events);
+  }
+
+  /** A statement timeout that {@link #timeoutsSql} sets to 0 (none) rather than leaving alone. */
+  private static final long LIFTED = -1;
+
+  private Db(
+      DataSource dataSource,
+      int maxAttempts,
+      Duration lockTimeout,
+      long statementTimeoutMillis,
+      Events events) {
     this.dataSource = dataSource;
     this.jdbi =
         Jdbi.create(
@@ -77,7 +100,7 @@ final class Db implements Session {
     // out autocommit-off connections must not trip Jdbi's open-transaction check.
     this.jdbi.getConfig(Handles.class).setForceEndTransactions(false);
     this.maxAttempts = maxAttempts;
-    this.timeoutsSql = timeoutsSql(lockTimeout.toMillis(), statementTimeout.toMillis());
+    this.timeoutsSql = timeoutsSql(lockTimeout.toMillis(), statementTimeoutMillis);
     this.events = events;
   }
 
@@ -207,7 +230,9 @@ final class Db implements Session {
 
   /**
    * Lifts statement_timeout for the rest of this transaction only ({@code set_config(..., true)} is
-   * SET LOCAL): a pool's timeout sized for checkouts would cancel a long back-office statement.
+   * SET LOCAL): a pool's timeout sized for checkouts would cancel a long back-office statement. For
+   * a transaction that must begin with something else (the audit's SET TRANSACTION); other
+   * back-office work runs on {@link #backOffice} sessions.
    */
   static void liftStatementTimeout(Tx tx) {
     tx.createQuery("SELECT set_config('statement_timeout', '0', true)").mapToMap().one();
@@ -220,10 +245,10 @@ final class Db implements Session {
       settings.add(
           "set_config('lock_timeout', '" + lockTimeoutMillis + "ms', true) AS lock_timeout");
     }
-    if (statementTimeoutMillis > 0) {
+    if (statementTimeoutMillis > 0 || statementTimeoutMillis == LIFTED) {
       settings.add(
           "set_config('statement_timeout', '"
-              + statementTimeoutMillis
+              + Math.max(0, statementTimeoutMillis)
               + "ms', true) AS statement_timeout");
     }
     return settings.isEmpty() ? null : "SELECT " + String.join(", ", settings);

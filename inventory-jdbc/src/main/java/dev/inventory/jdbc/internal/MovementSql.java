@@ -48,8 +48,7 @@ final class MovementSql {
   Session.Work<Long> summarizeDay(LocalDate day) {
     return h -> {
       long rowsRead =
-          liftingTimeout(h)
-              .createQuery(summarizeDay)
+          h.createQuery(summarizeDay)
               .bind("day", day)
               .bind("dayStart", timestamp(PgValues.startOfUtcDay(day)))
               .bind("dayEnd", timestamp(PgValues.startOfUtcDay(day.plusDays(1))))
@@ -72,8 +71,7 @@ final class MovementSql {
   Session.Work<List<SellerDay>> sellerDays(
       LocalDate firstDay, LocalDate lastDay, @Nullable String seller) {
     return h ->
-        liftingTimeout(h)
-            .createQuery(sellerDays)
+        h.createQuery(sellerDays)
             .bind("first", firstDay)
             .bind("last", lastDay)
             .bind("seller", seller)
@@ -92,11 +90,6 @@ final class MovementSql {
             .list();
   }
 
-  private static Tx liftingTimeout(Tx h) {
-    Db.liftStatementTimeout(h);
-    return h;
-  }
-
   /**
    * Streams the rows of the days as CSV with a header into {@code out}; the rows written. A
    * transaction's work, without the statement timeout, like {@link #summarizeDay}.
@@ -112,8 +105,7 @@ final class MovementSql {
   Session.Work<List<SellerGross>> sellerGross(
       LocalDate firstDay, LocalDate lastDay, @Nullable String seller) {
     return h ->
-        liftingTimeout(h)
-            .createQuery(sellerGross)
+        h.createQuery(sellerGross)
             .bind("first", firstDay)
             .bind("last", lastDay)
             .bind("seller", seller)
@@ -171,12 +163,7 @@ final class MovementSql {
   private static Session.Work<Long> copyOut(String copy, String table, Writer out) {
     return h -> {
       try {
-        long rows =
-            liftingTimeout(h)
-                .getConnection()
-                .unwrap(PGConnection.class)
-                .getCopyAPI()
-                .copyOut(copy, out);
+        long rows = h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyOut(copy, out);
         out.flush();
         return rows;
       } catch (SQLException e) {

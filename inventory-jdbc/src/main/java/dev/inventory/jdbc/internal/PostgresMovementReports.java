@@ -50,11 +50,10 @@ public final class PostgresMovementReports implements MovementReports {
    * @param lease 1 second to 1 hour (see {@link #lease(Duration)})
    */
   public PostgresMovementReports(DataSource dataSource, Settings settings, Duration lease) {
-    // The builder's lock timeout applies; its statement timeout, sized for a checkout, does not:
-    // a day of a large log, or a CSV of a month, takes longer (see Db.liftStatementTimeout).
-    // The reports' retries are not told: the events are the checkout's.
-    this.db =
-        new Db(dataSource, settings.attempts(), settings.lockTimeout(), Duration.ZERO, Events.NONE);
+    // The builder's lock timeout applies; its statement timeout, sized for a checkout, does not,
+    // nor does the pool's (see Db.backOffice). The reports' retries are not told: the events are
+    // the checkout's.
+    this.db = Db.backOffice(dataSource, settings.attempts(), settings.lockTimeout(), Events.NONE);
     SqlText text = new SqlText(settings.schema());
     this.sql = new MovementSql(text);
     this.records =
