@@ -1,5 +1,6 @@
 package dev.inventory.jdbc;
 
+import dev.inventory.internal.Checks;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Objects;
@@ -81,10 +82,7 @@ public record ReportStatus(
               + " rowsRead="
               + rowsRead);
     }
-    if (workers < 1 || workers > MovementReports.MAX_WORKERS) {
-      throw new IllegalArgumentException(
-          "workers must be between 1 and " + MovementReports.MAX_WORKERS + ", but was " + workers);
-    }
+    Checks.between("workers", workers, 1, MovementReports.MAX_WORKERS);
   }
 
   /**

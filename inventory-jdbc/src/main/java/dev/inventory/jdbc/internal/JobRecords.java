@@ -69,7 +69,7 @@ final class JobRecords {
 
   /** The job's status, if a job has this id. */
   Optional<ReportStatus> status(UUID id) {
-    return db.read(sql.read(id, now())).map(JobRecords::status);
+    return row(id).map(JobRecords::status);
   }
 
   /** The stored row of a job, if there is one. */

@@ -48,12 +48,13 @@ final class ReportJobSql {
     this.read =
         text.render(
             """
-            SELECT j.*, ${leaseRanOut} AS lease_ran_out,
-                   (SELECT count(*) FROM ${schema}.report_job_day d WHERE d.job_id = j.id)
-                       AS days_done,
-                   (SELECT coalesce(sum(d.rows_read), 0) FROM ${schema}.report_job_day d
-                     WHERE d.job_id = j.id)::bigint AS rows_read
+            SELECT j.*, ${leaseRanOut} AS lease_ran_out, d.days_done, d.rows_read
               FROM ${schema}.report_job j
+             CROSS JOIN LATERAL (
+                   -- One pass over the job's days for both figures (a poll may come every 250 ms).
+                   SELECT count(*) AS days_done, coalesce(sum(x.rows_read), 0)::bigint AS rows_read
+                     FROM ${schema}.report_job_day x
+                    WHERE x.job_id = j.id) d
              WHERE j.id = :id
             """
                 .replace("${leaseRanOut}", LEASE_RAN_OUT));
