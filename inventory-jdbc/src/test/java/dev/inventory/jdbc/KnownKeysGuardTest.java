@@ -26,12 +26,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -296,9 +298,12 @@ class KnownKeysGuardTest {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger ids = new AtomicInteger();
     // When the deactivation returned (nanoTime); reserves that started later must be refused.
-    long[] deactivated = {Long.MAX_VALUE};
+    AtomicLong deactivated = new AtomicLong(Long.MAX_VALUE);
     List<Long> lateGrants = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicInteger refused = new AtomicInteger();
+    // The racers are granting before the deactivation and refused after it before they stop.
+    CountDownLatch grantedBefore = new CountDownLatch(100);
+    CountDownLatch refusedAfter = new CountDownLatch(100);
     ExecutorService threads = Executors.newFixedThreadPool(8);
     try {
       List<Future<?>> racers = new ArrayList<>();
@@ -313,24 +318,22 @@ class KnownKeysGuardTest {
                           ReservationRequest.builder("r-" + ids.incrementAndGet())
                               .line(a, 1)
                               .build());
-                      synchronized (deactivated) {
-                        if (started > deactivated[0]) {
-                          lateGrants.add(started);
-                        }
+                      if (started > deactivated.get()) {
+                        lateGrants.add(started);
                       }
+                      grantedBefore.countDown();
                     } catch (UnknownKeysException e) {
                       refused.incrementAndGet();
+                      refusedAfter.countDown();
                     }
                   }
                   return null;
                 }));
       }
-      Thread.sleep(200);
+      assertThat(grantedBefore.await(1, TimeUnit.MINUTES)).isTrue();
       store.catalog().deactivateItem("A");
-      synchronized (deactivated) {
-        deactivated[0] = System.nanoTime();
-      }
-      Thread.sleep(200);
+      deactivated.set(System.nanoTime());
+      assertThat(refusedAfter.await(1, TimeUnit.MINUTES)).isTrue();
       stop.set(true);
       for (Future<?> racer : racers) {
         racer.get(1, TimeUnit.MINUTES);
