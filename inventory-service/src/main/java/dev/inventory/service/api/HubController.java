@@ -6,7 +6,6 @@ import dev.inventory.catalog.LocationQuery;
 import dev.inventory.catalog.Page;
 import dev.inventory.service.problem.Answers;
 import dev.inventory.service.problem.ProblemType;
-import dev.inventory.service.problem.ServiceException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -124,13 +123,7 @@ class HubController {
           @Nullable String cursor) {
     Set<String> codes = Ids.codes("hubIds", hubIds);
     LocationQuery query = new LocationQuery(codes, active, pageSize);
-    Page<Location> page;
-    try {
-      page = catalog.locations(query, cursor);
-    } catch (IllegalArgumentException e) {
-      // The query was checked when it was made: what is left to refuse is the cursor.
-      throw ServiceException.invalid("cursor", e.getMessage());
-    }
+    Page<Location> page = Ids.page(() -> catalog.locations(query, cursor));
     return new CatalogJson.HubPage(
         page.entries().stream().map(CatalogJson.HubOut::of).toList(), page.nextCursor());
   }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -36,6 +37,21 @@ final class Ids {
   private static final Pattern NAME_PATTERN = Pattern.compile(NAME);
 
   private Ids() {}
+
+  /**
+   * A page read by the library, whose only argument left to refuse is the cursor (the query was
+   * checked when it was made): a cursor made for other filters, another buyer, or made up.
+   *
+   * @param read the library's listing call
+   * @return its page
+   */
+  static <T> T page(Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (IllegalArgumentException e) {
+      throw ServiceException.invalid("cursor", e.getMessage());
+    }
+  }
 
   /**
    * The codes of a list filter, sent as a repeated query parameter ({@code skuIds=A&skuIds=B}), a

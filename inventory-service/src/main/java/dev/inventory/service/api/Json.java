@@ -209,7 +209,12 @@ final class Json {
       @Nullable @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String hubId,
       @NotNull @Min(1) @Max(MAX_QUANTITY) Long quantity,
       @NotBlank @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String buyerId,
-      @Nullable @Valid UnitPrice unitPrice) {}
+      @Nullable @Valid UnitPrice unitPrice) {
+
+    Line toLine() {
+      return new LineIn(skuId, hubId, quantity, unitPrice).toLine(StockKey.DEFAULT_LOCATION);
+    }
+  }
 
   /**
    * An order as it stands.

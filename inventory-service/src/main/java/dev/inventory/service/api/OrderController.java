@@ -1,11 +1,9 @@
 package dev.inventory.service.api;
 
 import dev.inventory.Inventory;
-import dev.inventory.Line;
 import dev.inventory.Reservation;
 import dev.inventory.ReservationPage;
 import dev.inventory.ReservationRequest;
-import dev.inventory.StockKey;
 import dev.inventory.service.idempotency.IdempotencyFilter;
 import dev.inventory.service.problem.Answers;
 import dev.inventory.service.problem.ProblemType;
@@ -69,14 +67,9 @@ class OrderController {
   ResponseEntity<Json.OrderOut> create(
       @Valid @RequestBody Json.OrderIn body, HttpServletRequest request) {
     String orderId = Ids.forRequest(Ids.ORDER, IdempotencyFilter.keyOf(request));
-    StockKey key =
-        StockKey.of(body.skuId(), body.hubId() == null ? StockKey.DEFAULT_LOCATION : body.hubId());
-    Line line =
-        new Line(
-            key, body.quantity(), body.unitPrice() == null ? null : body.unitPrice().toPrice());
     Reservation sale =
         inventory.purchase(
-            ReservationRequest.builder(orderId).buyer(body.buyerId()).line(line).build());
+            ReservationRequest.builder(orderId).buyer(body.buyerId()).line(body.toLine()).build());
     return ResponseEntity.created(URI.create("/api/v1/orders/" + orderId))
         .body(Json.OrderOut.of(sale, sale.buyer()));
   }
@@ -104,13 +97,7 @@ class OrderController {
           @RequestParam(required = false)
           @Size(min = 1, max = 1000)
           @Nullable String cursor) {
-    ReservationPage page;
-    try {
-      page = inventory.findReservations(buyerId, pageSize, cursor);
-    } catch (IllegalArgumentException e) {
-      // The only argument left for the library to refuse: a cursor of another buyer, or made up.
-      throw ServiceException.invalid("cursor", e.getMessage());
-    }
+    ReservationPage page = Ids.page(() -> inventory.findReservations(buyerId, pageSize, cursor));
     return new Json.BuyerOrders(
         buyerId, page.reservations().stream().map(Json.BuyerOrder::of).toList(), page.nextCursor());
   }

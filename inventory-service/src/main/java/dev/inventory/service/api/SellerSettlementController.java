@@ -4,21 +4,14 @@ import dev.inventory.jdbc.MovementReports;
 import dev.inventory.jdbc.SellerDay;
 import dev.inventory.jdbc.SellerGross;
 import dev.inventory.service.problem.Answers;
-import dev.inventory.service.problem.ServiceException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Pattern;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.format.annotation.DateTimeFormat;
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -140,7 +133,7 @@ class SellerSettlementController {
           @RequestParam(required = false)
           @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE)
           @Nullable String sellerId) {
-    checkRange(from, to);
+    SettlementController.checkRange(from, to);
     return new SellerSummaryOut(
         from,
         to,
@@ -160,8 +153,8 @@ class SellerSettlementController {
       @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
       @RequestParam(required = false) @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE)
           @Nullable String sellerId) {
-    checkRange(from, to);
-    return csv(
+    SettlementController.checkRange(from, to);
+    return SettlementController.csv(
         "sellers-" + from + "-" + to + ".csv",
         writer -> reports.exportSellerCsv(from, to, sellerId, writer));
   }
@@ -187,7 +180,7 @@ class SellerSettlementController {
           @RequestParam(required = false)
           @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE)
           @Nullable String sellerId) {
-    checkRange(from, to);
+    SettlementController.checkRange(from, to);
     return new GrossAmountsOut(
         from,
         to,
@@ -207,41 +200,9 @@ class SellerSettlementController {
       @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
       @RequestParam(required = false) @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE)
           @Nullable String sellerId) {
-    checkRange(from, to);
-    return csv(
+    SettlementController.checkRange(from, to);
+    return SettlementController.csv(
         "gross-" + from + "-" + to + ".csv",
         writer -> reports.exportGrossCsv(from, to, sellerId, writer));
-  }
-
-  /** The same bounds as a job's range, checked before the library sees it. */
-  static void checkRange(LocalDate from, LocalDate to) {
-    if (to.isBefore(from)) {
-      throw ServiceException.invalid("to", "must not be before from (" + from + ")");
-    }
-    if (ChronoUnit.DAYS.between(from, to) >= SettlementController.MAX_DAYS) {
-      throw ServiceException.invalid(
-          "to",
-          "must be less than " + SettlementController.MAX_DAYS + " days after from (" + from + ")");
-    }
-  }
-
-  interface CsvWriter {
-    void write(Writer writer);
-  }
-
-  static ResponseEntity<StreamingResponseBody> csv(String filename, CsvWriter rows) {
-    StreamingResponseBody body =
-        out -> {
-          Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-          rows.write(writer);
-          writer.flush();
-        };
-    return ResponseEntity.ok()
-        .contentType(MediaType.parseMediaType(SettlementController.TEXT_CSV + ";charset=UTF-8"))
-        .header(
-            HttpHeaders.CONTENT_DISPOSITION,
-            ContentDisposition.attachment().filename(filename).build().toString())
-        .header(HttpHeaders.CACHE_CONTROL, "no-store")
-        .body(body);
   }
 }

@@ -19,6 +19,7 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -133,13 +134,7 @@ class SettlementController {
               + " MovementReports.start(from, to, workers).")
   @Answers(success = 202, problems = ProblemType.INVALID_ARGUMENT)
   ResponseEntity<JobOut> start(@Valid @RequestBody Json.SettlementIn body) {
-    if (body.to().isBefore(body.from())) {
-      throw ServiceException.invalid("to", "must not be before from (" + body.from() + ")");
-    }
-    if (ChronoUnit.DAYS.between(body.from(), body.to()) >= MAX_DAYS) {
-      throw ServiceException.invalid(
-          "to", "must be less than " + MAX_DAYS + " days after from (" + body.from() + ")");
-    }
+    checkRange(body.from(), body.to());
     int workers = body.workers() == null ? MovementReports.DEFAULT_WORKERS : body.workers();
     if (workers > maxWorkers) {
       throw ServiceException.invalid("workers", "must be at most " + maxWorkers);
@@ -195,8 +190,12 @@ class SettlementController {
       success = 202,
       problems = {ProblemType.JOB_NOT_FOUND, ProblemType.JOB_STATE})
   ResponseEntity<JobOut> resume(@PathVariable UUID jobId) {
-    job(jobId); // 404 before the library's IllegalArgumentException for an unknown id
-    ReportJob job = jobs.resume(jobId);
+    ReportJob job;
+    try {
+      job = jobs.resume(jobId);
+    } catch (IllegalArgumentException e) { // the library's answer to an unknown id, and only that
+      throw notFound(jobId);
+    }
     ReportStatus status = job.status();
     if (status.isFinished() && status.state() != ReportStatus.State.ABANDONED) {
       throw new ServiceException(
@@ -223,29 +222,46 @@ class SettlementController {
           "job " + jobId + " is " + status.state() + ": its CSV is there once it SUCCEEDED",
           Map.of("jobId", jobId.toString(), "state", status.state().name()));
     }
-    StreamingResponseBody csv =
-        out -> {
-          Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-          reports.exportCsv(status.firstDay(), status.lastDay(), writer);
-        };
+    return csv(
+        "settlement-" + status.firstDay() + "-" + status.lastDay() + ".csv",
+        writer -> reports.exportCsv(status.firstDay(), status.lastDay(), writer));
+  }
+
+  /**
+   * A range of UTC days as every settlement endpoint takes it, checked before the library sees it.
+   */
+  static void checkRange(LocalDate from, LocalDate to) {
+    if (to.isBefore(from)) {
+      throw ServiceException.invalid("to", "must not be before from (" + from + ")");
+    }
+    if (ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
+      throw ServiceException.invalid(
+          "to", "must be less than " + MAX_DAYS + " days after from (" + from + ")");
+    }
+  }
+
+  /**
+   * A CSV download streamed from PostgreSQL as the library writes it (its exports flush the writer
+   * they are given); never cached, since a day summarized again changes its rows.
+   */
+  static ResponseEntity<StreamingResponseBody> csv(String filename, Consumer<Writer> rows) {
+    StreamingResponseBody body =
+        out -> rows.accept(new OutputStreamWriter(out, StandardCharsets.UTF_8));
     return ResponseEntity.ok()
         .contentType(MediaType.parseMediaType(TEXT_CSV + ";charset=UTF-8"))
         .header(
             HttpHeaders.CONTENT_DISPOSITION,
-            ContentDisposition.attachment()
-                .filename("settlement-" + status.firstDay() + "-" + status.lastDay() + ".csv")
-                .build()
-                .toString())
-        .body(csv);
+            ContentDisposition.attachment().filename(filename).build().toString())
+        .header(HttpHeaders.CACHE_CONTROL, "no-store")
+        .body(body);
   }
 
   private ReportJob job(UUID jobId) {
-    return jobs.find(jobId)
-        .orElseThrow(
-            () ->
-                new ServiceException(
-                    ProblemType.JOB_NOT_FOUND,
-                    "no job " + jobId,
-                    Map.of("jobId", jobId.toString())));
+    return jobs.find(jobId).orElseThrow(() -> notFound(jobId));
+  }
+
+  private static ServiceException notFound(UUID jobId) {
+    return new ServiceException(
+        ProblemType.JOB_NOT_FOUND, "no job " + jobId, Map.of("jobId", jobId.toString()));
   }
 }

@@ -5,8 +5,9 @@ import dev.inventory.jdbc.ReportJob;
 import dev.inventory.service.ServiceProperties;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -29,8 +30,8 @@ class SettlementJobs implements SmartLifecycle {
 
   private final MovementReports reports;
   private final Duration stopTimeout;
-  private final Set<UUID> started = ConcurrentHashMap.newKeySet();
-  private volatile boolean running;
+  private final Map<UUID, ReportJob> running = new ConcurrentHashMap<>();
+  private volatile boolean started;
 
   SettlementJobs(MovementReports reports, ServiceProperties properties) {
     this.reports = reports;
@@ -38,10 +39,7 @@ class SettlementJobs implements SmartLifecycle {
   }
 
   ReportJob start(LocalDate from, LocalDate to, int workers) {
-    ReportJob job = reports.start(from, to, workers);
-    started.add(job.id());
-    job.completion().thenRun(() -> started.remove(job.id()));
-    return job;
+    return track(reports.start(from, to, workers));
   }
 
   /**
@@ -54,10 +52,13 @@ class SettlementJobs implements SmartLifecycle {
     // findJob answers with the very object resume returned when this instance runs the job, and
     // with a new view of the database's row when another one does: only a job run here is this
     // instance's to cancel when it stops.
-    if (reports.findJob(jobId).orElse(null) == job) {
-      started.add(job.id());
-      job.completion().thenRun(() -> started.remove(job.id()));
-    }
+    return reports.findJob(jobId).orElse(null) == job ? track(job) : job;
+  }
+
+  /** A job run here, until it ends: this instance's to cancel when it stops. */
+  private ReportJob track(ReportJob job) {
+    running.put(job.id(), job);
+    job.completion().thenRun(() -> running.remove(job.id()));
     return job;
   }
 
@@ -67,35 +68,29 @@ class SettlementJobs implements SmartLifecycle {
 
   @Override
   public void start() {
-    running = true;
+    started = true;
   }
 
   @Override
   public void stop() {
-    running = false;
+    started = false;
     long deadline = System.nanoTime() + stopTimeout.toNanos();
-    for (UUID id : Set.copyOf(started)) {
-      reports
-          .findJob(id)
-          .ifPresent(
-              job -> {
-                job.cancel();
-                try {
-                  job.completion()
-                      .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (TimeoutException e) {
-                  log.warn("settlement job {} still running after {}", id, stopTimeout);
-                } catch (ExecutionException e) {
-                  log.warn("settlement job {} failed while stopping", id, e);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              });
+    for (ReportJob job : List.copyOf(running.values())) {
+      job.cancel();
+      try {
+        job.completion().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        log.warn("settlement job {} still running after {}", job.id(), stopTimeout);
+      } catch (ExecutionException e) {
+        log.warn("settlement job {} failed while stopping", job.id(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
   @Override
   public boolean isRunning() {
-    return running;
+    return started;
   }
 }

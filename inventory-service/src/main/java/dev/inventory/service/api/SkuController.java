@@ -6,7 +6,6 @@ import dev.inventory.catalog.ItemQuery;
 import dev.inventory.catalog.Page;
 import dev.inventory.service.problem.Answers;
 import dev.inventory.service.problem.ProblemType;
-import dev.inventory.service.problem.ServiceException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -148,13 +147,7 @@ class SkuController {
           @Nullable String cursor) {
     ItemQuery query =
         new ItemQuery(tenantId, sellerId, Ids.codes("skuIds", skuIds), active, pageSize);
-    Page<Item> page;
-    try {
-      page = catalog.items(query, cursor);
-    } catch (IllegalArgumentException e) {
-      // The query was checked when it was made: what is left to refuse is the cursor.
-      throw ServiceException.invalid("cursor", e.getMessage());
-    }
+    Page<Item> page = Ids.page(() -> catalog.items(query, cursor));
     return new CatalogJson.SkuPage(
         page.entries().stream().map(CatalogJson.SkuOut::of).toList(), page.nextCursor());
   }
