@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -63,6 +64,31 @@ final class Http {
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json))
             .build());
+  }
+
+  /**
+   * Polls a job at {@code location} until its state is {@code done} or {@code max} has passed (each
+   * call its own deadline), and answers the last reading: the caller asserts the state. Polling,
+   * not a latch: the job is seen over HTTP, maybe from another instance.
+   */
+  JsonNode awaitState(String location, Predicate<String> done, Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    JsonNode job = get(location).json();
+    while (!done.test(job.get("state").asString()) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for " + location, e);
+      }
+      job = get(location).json();
+    }
+    return job;
+  }
+
+  /** {@link #awaitState} for the usual wait: until a running job ends, 30 s at most. */
+  JsonNode awaitEnd(String location) {
+    return awaitState(location, state -> !state.equals("RUNNING"), Duration.ofSeconds(30));
   }
 
   Response post(String path) {

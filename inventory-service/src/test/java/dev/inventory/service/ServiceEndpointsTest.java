@@ -692,12 +692,7 @@ class ServiceEndpointsTest {
       String location = started.header("Location").orElseThrow();
       assertThat(started.json().get("daysTotal").asInt()).isEqualTo(3);
 
-      JsonNode job = http().get(location).json();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (job.get("state").asString().equals("RUNNING") && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-        job = http().get(location).json();
-      }
+      JsonNode job = http().awaitEnd(location);
       assertThat(job.get("state").asString()).isEqualTo("SUCCEEDED");
       assertThat(job.get("progress").asDouble()).isEqualTo(1.0);
       assertThat(job.get("daysDone").asInt()).isEqualTo(3);
@@ -741,12 +736,7 @@ class ServiceEndpointsTest {
         return; // it finished 3,001 days before the cancel came: nothing to see on this machine
       }
       assertThat(cancelled.status()).isEqualTo(202);
-      JsonNode job = http().get(location).json();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (job.get("state").asString().equals("RUNNING") && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-        job = http().get(location).json();
-      }
+      JsonNode job = http().awaitEnd(location);
       assertThat(job.get("state").asString()).isIn("CANCELLED", "SUCCEEDED");
       if (job.get("state").asString().equals("CANCELLED")) {
         assertThat(job.get("downloadUrl").isNull()).isTrue();
@@ -797,12 +787,7 @@ class ServiceEndpointsTest {
                   "{\"from\":\"" + today + "\",\"to\":\"" + today + "\"}")
               .header("Location")
               .orElseThrow();
-      JsonNode job = http().get(location).json();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (job.get("state").asString().equals("RUNNING") && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-        job = http().get(location).json();
-      }
+      JsonNode job = http().awaitEnd(location);
       assertThat(job.get("state").asString()).isEqualTo("SUCCEEDED");
 
       String range = "?from=" + today + "&to=" + today + "&sellerId=" + seller;

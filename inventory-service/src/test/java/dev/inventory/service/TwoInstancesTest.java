@@ -169,12 +169,7 @@ class TwoInstancesTest {
       assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(202);
       assertThat(cancelled.json().get("cancelRequested").asBoolean()).isTrue();
 
-      JsonNode onA = a.http().get(location).json();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (onA.get("state").asString().equals("RUNNING") && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-        onA = a.http().get(location).json();
-      }
+      JsonNode onA = a.http().awaitEnd(location);
       assertThat(onA.get("state").asString()).as("ended where it ran").isEqualTo("CANCELLED");
       assertThat(onA.get("daysDone").asInt()).isLessThan(3651);
       assertThat(b.http().get(location).json()).as("the same on both").isEqualTo(onA);
@@ -188,11 +183,7 @@ class TwoInstancesTest {
                   "/api/v1/jobs/settlement",
                   "{\"from\":\"" + today + "\",\"to\":\"" + today + "\"}");
       String smallLocation = small.header("Location").orElseThrow();
-      JsonNode job = a.http().get(smallLocation).json();
-      while (job.get("state").asString().equals("RUNNING") && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-        job = a.http().get(smallLocation).json();
-      }
+      JsonNode job = a.http().awaitEnd(smallLocation);
       assertThat(job.get("state").asString()).isEqualTo("SUCCEEDED");
       Http.Response csv = a.http().get(job.get("downloadUrl").asString());
       assertThat(csv.status()).isEqualTo(200);
@@ -220,23 +211,19 @@ class TwoInstancesTest {
         assertThat(survivor.http().get(location).json().get("state").asString())
             .isEqualTo("RUNNING");
       }
-      JsonNode seen = survivor.http().get(location).json();
-      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      while (!seen.get("state").asString().equals("ABANDONED") && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-        seen = survivor.http().get(location).json();
-      }
+      JsonNode seen =
+          survivor.http().awaitState(location, "ABANDONED"::equals, Duration.ofSeconds(90));
       assertThat(seen.get("state").asString()).isEqualTo("ABANDONED");
       int doneBefore = seen.get("daysDone").asInt();
 
       Http.Response resumed = survivor.http().post(location + "/resume");
       assertThat(resumed.status()).as(resumed.toString()).isEqualTo(202);
       assertThat(resumed.json().get("state").asString()).isEqualTo("RUNNING");
-      JsonNode ended = survivor.http().get(location).json();
-      while (ended.get("state").asString().equals("RUNNING") && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-        ended = survivor.http().get(location).json();
-      }
+      // The rest of 3,651 days on one worker: as long as the wait for the lease above, at most.
+      JsonNode ended =
+          survivor
+              .http()
+              .awaitState(location, state -> !state.equals("RUNNING"), Duration.ofSeconds(90));
       assertThat(ended.get("state").asString()).isEqualTo("SUCCEEDED");
       assertThat(ended.get("daysDone").asInt())
           .as("the days not done before, done here")
