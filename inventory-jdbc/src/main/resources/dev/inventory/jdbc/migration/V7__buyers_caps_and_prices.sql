@@ -177,14 +177,20 @@ BEGIN
             SELECT coalesce(max(s.on_hand - s.reserved), 0) INTO refused_available
               FROM stock_level s
              WHERE s.sku = p_key_skus[k] AND s.location = p_key_locations[k];
-            -- Due units start from the due holds, fenced with MATERIALIZED (see V5).
+            -- Due units start from the due holds and their lines by reservation id, both fenced
+            -- with MATERIALIZED, the key filtered last: a key condition next to the join lets the
+            -- generic plan (made once per session) read every line of the key through the index
+            -- by key instead, as V7's moves did until fixed below.
             WITH due_ids AS MATERIALIZED (
                 SELECT r.id FROM reservation r WHERE r.status = 'HELD' AND r.expires_at <= p_now
+            ), due_lines AS MATERIALIZED (
+                SELECT l.sku, l.location, l.quantity
+                  FROM due_ids d
+                  JOIN reservation_line l ON l.reservation_id = d.id
             )
-            SELECT coalesce(sum(l.quantity), 0) INTO refused_due
-              FROM due_ids d
-              JOIN reservation_line l ON l.reservation_id = d.id
-             WHERE l.sku = p_key_skus[k] AND l.location = p_key_locations[k];
+            SELECT coalesce(sum(x.quantity), 0) INTO refused_due
+              FROM due_lines x
+             WHERE x.sku = p_key_skus[k] AND x.location = p_key_locations[k];
             refused_sku_known :=
                 EXISTS (SELECT 1 FROM item i WHERE i.sku = p_key_skus[k] AND i.active);
             refused_location_known :=
@@ -336,12 +342,15 @@ BEGIN
                        AS k(sku, location, cap, ord)
             ), due_ids AS MATERIALIZED (
                 SELECT r.id FROM reservation r WHERE r.status = 'HELD' AND r.expires_at <= p_now
-            ), due AS (
-                SELECT l.sku, l.location, sum(l.quantity)::bigint AS quantity
+            ), due_lines AS MATERIALIZED (  -- by reservation id, the keys matched after (above)
+                SELECT l.sku, l.location, l.quantity
                   FROM due_ids d
                   JOIN reservation_line l ON l.reservation_id = d.id
-                  JOIN keys k ON k.sku = l.sku AND k.location = l.location
-                 GROUP BY l.sku, l.location
+            ), due AS (
+                SELECT x.sku, x.location, sum(x.quantity)::bigint AS quantity
+                  FROM due_lines x
+                  JOIN keys k ON k.sku = x.sku AND k.location = x.location
+                 GROUP BY x.sku, x.location
             )
             SELECT k.sku, k.location,
                    coalesce(s.on_hand, 0),
@@ -528,13 +537,14 @@ DECLARE
     v_on_hand      bigint;
     v_reserved     bigint;
     v_row          record;
+    v_buyers_back  boolean;
 BEGIN
     -- MATERIALIZED, unlike V5: the lines by their reservation ids, then grouped. Grouped straight
     -- from the table, the generic plan (made once per session, maybe while the table was still
     -- small) could read the whole index by key for its order, with the ids as a mere filter: every
     -- line ever placed, for each confirm or release (7,600 lines a move after 15 s on a hot SKU).
     WITH lines AS MATERIALIZED (
-        SELECT l.sku, l.location, l.quantity,
+        SELECT l.sku, l.location, l.quantity, l.buyer_counted,
                p_sold[array_position(p_ids, l.reservation_id)] AS sold
           FROM reservation_line l
          WHERE l.reservation_id = ANY (p_ids)
@@ -542,10 +552,13 @@ BEGIN
     SELECT array_agg(t.sku ORDER BY t.sku COLLATE "C", t.location COLLATE "C"),
            array_agg(t.location ORDER BY t.sku COLLATE "C", t.location COLLATE "C"),
            array_agg(t.total ORDER BY t.sku COLLATE "C", t.location COLLATE "C"),
-           array_agg(t.sold ORDER BY t.sku COLLATE "C", t.location COLLATE "C")
-      INTO key_skus, key_locations, key_totals, key_sold
+           array_agg(t.sold ORDER BY t.sku COLLATE "C", t.location COLLATE "C"),
+           coalesce(bool_or(t.buyers_back), false)
+      INTO key_skus, key_locations, key_totals, key_sold, v_buyers_back
       FROM (SELECT x.sku, x.location, sum(x.quantity)::bigint AS total,
-                   sum(x.sold * x.quantity)::bigint AS sold
+                   sum(x.sold * x.quantity)::bigint AS sold,
+                   -- A line counted for a buyer and not sold: its buyer gets units back below.
+                   bool_or(x.buyer_counted AND x.sold = 0) AS buyers_back
               FROM lines x
              GROUP BY x.sku, x.location) t;
     IF key_skus IS NULL THEN
@@ -568,9 +581,9 @@ BEGIN
         key_reserved[k] := v_reserved;
     END LOOP;
 
-    -- The buyers' units: only lines counted for a buyer, so nothing for the others; and nothing
-    -- to read when every reservation here was sold (a confirm keeps its buyer's units).
-    IF 0 = ANY (p_sold) THEN
+    -- The buyers' units: only lines counted for a buyer and given back (a confirm keeps its
+    -- buyer's units), so nothing to read for the others.
+    IF v_buyers_back THEN
         FOR v_row IN
             WITH counted AS MATERIALIZED (  -- by reservation id first, as above
                 SELECT l.reservation_id, l.sku, l.quantity
