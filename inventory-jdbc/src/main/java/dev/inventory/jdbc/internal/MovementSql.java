@@ -350,12 +350,20 @@ final class MovementSql {
         """);
   }
 
+  private static String escapeLiteral(Tx h, String text) {
+    try {
+      return h.getConnection().unwrap(PGConnection.class).escapeLiteral(text);
+    } catch (SQLException e) {
+      throw SqlErrors.sqlFailure("escaping a seller for COPY failed", e);
+    }
+  }
+
   /**
    * A seller table's rows of a range of days as CSV with a header, for {@code COPY ... TO STDOUT}.
    * COPY takes no parameters: the dates are inlined as {@link #exportCsv(LocalDate, LocalDate)}
-   * does, and the seller, which is a caller's text, as a literal quoted by the server itself
-   * ({@code quote_literal}), never by string concatenation here. The columns, table and order are
-   * this class's constants.
+   * does, and the seller, which is a caller's text, as a literal escaped by the driver for this
+   * connection's settings ({@code standard_conforming_strings}), without a round trip. The columns,
+   * table and order are this class's constants.
    */
   private String copySellerRows(
       Tx h,
@@ -366,13 +374,7 @@ final class MovementSql {
       @Nullable String seller,
       String orderBy) {
     String sellerCondition =
-        seller == null
-            ? ""
-            : " AND seller = "
-                + h.createQuery("SELECT quote_literal(CAST(:seller AS text))")
-                    .bind("seller", seller)
-                    .mapTo(String.class)
-                    .one();
+        seller == null ? "" : " AND seller = " + "'" + escapeLiteral(h, seller) + "'";
     // The seller is appended after rendering, so that no text of a caller is ever taken for a
     // placeholder.
     return render(
