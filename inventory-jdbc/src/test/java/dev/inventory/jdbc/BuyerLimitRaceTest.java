@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.BuyerLimitExceededException;
 import dev.inventory.Inventory;
+import dev.inventory.RecordingListener;
 import dev.inventory.Reservation;
 import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
 import dev.inventory.catalog.Item;
+import dev.inventory.event.InventoryEvent;
+import dev.inventory.event.InventoryEvent.Retried;
+import dev.inventory.event.InventoryEvent.StockReceived;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -36,11 +42,14 @@ class BuyerLimitRaceTest {
   private static JdbcInventoryStore store;
   private static Jdbi jdbi;
 
+  private static final RecordingListener recorder = new RecordingListener();
+
   @BeforeAll
   static void open() {
     pool = TestDatabase.pool(6);
     schema = TestDatabase.newSchema(BuyerLimitRaceTest.class);
-    store = JdbcInventory.builder(pool).schema(schema).combining(false).buildStore();
+    store =
+        JdbcInventory.builder(pool).schema(schema).combining(false).listener(recorder).buildStore();
     jdbi = Jdbi.create(pool);
   }
 
@@ -74,8 +83,14 @@ class BuyerLimitRaceTest {
       if (lines == 2) {
         request.line(other, 1);
       }
+      int holder;
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+        rs.next();
+        holder = rs.getInt(1);
+      }
       second = CompletableFuture.supplyAsync(() -> inventory.reserve(request.build()));
-      awaitWaitingForALock();
+      awaitBlockedBy(holder);
       c.commit();
     }
 
@@ -124,6 +139,15 @@ class BuyerLimitRaceTest {
     }
     assertThat(units(buyer, k.sku())).isZero();
     assertThat(inventory.level(k).reserved()).isZero();
+    // The library retries a deadlock (40P01) unseen by the caller: its event tells. Events come in
+    // order, so once the marker's has arrived every retry of the rounds above has too.
+    StockKey marker = StockKey.of("RACE-RELEASE-END");
+    inventory.receive(marker, 1, null);
+    List<InventoryEvent> deadlocks =
+        recorder.awaitUntil(
+            e -> e instanceof Retried r && r.reason() == Retried.Reason.DEADLOCK,
+            e -> e instanceof StockReceived r && r.key().equals(marker));
+    assertThat(deadlocks).as("deadlocks broken by the database").isEmpty();
   }
 
   private static long units(String buyer, String sku) {
@@ -139,22 +163,28 @@ class BuyerLimitRaceTest {
                 .one());
   }
 
-  /** Waits until some backend of this schema's test waits for a lock. */
-  private static void awaitWaitingForALock() throws InterruptedException {
-    for (int i = 0; i < 500; i++) {
-      List<String> waiting =
+  /**
+   * Waits until a backend waits for a lock that the transaction of {@code holder} (a backend pid)
+   * holds: the second request, not some other test's session on the server. Polling: the wait is
+   * inside the server, where no latch reaches.
+   */
+  private static void awaitBlockedBy(int holder) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      boolean blocked =
           jdbi.withHandle(
               h ->
                   h.createQuery(
-                          "SELECT pid::text FROM pg_stat_activity"
-                              + " WHERE wait_event_type = 'Lock' AND datname = current_database()")
-                      .mapTo(String.class)
-                      .list());
-      if (!waiting.isEmpty()) {
+                          "SELECT EXISTS (SELECT 1 FROM pg_stat_activity"
+                              + " WHERE :holder = ANY (pg_blocking_pids(pid)))")
+                      .bind("holder", holder)
+                      .mapTo(Boolean.class)
+                      .one());
+      if (blocked) {
         return;
       }
       Thread.sleep(10);
     }
-    throw new AssertionError("the second request never waited for a lock");
+    throw new AssertionError("the second request never waited for the first one's lock");
   }
 }
