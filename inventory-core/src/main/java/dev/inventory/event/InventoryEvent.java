@@ -851,15 +851,15 @@ public sealed interface InventoryEvent {
   }
 
   /**
-   * Flash-sale mode sent a combined batch: one statement for the requests that waited together —
-   * one-line reserves or purchases, or confirms and releases (a statement that carries both is told
-   * as two batches, one per kind).
+   * Flash-sale mode sent a combined batch: the requests that waited together — reserves or
+   * purchases (one-line ones in one statement, carts in another), or confirms and releases (a
+   * statement that carries both is told as two batches, one per kind).
    *
    * @param operation {@link Operation#RESERVE}, {@link Operation#PURCHASE}, {@link
    *     Operation#CONFIRM} or {@link Operation#RELEASE}
    * @param size the requests in the batch, at least 1
-   * @param keys the distinct keys among them, 1 to {@code size}; 0 for confirms and releases, whose
-   *     keys only the statement reads
+   * @param keys the distinct keys among them, at least 1 (more than {@code size} when carts are
+   *     among them); 0 for confirms and releases, whose keys only the statement reads
    * @param waited how long the batch's oldest request waited for its turn (zero for a request that
    *     went at once)
    * @since 0.1.0
@@ -874,8 +874,8 @@ public sealed interface InventoryEvent {
      * @param keys the distinct keys among them (0 for confirms and releases)
      * @param waited how long its oldest request waited
      * @throws NullPointerException if a field is null
-     * @throws IllegalArgumentException if {@code operation} is none of those four, {@code keys} is
-     *     not between 1 and {@code size} (0 for confirms and releases), or {@code waited} is
+     * @throws IllegalArgumentException if {@code operation} is none of those four, {@code size} is
+     *     below 1, {@code keys} is below 1 (not 0 for confirms and releases), or {@code waited} is
      *     negative
      */
     public BatchSent {
@@ -886,9 +886,9 @@ public sealed interface InventoryEvent {
         throw new IllegalArgumentException(
             "operation must be RESERVE, PURCHASE, CONFIRM or RELEASE, but was " + operation);
       }
-      if (size < 1 || (placements ? keys < 1 || keys > size : keys != 0)) {
+      if (size < 1 || (placements ? keys < 1 : keys != 0)) {
         throw new IllegalArgumentException(
-            (placements ? "a batch must satisfy 1 <= keys <= size" : "a batch of moves has 0 keys")
+            (placements ? "a batch must have a request and a key" : "a batch of moves has 0 keys")
                 + ", but was keys="
                 + keys
                 + " size="

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -263,5 +264,88 @@ class CombiningStressTest {
                     .mapTo(Long.class)
                     .one());
     assertThat(sharedStatements).isPositive();
+  }
+
+  @Test
+  @DisplayName(
+      "carts only, from two instances on six scarce keys: each cart all of its lines or none,"
+          + " every key adds up, the log replays, and carts shared statements")
+  void combinedCartsAreAllOrNothing() throws Exception {
+    List<StockKey> keys = new ArrayList<>();
+    for (int k = 0; k < 6; k++) {
+      StockKey key = StockKey.of("CART-" + k, k % 2 == 0 ? "hub" : "store");
+      keys.add(key);
+      a.receive(key, 60, "carts");
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(2 * THREADS_PER_INSTANCE);
+    CountDownLatch start = new CountDownLatch(1);
+    Map<String, ReservationRequest> placed = new ConcurrentHashMap<>();
+    Map<String, ReservationRequest> refused = new ConcurrentHashMap<>();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < 2 * THREADS_PER_INSTANCE; t++) {
+      Inventory inventory = t % 2 == 0 ? a : b;
+      Random random = new Random(1000 + t);
+      int thread = t;
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                for (int i = 0; i < 20; i++) {
+                  ReservationRequest.Builder builder =
+                      ReservationRequest.builder("cart-" + thread + "-" + i);
+                  List<StockKey> shuffled = new ArrayList<>(keys);
+                  Collections.shuffle(shuffled, random);
+                  shuffled
+                      .subList(0, 2 + random.nextInt(2))
+                      .forEach(k -> builder.line(k, 1 + random.nextInt(3)));
+                  ReservationRequest cart = builder.build();
+                  try {
+                    Reservation r =
+                        random.nextInt(4) == 0 ? inventory.purchase(cart) : inventory.reserve(cart);
+                    assertThat(r.lines()).isEqualTo(cart.lines());
+                    placed.put(cart.id(), cart);
+                    if (random.nextInt(5) == 0 && r.status() == Reservation.Status.HELD) {
+                      inventory.release(r.id());
+                    }
+                  } catch (InsufficientStockException e) {
+                    assertThat(e.shortages()).isNotEmpty();
+                    refused.put(cart.id(), cart);
+                  }
+                }
+                return null;
+              }));
+    }
+    start.countDown();
+    for (Future<?> f : futures) {
+      f.get(2, TimeUnit.MINUTES);
+    }
+    pool.shutdown();
+
+    assertThat(placed.size() + refused.size()).isEqualTo(2 * THREADS_PER_INSTANCE * 20);
+    assertThat(refused).as("the stock ran out").isNotEmpty();
+    for (ReservationRequest cart : placed.values()) {
+      assertThat(a.findReservation(cart.id()).orElseThrow().lines()).isEqualTo(cart.lines());
+    }
+    for (String id : refused.keySet()) {
+      assertThat(a.findReservation(id)).as("refused cart %s", id).isEmpty();
+    }
+    for (StockKey key : keys) {
+      StockLevel level = a.level(key);
+      assertThat(level.reserved()).as("reserved of %s", key).isEqualTo(lines(key, "HELD"));
+      assertThat(level.onHand()).as("on hand of %s", key).isEqualTo(60 - lines(key, "CONFIRMED"));
+      assertLogReplays(key, level);
+    }
+    // Carts placed by one call share their instant; alone, each takes its own.
+    long cartsInSharedCalls =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM "
+                            + schema
+                            + ".reservation WHERE id LIKE 'cart-%' GROUP BY created_at"
+                            + " HAVING count(*) > 1) s")
+                    .mapTo(Long.class)
+                    .one());
+    assertThat(cartsInSharedCalls).isPositive();
   }
 }

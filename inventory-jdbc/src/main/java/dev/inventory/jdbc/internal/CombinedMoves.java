@@ -51,7 +51,7 @@ final class CombinedMoves implements Combiner.BatchRunner<CombinedMoves.MoveRequ
         settings.maxQueue(),
         settings.maxWait(),
         MoveRequest::reservationId,
-        request -> null,
+        request -> List.of(),
         runner);
   }
 

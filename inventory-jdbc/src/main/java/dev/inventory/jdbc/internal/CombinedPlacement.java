@@ -7,8 +7,6 @@ import dev.inventory.Reservation.Status;
 import dev.inventory.ReservationRequest;
 import dev.inventory.Shortage;
 import dev.inventory.StockKey;
-import dev.inventory.event.InventoryEvent.Operation;
-import dev.inventory.internal.Events;
 import dev.inventory.internal.Lines;
 import dev.inventory.jdbc.internal.PlacementSql.BatchRefusal;
 import dev.inventory.jdbc.internal.PlacementSql.Item;
@@ -46,7 +44,7 @@ import java.util.TreeMap;
  *
  * <p>Thread-safe: it holds only statements; each batch runs on its leader's thread.
  */
-final class CombinedPlacement implements Combiner.BatchRunner<ReservationRequest> {
+final class CombinedPlacement {
   private static final int COMBINED_ATTEMPTS = 3;
 
   private final Session session;
@@ -55,7 +53,6 @@ final class CombinedPlacement implements Combiner.BatchRunner<ReservationRequest
   private final KnownKeys knownKeys;
   private final Clock clock;
   private final Status status;
-  private final Events events;
 
   /** Runs the batches of one kind: reserve ({@code HELD}) or purchase ({@code CONFIRMED}). */
   CombinedPlacement(
@@ -64,22 +61,17 @@ final class CombinedPlacement implements Combiner.BatchRunner<ReservationRequest
       Placement placement,
       KnownKeys knownKeys,
       Clock clock,
-      Status status,
-      Events events) {
+      Status status) {
     this.session = session;
     this.placements = placements;
     this.placement = placement;
     this.knownKeys = knownKeys;
     this.clock = clock;
     this.status = status;
-    this.events = events;
   }
 
-  /** Answers every request of the batch. */
-  @Override
-  public void run(List<Combiner.Ticket<ReservationRequest>> batch) {
-    Combiner.tellSent(
-        events, status == Status.HELD ? Operation.RESERVE : Operation.PURCHASE, batch);
+  /** Answers every request of the batch (one-line requests). */
+  void run(List<Combiner.Ticket<ReservationRequest>> batch) {
     ArrayDeque<Attempt> attempts = new ArrayDeque<>();
     attempts.add(new Attempt(withoutRepeatedIds(batch), 1));
     while (!attempts.isEmpty()) {
@@ -191,7 +183,7 @@ final class CombinedPlacement implements Combiner.BatchRunner<ReservationRequest
   }
 
   /** The batch without the requests whose id it holds twice: those go on their own afterwards. */
-  private static List<Combiner.Ticket<ReservationRequest>> withoutRepeatedIds(
+  static List<Combiner.Ticket<ReservationRequest>> withoutRepeatedIds(
       List<Combiner.Ticket<ReservationRequest>> batch) {
     if (batch.size() == 1) {
       return batch;

@@ -2,6 +2,7 @@ package dev.inventory.jdbc.internal;
 
 import dev.inventory.InventoryTimeoutException;
 import dev.inventory.InventoryUnavailableException;
+import dev.inventory.Line;
 import dev.inventory.Reservation;
 import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
@@ -19,21 +20,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Flash-sale mode: one-line requests that arrive while the combined statements are busy wait, and
- * go together in the next statement.
+ * Flash-sale mode: requests (one-line ones, carts, moves) that arrive while the combined statements
+ * are busy wait, and go together in the next batch.
  *
  * <p>A hot SKU is one row, and one row takes one lock at a time: without combining, a sale runs at
  * the speed of one commit after another. And on a busy store every request pays a round trip and a
  * commit of its own. Here at most {@code maxInFlight} statements per kind (reserve or purchase) are
  * in flight, and no key is in two of them. A request goes at once, on its own thread, with no added
- * latency, when a slot is free and its key is in no statement in flight. Otherwise it queues; when
- * a statement ends, the first queued requests whose keys are free become the next batch (up to
- * {@code maxBatch}, in arrival order, whatever their keys), led by the first of them on its own
- * thread, while the others wait for their answer. So requests for one key are sent in arrival
- * order, one batch at a time, and a key whose row is slow to lock holds up one statement, not the
- * others. No thread is owned here, so nothing can leak on shutdown.
+ * latency, when a slot is free and none of its keys is in a statement in flight. Otherwise it
+ * queues; when a statement ends, the first queued requests whose keys are all free become the next
+ * batch (up to {@code maxBatch}, in arrival order, whatever their keys), led by the first of them
+ * on its own thread, while the others wait for their answer. So requests for one key are sent in
+ * arrival order, one batch at a time, and a key whose row is slow to lock holds up one statement,
+ * not the others. No thread is owned here, so nothing can leak on shutdown.
  *
  * <p>Bounded: at most {@code maxQueue} requests wait (past that a request fails at once with {@link
  * InventoryUnavailableException}), and a request that has not been taken into a batch within {@code
@@ -52,7 +54,7 @@ final class Combiner<R> {
   private final int maxQueue;
   private final long maxWaitNanos;
   private final Function<R, String> idOf;
-  private final Function<R, StockKey> keyOf;
+  private final Function<R, List<StockKey>> keysOf;
   private final BatchRunner<R> runner;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -65,8 +67,9 @@ final class Combiner<R> {
 
   /**
    * Keys of the statements in flight. A set, not counts: no key is in two statements at once, since
-   * a request starts alone only if its key is idle and a batch takes only idle keys. A request
-   * without a key (a move: its keys are only known to the statement) is never held back by one.
+   * a request starts alone only if its keys are idle and a batch takes only requests whose keys are
+   * all idle. A request without a key (a move: its keys are only known to the statement) is never
+   * held back by one.
    */
   private final Set<StockKey> keysInFlight = new HashSet<>();
 
@@ -74,7 +77,7 @@ final class Combiner<R> {
 
   /**
    * @param idOf the id a request is known by in messages
-   * @param keyOf the key a request's statement locks, or null if it cannot be known beforehand
+   * @param keysOf the keys a request's statement locks, none if they cannot be known beforehand
    */
   Combiner(
       int maxInFlight,
@@ -82,18 +85,18 @@ final class Combiner<R> {
       int maxQueue,
       Duration maxWait,
       Function<R, String> idOf,
-      Function<R, StockKey> keyOf,
+      Function<R, List<StockKey>> keysOf,
       BatchRunner<R> runner) {
     this.maxInFlight = maxInFlight;
     this.maxBatch = maxBatch;
     this.maxQueue = maxQueue;
     this.maxWaitNanos = maxWait.toNanos();
     this.idOf = idOf;
-    this.keyOf = keyOf;
+    this.keysOf = keysOf;
     this.runner = runner;
   }
 
-  /** The combiner of one-line placements, keyed by the line's key. */
+  /** The combiner of placements (one-line requests and carts), keyed by their lines' keys. */
   static Combiner<ReservationRequest> ofPlacements(
       int maxInFlight,
       int maxBatch,
@@ -106,7 +109,7 @@ final class Combiner<R> {
         maxQueue,
         maxWait,
         ReservationRequest::id,
-        request -> request.lines().get(0).key(),
+        request -> request.lines().stream().map(Line::key).toList(),
         runner);
   }
 
@@ -114,17 +117,24 @@ final class Combiner<R> {
   static final class Ticket<R> {
     final R request;
     final String id;
-    final StockKey key;
+
+    /** The keys its statement locks (none for a move). */
+    final List<StockKey> keys;
+
+    /** The first of them, the only one for a one-line request; null for a move. */
+    final @Nullable StockKey key;
+
     final long queuedAt = System.nanoTime(); // when it came, for the events' batch wait
     private final CountDownLatch wake = new CountDownLatch(1);
     private volatile List<Ticket<R>> toLead;
     private volatile Reservation result;
     private volatile RuntimeException error;
 
-    private Ticket(R request, String id, StockKey key) {
+    private Ticket(R request, String id, List<StockKey> keys) {
       this.request = request;
       this.id = id;
-      this.key = key;
+      this.keys = keys;
+      this.key = keys.isEmpty() ? null : keys.get(0);
     }
 
     void succeed(Reservation reservation) {
@@ -149,10 +159,10 @@ final class Combiner<R> {
 
   /** Runs a request, combined or alone; returns or throws as the runner decided. */
   Reservation submit(R request) {
-    Ticket<R> ticket = new Ticket<>(request, idOf.apply(request), keyOf.apply(request));
+    Ticket<R> ticket = new Ticket<>(request, idOf.apply(request), keysOf.apply(request));
     lock.lock();
     try {
-      if (inFlight < maxInFlight && !inFlight(ticket.key)) {
+      if (inFlight < maxInFlight && !inFlight(ticket)) {
         List<Ticket<R>> alone = List.of(ticket);
         startBatch(alone);
         ticket.toLead = alone;
@@ -265,7 +275,7 @@ final class Combiner<R> {
     Iterator<Ticket<R>> it = waiting.iterator();
     while (it.hasNext() && next.size() < maxBatch) {
       Ticket<R> t = it.next();
-      if (!inFlight(t.key)) {
+      if (!inFlight(t)) {
         it.remove();
         next.add(t);
       }
@@ -273,25 +283,27 @@ final class Combiner<R> {
     return List.copyOf(next);
   }
 
-  private boolean inFlight(StockKey key) {
-    return key != null && keysInFlight.contains(key);
+  /** Whether one of the request's keys is in a statement in flight. */
+  private boolean inFlight(Ticket<R> ticket) {
+    for (StockKey key : ticket.keys) {
+      if (keysInFlight.contains(key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void startBatch(List<Ticket<R>> batch) {
     inFlight++;
     for (Ticket<R> t : batch) {
-      if (t.key != null) {
-        keysInFlight.add(t.key);
-      }
+      keysInFlight.addAll(t.keys);
     }
   }
 
   private void finishBatch(List<Ticket<R>> batch) {
     inFlight--;
     for (Ticket<R> t : batch) {
-      if (t.key != null) {
-        keysInFlight.remove(t.key);
-      }
+      t.keys.forEach(keysInFlight::remove);
     }
   }
 
@@ -326,9 +338,7 @@ final class Combiner<R> {
     Set<StockKey> keys = new HashSet<>();
     long oldest = Long.MAX_VALUE;
     for (Ticket<R> ticket : batch) {
-      if (ticket.key != null) {
-        keys.add(ticket.key);
-      }
+      keys.addAll(ticket.keys);
       oldest = Math.min(oldest, ticket.queuedAt);
     }
     events.batchSent(operation, batch.size(), keys.size(), oldest);
@@ -338,7 +348,7 @@ final class Combiner<R> {
   int waiting(StockKey key) {
     lock.lock();
     try {
-      return (int) waiting.stream().filter(t -> t.key.equals(key)).count();
+      return (int) waiting.stream().filter(t -> t.keys.contains(key)).count();
     } finally {
       lock.unlock();
     }

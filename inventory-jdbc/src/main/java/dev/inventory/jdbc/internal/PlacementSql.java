@@ -65,12 +65,14 @@ final class PlacementSql {
   private final Positional placeBatch;
   private final Positional placeBatchOfKeys;
   private final Positional placeCart;
+  private final Positional placeCarts;
 
   PlacementSql(SqlText sql) {
     this.reserveOneLine = Positional.of(sql.render(RESERVE_ONE_LINE));
     this.placeBatch = Positional.of(sql.render(PLACE_BATCH));
     this.placeBatchOfKeys = Positional.of(sql.render(PLACE_BATCH_OF_KEYS));
     this.placeCart = Positional.of(sql.render(PLACE_CART));
+    this.placeCarts = Positional.of(sql.render(PLACE_CARTS));
   }
 
   /**
@@ -548,6 +550,114 @@ final class PlacementSql {
               return byKey.isEmpty()
                   ? Optional.empty()
                   : Optional.of(new Probe(byKey, idTaken, caps));
+            });
+  }
+
+  /** One cart of a combined batch: its lines (merged, in key order), fingerprint and expiry. */
+  record Cart(String id, List<Line> lines, String hash, Instant expiresAt) {}
+
+  /**
+   * What a refused batch of carts saw in its snapshot: the keys whose batch total did not fit, each
+   * with the units it had free (0 for a key known-keys mode refuses), and the cart ids taken.
+   */
+  record CartsRefusal(Map<StockKey, Long> shortKeys, Set<String> takenIds) {}
+
+  /**
+   * Places a batch of carts in one call (flash-sale mode), through V9's {@code
+   * inventory_place_carts}: every cart, all of its lines, or nothing, answering the keys whose
+   * total did not fit and the ids taken. A key short under its row lock raises SQLSTATE IV001
+   * ({@link SqlErrors#isCartRaced}), which undoes the call. Arrays: the keys in key order, the
+   * carts in arrival order, then every cart's lines with the index (1-based) of its cart and of its
+   * key.
+   */
+  private static final String PLACE_CARTS =
+      """
+      SELECT refused_sku, refused_location, refused_available, taken_id
+        FROM ${schema}.inventory_place_carts(:status, :kind, :held, :sold, :now,
+                                   :keySkus, :keyLocations, :ids, :hashes, :expiresMicros,
+                                   :lineCart, :lineKey, :quantities, :unitPrices, :currencies)
+      """;
+
+  /** Places carts that name no buyer together; empty if every one was placed. */
+  Session.Work<Optional<CartsRefusal>> placeCarts(List<Cart> carts, Status status, Instant now) {
+    TreeMap<StockKey, Integer> keyIndex = new TreeMap<>();
+    int lineCount = 0;
+    for (Cart cart : carts) {
+      for (Line line : cart.lines()) {
+        keyIndex.put(line.key(), 0);
+        lineCount++;
+      }
+    }
+    String[] keySkus = new String[keyIndex.size()];
+    String[] keyLocations = new String[keyIndex.size()];
+    int k = 0;
+    for (Map.Entry<StockKey, Integer> e : keyIndex.entrySet()) {
+      keySkus[k] = e.getKey().sku();
+      keyLocations[k] = e.getKey().location();
+      e.setValue(++k);
+    }
+    int n = carts.size();
+    String[] ids = new String[n];
+    String[] hashes = new String[n];
+    Long[] expiresMicros = new Long[n];
+    Integer[] lineCart = new Integer[lineCount];
+    Integer[] lineKey = new Integer[lineCount];
+    Long[] quantities = new Long[lineCount];
+    Long[] unitPrices = new Long[lineCount];
+    String[] currencies = new String[lineCount];
+    int l = 0;
+    for (int c = 0; c < n; c++) {
+      Cart cart = carts.get(c);
+      ids[c] = cart.id();
+      hashes[c] = cart.hash();
+      expiresMicros[c] = PgValues.epochMicros(cart.expiresAt());
+      for (Line line : cart.lines()) {
+        lineCart[l] = c + 1;
+        lineKey[l] = keyIndex.get(line.key());
+        quantities[l] = line.quantity();
+        if (line.unitPrice() != null) {
+          unitPrices[l] = line.unitPrice().amountMinor();
+          currencies[l] = line.unitPrice().currency();
+        }
+        l++;
+      }
+    }
+    boolean held = status == Status.HELD;
+    return tx ->
+        placeCarts.query(
+            tx,
+            b ->
+                b.text("status", status.name())
+                    .text("kind", held ? "RESERVE" : "CONFIRM")
+                    .bigint("held", held ? 1L : 0L)
+                    .bigint("sold", held ? 0L : 1L)
+                    .timestamptz("now", now)
+                    .textArray("keySkus", keySkus)
+                    .textArray("keyLocations", keyLocations)
+                    .textArray("ids", ids)
+                    .textArray("hashes", hashes)
+                    .bigintArray("expiresMicros", expiresMicros)
+                    .integerArray("lineCart", lineCart)
+                    .integerArray("lineKey", lineKey)
+                    .bigintArray("quantities", quantities)
+                    .bigintArray("unitPrices", unitPrices)
+                    .textArray("currencies", currencies),
+            rs -> {
+              Map<StockKey, Long> shortKeys = new TreeMap<>();
+              Set<String> takenIds = new HashSet<>();
+              while (rs.next()) {
+                String taken = rs.getString("taken_id");
+                if (taken != null) {
+                  takenIds.add(taken);
+                } else {
+                  shortKeys.put(
+                      new StockKey(rs.getString("refused_sku"), rs.getString("refused_location")),
+                      rs.getLong("refused_available"));
+                }
+              }
+              return shortKeys.isEmpty() && takenIds.isEmpty()
+                  ? Optional.<CartsRefusal>empty()
+                  : Optional.of(new CartsRefusal(shortKeys, takenIds));
             });
   }
 }

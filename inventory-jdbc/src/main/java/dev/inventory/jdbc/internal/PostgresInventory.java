@@ -76,14 +76,12 @@ public final class PostgresInventory implements Inventory {
             : null;
   }
 
-  private CombinedPlacement combined(Status status) {
-    return new CombinedPlacement(
-        db,
-        procedures.placements,
-        procedures.placement,
-        procedures.knownKeys,
-        clock,
-        status,
+  private CombinedRequests combined(Status status) {
+    return new CombinedRequests(
+        new CombinedPlacement(
+            db, procedures.placements, procedures.placement, procedures.knownKeys, clock, status),
+        new CombinedCarts(db, procedures.placements, procedures.placement, clock, status),
+        status == Status.HELD ? Operation.RESERVE : Operation.PURCHASE,
         events);
   }
 
@@ -149,9 +147,8 @@ public final class PostgresInventory implements Inventory {
   }
 
   /**
-   * One-line requests go through the combiner when it is on; carts of several lines go on their
-   * own: a batch is all or nothing per key, not per request, so it cannot keep a cart's lines
-   * together.
+   * Through the combiner when it is on, but for a cart that names a buyer: its per-buyer limits are
+   * applied by the one-cart statement, so it goes on its own.
    */
   private Reservation place(
       ReservationRequest request, Status status, Combiner<ReservationRequest> combiner) {
@@ -159,7 +156,7 @@ public final class PostgresInventory implements Inventory {
     long started = events.start();
     try {
       Reservation placed =
-          combiner != null && request.lines().size() == 1
+          combiner != null && (request.lines().size() == 1 || request.buyer() == null)
               ? combiner.submit(request)
               : procedures.placement.place(db, request, status, clock);
       events.placed(placed, status == Status.CONFIRMED, started, true);

@@ -241,8 +241,11 @@ class ScriptedInterleavingsTest {
         ReservationRequest.builder(prefix + "-ab").line(k1, 1).line(k2, 1).build();
     ReservationRequest ba =
         ReservationRequest.builder(prefix + "-ba").line(k2, 1).line(k1, 1).build();
+    // Two application instances: within one, the second cart would wait in the flash-sale queue
+    // (its keys are in the first one's statement) instead of on the row.
+    Inventory other = library(clock);
     CompletableFuture<Reservation> first = async(() -> inventory.reserve(ab));
-    CompletableFuture<Reservation> second = async(() -> inventory.reserve(ba));
+    CompletableFuture<Reservation> second = async(() -> other.reserve(ba));
     awaitWaitingForLocks(2);
 
     // Neither cart holds the second key while it waits for the first.

@@ -114,7 +114,7 @@ class InventoryAutoConfigurationTest {
                   inventory.reserve(ReservationRequest.builder("cart-1").line(key, 1).build());
               assertThat(inventory.confirm(held.id()).status())
                   .isEqualTo(Reservation.Status.CONFIRMED);
-              assertThat(context.getBean(JdbcInventoryStore.class).schemaVersion()).isEqualTo(8);
+              assertThat(context.getBean(JdbcInventoryStore.class).schemaVersion()).isEqualTo(9);
               assertThat(context.getBean(InventorySweeper.class).isRunning()).isTrue();
             });
     drop(schema);
@@ -367,7 +367,7 @@ class InventoryAutoConfigurationTest {
                 Health health = context.getBean(InventoryHealthIndicator.class).health();
                 assertThat(health.getStatus()).isEqualTo(Status.UP);
                 assertThat(health.getDetails())
-                    .containsEntry("schemaVersion", 8)
+                    .containsEntry("schemaVersion", 9)
                     .containsEntry("sweeperLag", "PT0S");
               });
       drop(schema);
@@ -476,7 +476,7 @@ class InventoryAutoConfigurationTest {
           .run(
               context -> {
                 assertThat(context).hasNotFailed();
-                assertThat(context.getBean(JdbcInventoryStore.class).schemaVersion()).isEqualTo(8);
+                assertThat(context.getBean(JdbcInventoryStore.class).schemaVersion()).isEqualTo(9);
               });
       drop(schema);
     }
