@@ -19,8 +19,6 @@ import dev.inventory.catalog.Location;
 import dev.inventory.event.InventoryEvent.BatchSent;
 import dev.inventory.event.InventoryEvent.Operation;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -52,7 +49,7 @@ class CombinedCartsTest {
 
   private final RecordingListener recorder = new RecordingListener();
   private final String run = "cc" + RUNS.incrementAndGet() + "-";
-  private final List<Connection> held = new ArrayList<>();
+  private final RowLocks locks = new RowLocks(DB.pool());
 
   /** A schema of its own for known-keys mode, whose guard stays on once built. */
   private String knownKeysSchema;
@@ -78,10 +75,7 @@ class CombinedCartsTest {
 
   @AfterEach
   void letGo() throws SQLException {
-    for (Connection c : held) {
-      c.rollback();
-      c.close();
-    }
+    locks.close();
     if (knownKeysSchema != null) {
       TestDatabase.dropSchema(DB.pool(), knownKeysSchema);
     }
@@ -99,54 +93,6 @@ class CombinedCartsTest {
     return b.ttl(Duration.ofMinutes(10)).build();
   }
 
-  /** Changes the key's row in a transaction left open: whoever needs the row's lock waits. */
-  private Connection lockRow(StockKey key, String set) throws SQLException {
-    Connection c = DB.pool().getConnection();
-    held.add(c);
-    c.setAutoCommit(false);
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "UPDATE " + schema() + ".stock_level SET " + set + " WHERE sku = ? AND location = ?")) {
-      s.setString(1, key.sku());
-      s.setString(2, key.location());
-      assertThat(s.executeUpdate()).isEqualTo(1);
-    }
-    return c;
-  }
-
-  /** Whether a backend other than the test's waits for a row lock in a statement naming this. */
-  private static boolean waitingForALock(String statementPart) {
-    try (Connection c = DB.pool().getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                    + " AND query LIKE '%' || ? || '%' AND pid <> pg_backend_pid()")) {
-      s.setString(1, statementPart);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getInt(1) > 0;
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void awaitUntil(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("gave up waiting until " + what);
-      }
-      Thread.onSpinWait();
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
-
   /**
    * Takes the only slot with a cart that waits for {@code blocked}'s row (locked by the caller),
    * then queues the carts in this order; returns their answers to come.
@@ -159,14 +105,15 @@ class CombinedCartsTest {
     Inventory inventory = store.inventory();
     CompletableFuture.supplyAsync(
         () -> inventory.reserve(cart("leader-" + blocked.sku(), blocked, 1, key("spare"), 1)));
-    awaitUntil(() -> waitingForALock("inventory_place_cart_checked"), "the leader waits");
+    RowLocks.awaitUntil(
+        () -> 0 < locks.waiting("inventory_place_cart_checked"), "the leader waits");
     List<CompletableFuture<Reservation>> answers = new ArrayList<>();
     for (ReservationRequest cart : carts) {
       int before = queued(store, purchase);
       Supplier<Reservation> call =
           purchase ? () -> inventory.purchase(cart) : () -> inventory.reserve(cart);
       answers.add(CompletableFuture.supplyAsync(call));
-      awaitUntil(() -> queued(store, purchase) == before + 1, cart.id() + " queues");
+      RowLocks.awaitUntil(() -> queued(store, purchase) == before + 1, cart.id() + " queues");
     }
     return answers;
   }
@@ -218,7 +165,7 @@ class CombinedCartsTest {
     StockKey a = key("a");
     StockKey b = key("b");
     stock(inventory, blocked, key("spare"), shared, a, b);
-    Connection lock = lockRow(blocked, "updated_at = updated_at");
+    Connection lock = locks.lock(schema(), blocked, "updated_at = updated_at");
 
     List<ReservationRequest> carts =
         List.of(
@@ -274,7 +221,7 @@ class CombinedCartsTest {
     StockKey c = key("c");
     stock(inventory, blocked, key("spare"), a, b, c);
     inventory.receive(scarce, 4, null);
-    Connection lock = lockRow(blocked, "updated_at = updated_at");
+    Connection lock = locks.lock(schema(), blocked, "updated_at = updated_at");
 
     List<ReservationRequest> carts =
         List.of(
@@ -313,7 +260,7 @@ class CombinedCartsTest {
     stock(inventory, blocked, key("spare"), a, b);
     ReservationRequest original = cart("again", a, 1, b, 1);
     Reservation first = inventory.reserve(original);
-    Connection lock = lockRow(blocked, "updated_at = updated_at");
+    Connection lock = locks.lock(schema(), blocked, "updated_at = updated_at");
 
     List<CompletableFuture<Reservation>> answers =
         queueBehind(
@@ -351,7 +298,7 @@ class CombinedCartsTest {
       store.catalog().createItem(Item.of(k.sku(), "t", "s", k.sku()));
     }
     stock(inventory, known.toArray(StockKey[]::new));
-    Connection lock = lockRow(blocked, "updated_at = updated_at");
+    Connection lock = locks.lock(schema(), blocked, "updated_at = updated_at");
 
     List<CompletableFuture<Reservation>> answers =
         queueBehind(
@@ -379,18 +326,18 @@ class CombinedCartsTest {
     StockKey a = key("a");
     StockKey b = key("b");
     stock(inventory, blocked, key("spare"), a, b);
-    Connection lock = lockRow(blocked, "updated_at = updated_at");
+    Connection lock = locks.lock(schema(), blocked, "updated_at = updated_at");
 
     // The leader is a reserve; the purchases queue in the purchase combiner behind their own
     // leader, a purchase that waits for the same row.
     Inventory inv = store.inventory();
     CompletableFuture.supplyAsync(() -> inv.purchase(cart("buy-leader", blocked, 1)));
-    awaitUntil(() -> waitingForALock("stock_level"), "the purchase leader waits");
+    RowLocks.awaitUntil(() -> 0 < locks.waiting("stock_level"), "the purchase leader waits");
     List<CompletableFuture<Reservation>> answers = new ArrayList<>();
     for (ReservationRequest cart : List.of(cart("buy-1", a, 2, b, 1), cart("buy-2", a, 1, b, 3))) {
       int before = queued(store, true);
       answers.add(CompletableFuture.supplyAsync(() -> inv.purchase(cart)));
-      awaitUntil(() -> queued(store, true) == before + 1, cart.id() + " queues");
+      RowLocks.awaitUntil(() -> queued(store, true) == before + 1, cart.id() + " queues");
     }
     lock.rollback();
 
@@ -413,7 +360,7 @@ class CombinedCartsTest {
     StockKey contested = key("contested");
     StockKey a = key("a");
     stock(inventory, blocked, key("spare"), contested, a);
-    Connection lock = lockRow(blocked, "updated_at = updated_at");
+    Connection lock = locks.lock(schema(), blocked, "updated_at = updated_at");
     List<CompletableFuture<Reservation>> answers =
         queueBehind(
             store,
@@ -422,9 +369,10 @@ class CombinedCartsTest {
             List.of(cart("x", a, 1, contested, 2), cart("y", a, 1, contested, 3)));
     // Another transaction takes all of the contested key, uncommitted: the batch's snapshot still
     // sees 10 free, and its UPDATE waits for this lock.
-    Connection taker = lockRow(contested, "reserved = on_hand");
+    Connection taker = locks.lock(schema(), contested, "reserved = on_hand");
     lock.rollback();
-    awaitUntil(() -> waitingForALock("inventory_place_carts"), "the batch waits for the row");
+    RowLocks.awaitUntil(
+        () -> 0 < locks.waiting("inventory_place_carts"), "the batch waits for the row");
     taker.commit();
 
     for (CompletableFuture<Reservation> f : answers) {

@@ -1,6 +1,7 @@
 package dev.inventory.jdbc.internal;
 
 import dev.inventory.Reservation;
+import dev.inventory.StockKey;
 import dev.inventory.event.InventoryEvent.Operation;
 import dev.inventory.internal.Events;
 import dev.inventory.internal.Lifecycle.Action;
@@ -25,8 +26,11 @@ import java.util.Set;
  * <p>Thread-safe: it holds only statements; each batch runs on its leader's thread.
  */
 final class CombinedMoves implements Combiner.BatchRunner<CombinedMoves.MoveRequest> {
-  /** A confirm or a release of one reservation. */
-  record MoveRequest(String reservationId, Action action) {}
+  /**
+   * A confirm or a release of one reservation, with the keys its lines are thought to have (a
+   * scheduling hint, {@link HeldKeys}; none when not known).
+   */
+  record MoveRequest(String reservationId, Action action, List<StockKey> keys) {}
 
   private final Session session;
   private final ReservationSql reservations;
@@ -43,7 +47,10 @@ final class CombinedMoves implements Combiner.BatchRunner<CombinedMoves.MoveRequ
     this.events = events;
   }
 
-  /** The combiner of moves: keyless, since a move's keys are known only to its statement. */
+  /**
+   * The combiner of moves, keyed by the keys the instance remembers for the hold ({@link
+   * HeldKeys}); a move whose keys are not known is held back by none.
+   */
   static Combiner<MoveRequest> combiner(Settings settings, CombinedMoves runner) {
     return new Combiner<>(
         settings.maxInFlight(),
@@ -51,7 +58,7 @@ final class CombinedMoves implements Combiner.BatchRunner<CombinedMoves.MoveRequ
         settings.maxQueue(),
         settings.maxWait(),
         MoveRequest::reservationId,
-        request -> List.of(),
+        MoveRequest::keys,
         runner);
   }
 

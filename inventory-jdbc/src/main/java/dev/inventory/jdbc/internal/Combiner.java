@@ -328,17 +328,21 @@ final class Combiner<R> {
   }
 
   /**
-   * Tells the listener a batch is about to be sent: its size, its distinct keys (0 for keyless
-   * requests, whose keys only the statement knows) and how long its oldest request waited.
+   * Tells the listener a batch is about to be sent: its size, its distinct keys (0 for confirms and
+   * releases, whose keys only the statement reads: the keys they are scheduled by are a hint) and
+   * how long its oldest request waited.
    */
   static <R> void tellSent(Events events, Operation operation, List<Ticket<R>> batch) {
     if (!events.on()) {
       return;
     }
+    boolean moves = operation == Operation.CONFIRM || operation == Operation.RELEASE;
     Set<StockKey> keys = new HashSet<>();
     long oldest = Long.MAX_VALUE;
     for (Ticket<R> ticket : batch) {
-      keys.addAll(ticket.keys);
+      if (!moves) {
+        keys.addAll(ticket.keys);
+      }
       oldest = Math.min(oldest, ticket.queuedAt);
     }
     events.batchSent(operation, batch.size(), keys.size(), oldest);

@@ -51,6 +51,9 @@ public final class PostgresInventory implements Inventory {
   private final Combiner<ReservationRequest> soldCombiner;
   private final Combiner<CombinedMoves.MoveRequest> moveCombiner;
 
+  /** The keys of the holds placed here, for the move combiner; null when combining is off. */
+  private final HeldKeys heldKeys;
+
   public PostgresInventory(DataSource dataSource, Settings settings, Events events) {
     this.events = events;
     this.db =
@@ -74,6 +77,7 @@ public final class PostgresInventory implements Inventory {
                 settings,
                 new CombinedMoves(db, procedures.reservations, procedures.moves, clock, events))
             : null;
+    this.heldKeys = settings.combining() ? new HeldKeys() : null;
   }
 
   private CombinedRequests combined(Status status) {
@@ -159,6 +163,9 @@ public final class PostgresInventory implements Inventory {
           combiner != null && (request.lines().size() == 1 || request.buyer() == null)
               ? combiner.submit(request)
               : procedures.placement.place(db, request, status, clock);
+      if (heldKeys != null && placed.status() == Status.HELD) {
+        heldKeys.placed(placed);
+      }
       events.placed(placed, status == Status.CONFIRMED, started, true);
       return placed;
     } catch (RuntimeException e) {
@@ -201,7 +208,8 @@ public final class PostgresInventory implements Inventory {
   /** Through the move combiner when flash-sale mode is on: concurrent moves share statements. */
   private Reservation move(String reservationId, Action action) {
     if (moveCombiner != null) {
-      return moveCombiner.submit(new CombinedMoves.MoveRequest(reservationId, action));
+      return moveCombiner.submit(
+          new CombinedMoves.MoveRequest(reservationId, action, heldKeys.moving(reservationId)));
     }
     return procedures.moves.move(db, reservationId, action, PgValues.now(clock));
   }

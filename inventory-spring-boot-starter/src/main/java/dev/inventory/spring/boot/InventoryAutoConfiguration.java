@@ -3,6 +3,7 @@ package dev.inventory.spring.boot;
 import dev.inventory.ExpirySweeper;
 import dev.inventory.Inventory;
 import dev.inventory.StockLedger;
+import dev.inventory.catalog.Catalog;
 import dev.inventory.event.InventoryListener;
 import dev.inventory.jdbc.JdbcInventory;
 import dev.inventory.jdbc.JdbcInventoryStore;
@@ -26,9 +27,10 @@ import org.springframework.context.annotation.Import;
 /**
  * The inventory on the application's {@code DataSource}: the {@link JdbcInventoryStore} built from
  * the {@code inventory.*} properties (and every {@link JdbcInventoryBuilderCustomizer} and {@link
- * InventoryListener} bean), its {@link Inventory}, {@link StockLedger} and {@link MovementReports},
- * the {@link SpringTransactionalInventory} for {@code @Transactional} code, and the {@link
- * InventorySweeper}. Each bean backs off when the application declares its own of the same type.
+ * InventoryListener} bean), its {@link Inventory}, {@link StockLedger}, {@link Catalog} and {@link
+ * MovementReports}, the {@link SpringTransactionalInventory} for {@code @Transactional} code, and
+ * the {@link InventorySweeper}. Each bean backs off when the application declares its own of the
+ * same type.
  *
  * <p>The store's migrations run before the application's own Flyway and before every bean that
  * needs an initialized database ({@link InventoryDatabaseInitializerDetector}); with {@code
@@ -95,6 +97,18 @@ public class InventoryAutoConfiguration {
   @ConditionalOnMissingBean
   public StockLedger inventoryLedger(JdbcInventoryStore store) {
     return store.ledger();
+  }
+
+  /**
+   * The catalog of the store (hubs and SKUs).
+   *
+   * @param store the store
+   * @return {@code store.catalog()}
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public Catalog inventoryCatalog(JdbcInventoryStore store) {
+    return store.catalog();
   }
 
   /**

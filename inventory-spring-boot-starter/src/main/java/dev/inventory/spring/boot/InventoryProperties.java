@@ -57,6 +57,18 @@ public class InventoryProperties {
   /** Flash-sale mode: how long a request may wait for its turn; 1 ms to 1 hour. */
   private Duration maxWait = Duration.ofSeconds(5);
 
+  /**
+   * Known-keys mode: changes of stock on a SKU or location the catalog does not know, or has
+   * deactivated, are refused with UnknownKeysException.
+   */
+  private boolean knownKeysOnly = false;
+
+  /**
+   * A report job's lease, renewed while it runs; past it, another instance sees the job ABANDONED;
+   * 1 second to 1 hour. Unset: the builder's (30 seconds).
+   */
+  private @Nullable Duration reportLease;
+
   /** The expiry sweeper. */
   private final Sweeper sweeper = new Sweeper();
 
@@ -283,6 +295,42 @@ public class InventoryProperties {
   }
 
   /**
+   * Whether known-keys mode is on.
+   *
+   * @return the setting
+   */
+  public boolean isKnownKeysOnly() {
+    return knownKeysOnly;
+  }
+
+  /**
+   * Sets known-keys mode.
+   *
+   * @param knownKeysOnly the setting
+   */
+  public void setKnownKeysOnly(boolean knownKeysOnly) {
+    this.knownKeysOnly = knownKeysOnly;
+  }
+
+  /**
+   * A report job's lease, or null for the builder's.
+   *
+   * @return the setting
+   */
+  public @Nullable Duration getReportLease() {
+    return reportLease;
+  }
+
+  /**
+   * Sets a report job's lease.
+   *
+   * @param reportLease the setting, or null for the builder's
+   */
+  public void setReportLease(@Nullable Duration reportLease) {
+    this.reportLease = reportLease;
+  }
+
+  /**
    * The sweeper's settings.
    *
    * @return the sweeper's settings
@@ -322,9 +370,13 @@ public class InventoryProperties {
         .combining(combining)
         .maxBatch(maxBatch)
         .maxQueue(maxQueue)
-        .maxWait(maxWait);
+        .maxWait(maxWait)
+        .knownKeysOnly(knownKeysOnly);
     if (maxInFlight != null) {
       builder.maxInFlight(maxInFlight);
+    }
+    if (reportLease != null) {
+      builder.reportLease(reportLease);
     }
   }
 

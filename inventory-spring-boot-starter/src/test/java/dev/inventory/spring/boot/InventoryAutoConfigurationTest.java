@@ -1,6 +1,7 @@
 package dev.inventory.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.ExpirySweeper;
@@ -10,6 +11,10 @@ import dev.inventory.Reservation;
 import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
 import dev.inventory.StockLedger;
+import dev.inventory.UnknownKeysException;
+import dev.inventory.catalog.Catalog;
+import dev.inventory.catalog.Item;
+import dev.inventory.catalog.Location;
 import dev.inventory.jdbc.JdbcInventory;
 import dev.inventory.jdbc.JdbcInventoryStore;
 import dev.inventory.jdbc.MovementReports;
@@ -17,11 +22,15 @@ import dev.inventory.jdbc.TestDatabase;
 import dev.inventory.micrometer.InventoryMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,6 +112,7 @@ class InventoryAutoConfigurationTest {
                   .hasSingleBean(Inventory.class)
                   .hasSingleBean(StockLedger.class)
                   .hasSingleBean(MovementReports.class)
+                  .hasSingleBean(Catalog.class)
                   .hasSingleBean(SpringTransactionalInventory.class)
                   .hasSingleBean(InventorySweeper.class)
                   .doesNotHaveBean(InventoryMetrics.class)
@@ -158,6 +168,50 @@ class InventoryAutoConfigurationTest {
     drop(schema);
   }
 
+  @Test
+  @DisplayName("known-keys mode from its property: a SKU the catalog bean never saw is refused")
+  void knownKeysOnlyFromItsProperty() {
+    String schema = newSchema();
+    runner
+        .withPropertyValues("inventory.schema=" + schema, "inventory.known-keys-only=true")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(JdbcInventoryStore.class).knownKeysOnly()).isTrue();
+              Catalog catalog = context.getBean(Catalog.class);
+              catalog.createLocation(Location.of(StockKey.DEFAULT_LOCATION, "the shop"));
+              catalog.createItem(Item.of("KNOWN-1", "tenant", "seller", "a known SKU"));
+              Inventory inventory = context.getBean(Inventory.class);
+              inventory.receive(StockKey.of("KNOWN-1"), 2, null);
+              assertThatThrownBy(() -> inventory.receive(StockKey.of("STRAY-1"), 2, null))
+                  .isInstanceOfSatisfying(
+                      UnknownKeysException.class,
+                      e -> assertThat(e.keys()).containsExactly(StockKey.of("STRAY-1")));
+            });
+    drop(schema);
+  }
+
+  @Test
+  @DisplayName("every option of the builder has its property")
+  void everyBuilderOptionHasAProperty() {
+    Set<String> properties =
+        Arrays.stream(InventoryProperties.class.getMethods())
+            .map(m -> m.getName())
+            .filter(n -> n.startsWith("set"))
+            .map(n -> Character.toLowerCase(n.charAt(3)) + n.substring(4))
+            .collect(Collectors.toSet());
+    Set<String> options =
+        Arrays.stream(JdbcInventory.Builder.class.getDeclaredMethods())
+            .filter(m -> Modifier.isPublic(m.getModifiers()))
+            .filter(m -> m.getReturnType() == JdbcInventory.Builder.class)
+            .map(m -> m.getName())
+            // Objects, not settings: a clock and listeners are beans (a customizer, listener
+            // beans).
+            .filter(n -> !n.equals("clock") && !n.equals("listener"))
+            .collect(Collectors.toSet());
+    assertThat(properties).containsAll(options);
+  }
+
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource({
     "inventory.schema, Bad-Name, schema must be a plain SQL identifier",
@@ -169,6 +223,7 @@ class InventoryAutoConfigurationTest {
     "inventory.max-batch, 1, maxBatch must be between 2 and 10000",
     "inventory.max-queue, 0, maxQueue must be",
     "inventory.max-wait, 0s, maxWait must be at least 1 millisecond",
+    "inventory.report-lease, 0s, reportLease must be between 1 second and 1 hour",
   })
   @DisplayName("each builder property reaches the builder, which checks it")
   void eachPropertyIsChecked(String property, String value, String message) {
