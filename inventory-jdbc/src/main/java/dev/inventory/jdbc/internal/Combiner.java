@@ -260,11 +260,13 @@ final class Combiner<R> {
       } finally {
         lock.unlock();
       }
-      for (Ticket<R> t : batch) {
-        t.wake.countDown();
-      }
+      // The next leaders first: their statements are what the waiting requests wait for, and a
+      // thread woken after the batch's callers would queue behind them for a processor.
       for (List<Ticket<R>> next : started) {
         next.get(0).wake.countDown();
+      }
+      for (Ticket<R> t : batch) {
+        t.wake.countDown();
       }
     }
   }
