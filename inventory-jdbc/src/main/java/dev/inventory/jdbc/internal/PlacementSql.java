@@ -300,19 +300,14 @@ final class PlacementSql {
       total = Math.addExact(total, quantity);
     }
     long batchTotal = total;
-    boolean held = status == Status.HELD;
     return tx ->
         placeBatch.query(
             tx,
             b ->
-                b.text("sku", key.sku())
+                placing(b, status, now)
+                    .text("sku", key.sku())
                     .text("location", key.location())
                     .bigint("total", batchTotal)
-                    .bigint("held", held ? 1L : 0L)
-                    .bigint("sold", held ? 0L : 1L)
-                    .text("status", status.name())
-                    .text("kind", held ? "RESERVE" : "CONFIRM")
-                    .timestamptz("now", now)
                     .textArray("ids", c.ids())
                     .bigintArray("quantities", c.quantities())
                     .textArray("hashes", c.hashes())
@@ -375,16 +370,11 @@ final class PlacementSql {
       k++;
     }
     Columns c = Columns.of(items);
-    boolean held = status == Status.HELD;
     return tx ->
         placeBatchOfKeys.query(
             tx,
             b ->
-                b.text("status", status.name())
-                    .text("kind", held ? "RESERVE" : "CONFIRM")
-                    .bigint("held", held ? 1L : 0L)
-                    .bigint("sold", held ? 0L : 1L)
-                    .timestamptz("now", now)
+                placing(b, status, now)
                     .textArray("keySkus", keySkus)
                     .textArray("keyLocations", keyLocations)
                     .textArray("ids", c.ids())
@@ -425,6 +415,21 @@ final class PlacementSql {
         rs.getLong("due"),
         rs.getBoolean("sku_known"),
         rs.getBoolean("location_known"));
+  }
+
+  /**
+   * Binds what a placement of this status does, the same in every placing statement: a reserve
+   * holds ({@code :held} 1, log kind RESERVE), a purchase sells at once ({@code :sold} 1, log kind
+   * CONFIRM); and the statement's now.
+   */
+  private static Positional.Binder placing(Positional.Binder b, Status status, Instant now)
+      throws SQLException {
+    boolean held = status == Status.HELD;
+    return b.text("status", status.name())
+        .text("kind", held ? "RESERVE" : "CONFIRM")
+        .bigint("held", held ? 1L : 0L)
+        .bigint("sold", held ? 0L : 1L)
+        .timestamptz("now", now);
   }
 
   /** A batch's requests as columns (arrays in batch order), to be unnested by the statement. */
@@ -491,7 +496,6 @@ final class PlacementSql {
       String hash,
       Instant now,
       Instant expiresAt) {
-    boolean held = status == Status.HELD;
     int n = lines.size();
     String[] skus = new String[n];
     String[] locations = new String[n];
@@ -512,12 +516,8 @@ final class PlacementSql {
         placeCart.query(
             tx,
             b ->
-                b.text("id", id)
-                    .text("status", status.name())
-                    .text("kind", held ? "RESERVE" : "CONFIRM")
-                    .bigint("held", held ? 1L : 0L)
-                    .bigint("sold", held ? 0L : 1L)
-                    .timestamptz("now", now)
+                placing(b, status, now)
+                    .text("id", id)
                     .timestamptz("expiresAt", expiresAt)
                     .text("hash", hash)
                     .textArray("skus", skus)
@@ -622,16 +622,11 @@ final class PlacementSql {
         l++;
       }
     }
-    boolean held = status == Status.HELD;
     return tx ->
         placeCarts.query(
             tx,
             b ->
-                b.text("status", status.name())
-                    .text("kind", held ? "RESERVE" : "CONFIRM")
-                    .bigint("held", held ? 1L : 0L)
-                    .bigint("sold", held ? 0L : 1L)
-                    .timestamptz("now", now)
+                placing(b, status, now)
                     .textArray("keySkus", keySkus)
                     .textArray("keyLocations", keyLocations)
                     .textArray("ids", ids)
