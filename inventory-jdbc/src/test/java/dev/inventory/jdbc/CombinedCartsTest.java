@@ -332,7 +332,8 @@ class CombinedCartsTest {
     // leader, a purchase that waits for the same row.
     Inventory inv = store.inventory();
     CompletableFuture.supplyAsync(() -> inv.purchase(cart("buy-leader", blocked, 1)));
-    RowLocks.awaitUntil(() -> 0 < locks.waiting("stock_level"), "the purchase leader waits");
+    RowLocks.awaitUntil(
+        () -> 0 < locks.waiting("inventory_place_one_line"), "the purchase leader waits");
     List<CompletableFuture<Reservation>> answers = new ArrayList<>();
     for (ReservationRequest cart : List.of(cart("buy-1", a, 2, b, 1), cart("buy-2", a, 1, b, 3))) {
       int before = queued(store, true);

@@ -12,10 +12,11 @@ import javax.sql.DataSource;
 
 /**
  * {@code library-sql}, a diagnostic of the profile only: the library's own one-line reserve
- * statement (the data-modifying CTE of {@code Sql.reserveOneLine} in inventory-jdbc: stock row,
- * reservation, its line and the log row), sent through plain JDBC with the same parameter types.
- * Against {@code library} it shows what the Java layers above the SQL cost; against {@code
- * raw-update-log} what the SQL's extra rows cost. Kept in step with the library by hand.
+ * statement (the call of migration V10's {@code inventory_place_one_line}, which {@code
+ * PlacementSql.reserveOneLine} in inventory-jdbc sends: stock row, reservation, its line and the
+ * log row), sent through plain JDBC with the same parameter types. Against {@code library} it shows
+ * what the Java layers above the SQL cost; against {@code raw-update-log} what the SQL's extra rows
+ * cost. Kept in step with the library by hand.
  */
 final class LibrarySqlApproach implements Approach {
   static final String NAME = "library-sql";
@@ -30,26 +31,12 @@ final class LibrarySqlApproach implements Approach {
     this.dataSource = dataSource;
     this.sql =
         """
-        WITH taken AS (
-            UPDATE ${schema}.stock_level
-               SET on_hand = on_hand + ?, reserved = reserved + ?, updated_at = ?
-             WHERE sku = ? AND location = ? AND on_hand - reserved >= ?
-            RETURNING on_hand, reserved
-        ), held AS (
-            INSERT INTO ${schema}.reservation
-                   (id, status, created_at, expires_at, updated_at, request_hash)
-            SELECT ?, 'HELD', ?, ?, ?, ? FROM taken
-            RETURNING id
-        ), line AS (
-            INSERT INTO ${schema}.reservation_line (reservation_id, sku, location, quantity)
-            SELECT id, ?, ?, ? FROM held
-        ), logged AS (
-            INSERT INTO ${schema}.inventory_log
-                   (at, sku, location, kind, on_hand_delta, reserved_delta,
-                    on_hand_after, reserved_after, reservation_id)
-            SELECT ?, ?, ?, 'RESERVE', ?, ?, on_hand, reserved, ? FROM taken
-        )
-        SELECT on_hand, reserved FROM taken
+        SELECT placed
+          FROM ${schema}.inventory_place_one_line(
+                   CAST(? AS text), 'HELD', 'RESERVE', CAST(? AS text), CAST(? AS text),
+                   CAST(? AS bigint), CAST(? AS bigint), CAST(? AS bigint), CAST(? AS text),
+                   CAST(NULL AS text), CAST(NULL AS bigint), CAST(NULL AS text),
+                   CAST(? AS timestamptz), CAST(? AS timestamptz))
         """
             .replace("${schema}", schema);
   }
@@ -67,28 +54,17 @@ final class LibrarySqlApproach implements Approach {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(sql)) {
       int i = 1;
-      s.setLong(i++, 0);
-      s.setLong(i++, q);
-      s.setObject(i++, now, Types.TIMESTAMP_WITH_TIMEZONE);
-      s.setString(i++, sku);
-      s.setString(i++, Request.LOCATION);
-      s.setLong(i++, q);
       s.setString(i++, request.id());
-      s.setObject(i++, now, Types.TIMESTAMP_WITH_TIMEZONE);
-      s.setObject(i++, expiresAt, Types.TIMESTAMP_WITH_TIMEZONE);
-      s.setObject(i++, now, Types.TIMESTAMP_WITH_TIMEZONE);
-      s.setString(i++, HASH);
       s.setString(i++, sku);
       s.setString(i++, Request.LOCATION);
       s.setLong(i++, q);
-      s.setObject(i++, now, Types.TIMESTAMP_WITH_TIMEZONE);
-      s.setString(i++, sku);
-      s.setString(i++, Request.LOCATION);
       s.setLong(i++, 0);
       s.setLong(i++, q);
-      s.setString(i, request.id());
+      s.setString(i++, HASH);
+      s.setObject(i++, now, Types.TIMESTAMP_WITH_TIMEZONE);
+      s.setObject(i, expiresAt, Types.TIMESTAMP_WITH_TIMEZONE);
       try (ResultSet rs = s.executeQuery()) {
-        return rs.next();
+        return rs.next() && rs.getBoolean(1);
       }
     }
   }

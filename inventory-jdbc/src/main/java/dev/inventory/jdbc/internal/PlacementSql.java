@@ -76,104 +76,26 @@ final class PlacementSql {
   }
 
   /**
-   * Reserves (or purchases) a one-line request in one statement: the stock, the reservation, its
-   * line and the log row. Safe in autocommit: if the stock is short, the UPDATE matches no row and
-   * nothing else is inserted; if the id exists, the INSERT's unique violation undoes the UPDATE.
-   * Reserve: onHandDelta 0, reservedDelta +q. Purchase: onHandDelta -q, reservedDelta 0.
+   * Reserves (or purchases) a one-line request in one statement, V10's function: the stock, the
+   * buyer's units under a limit, the reservation, its line and the log row; if refused, nothing is
+   * written and the row says what was free, what due holds keep, whether the id is taken, whether
+   * the catalog knows the key and the buyer's room (see the migration). A function rather than one
+   * data-modifying statement because a conditional UPDATE that waited for the row re-checks it
+   * after setting up every subplan of its statement, inside the row's queue; alone in the
+   * function's statement, it sets up nothing else. Reserve: onHandDelta 0, reservedDelta +q.
+   * Purchase: onHandDelta -q, reservedDelta 0.
    */
   private static final String RESERVE_ONE_LINE =
       """
-      WITH cap AS (
-          -- Per-buyer limits (V7): the SKU's limit, looked up only when the request names a
-          -- buyer (a primary-key lookup); without one, this and what reads it do nothing.
-          SELECT i.per_buyer_limit AS lim
-            FROM ${schema}.item i
-           WHERE CAST(:buyer AS text) IS NOT NULL AND i.sku = :sku
-             AND i.per_buyer_limit IS NOT NULL
-      ), room AS (
-          -- Whether the buyer's units as committed leave room for this request: a buyer at the
-          -- limit is refused here, without a write or a lock.
-          SELECT NOT EXISTS (
-              SELECT 1 FROM cap c
-               WHERE coalesce((SELECT u.units FROM ${schema}.buyer_usage u
-                                WHERE u.buyer = :buyer AND u.sku = :sku), 0) + :quantity > c.lim)
-                 AS ok
-      ), taken AS (
-          UPDATE ${schema}.stock_level
-             SET on_hand = on_hand + :onHandDelta,
-                 reserved = reserved + :reservedDelta,
-                 updated_at = :now
-           WHERE sku = :sku AND location = :location
-             -- The whole safety argument: see the class comment.
-             AND on_hand - reserved >= :quantity
-             -- Known-keys mode: a key the catalog deactivated is refused (class comment).
-             AND item_active AND location_active
-             AND (SELECT ok FROM room)
-          RETURNING on_hand, reserved
-      ), counted AS (
-          -- The buyer's units, after the stock row (the lock order of V7's functions), under the
-          -- row's lock: ON CONFLICT reads the newest committed units. No row back: another
-          -- request of the buyer took them meanwhile, and the statement undoes itself below.
-          INSERT INTO ${schema}.buyer_usage AS u (buyer, sku, units)
-          SELECT :buyer, :sku, :quantity
-            FROM taken, cap
-           WHERE :quantity <= cap.lim
-          ON CONFLICT (buyer, sku) DO UPDATE
-             SET units = u.units + EXCLUDED.units
-           WHERE u.units + EXCLUDED.units <= (SELECT lim FROM cap)
-          RETURNING units
-      ), held AS (
-          INSERT INTO ${schema}.reservation
-                 (id, status, created_at, expires_at, updated_at, request_hash, buyer)
-          SELECT :id, :status, :now, :expiresAt, :now, :hash, :buyer
-            FROM taken
-          RETURNING id
-      ), line AS (
-          INSERT INTO ${schema}.reservation_line
-                 (reservation_id, sku, location, quantity, unit_price_minor, currency,
-                  buyer_counted)
-          SELECT id, :sku, :location, :quantity, :unitPrice, :currency,
-                 EXISTS (SELECT 1 FROM cap)
-            FROM held
-      ), logged AS (
-          INSERT INTO ${schema}.inventory_log
-                 (at, sku, location, kind, on_hand_delta, reserved_delta,
-                  on_hand_after, reserved_after, reservation_id)
-          SELECT :now, :sku, :location, :kind, :onHandDelta, :reservedDelta,
-                 on_hand, reserved, :id
-            FROM taken
-      )
-      SELECT true AS placed, NULL::bigint AS available, NULL::bigint AS due,
-             NULL::boolean AS id_taken, NULL::boolean AS sku_known, NULL::boolean AS location_known,
-             NULL::bigint AS cap_limit, NULL::bigint AS cap_used, NULL::bigint AS cap_due,
-             -- Placed past the limit under the row's lock: SQLSTATE IV002 undoes it all.
-             CASE WHEN EXISTS (SELECT 1 FROM cap) AND NOT EXISTS (SELECT 1 FROM counted)
-                  THEN ${schema}.inventory_buyer_raced(:buyer, :sku)
-             END AS raced
-        FROM taken
-      UNION ALL
-      -- Refused (nothing above wrote a row): what was free, what due holds keep, whether the id
-      -- is taken, whether the catalog knows the key, the buyer's room under a limit, so that a
-      -- refusal needs no second round trip. Evaluated only when refused.
-      SELECT false,
-             coalesce((SELECT on_hand - reserved FROM ${schema}.stock_level
-                        WHERE sku = :sku AND location = :location), 0),
-             ${dueOnKey},
-             EXISTS (SELECT 1 FROM ${schema}.reservation WHERE id = :id),
-             ${skuKnown},
-             ${locationKnown},
-             (SELECT lim FROM cap),
-             (SELECT coalesce((SELECT u.units FROM ${schema}.buyer_usage u
-                                WHERE u.buyer = :buyer AND u.sku = :sku), 0)
-                FROM cap),
-             (SELECT (SELECT coalesce(sum(l.quantity), 0)
-                        FROM ${schema}.reservation r
-                        JOIN ${schema}.reservation_line l ON l.reservation_id = r.id
-                       WHERE r.buyer = :buyer AND ${dueHold(r)}
-                         AND l.sku = :sku AND l.buyer_counted)
-                FROM cap),
-             NULL::boolean
-       WHERE NOT EXISTS (SELECT 1 FROM taken)
+      SELECT placed, available, due, id_taken, sku_known, location_known,
+             cap_limit, cap_used, cap_due
+        FROM ${schema}.inventory_place_one_line(
+                 CAST(:id AS text), CAST(:status AS text), CAST(:kind AS text),
+                 CAST(:sku AS text), CAST(:location AS text), CAST(:quantity AS bigint),
+                 CAST(:onHandDelta AS bigint), CAST(:reservedDelta AS bigint),
+                 CAST(:hash AS text), CAST(:buyer AS text),
+                 CAST(:unitPrice AS bigint), CAST(:currency AS text),
+                 CAST(:now AS timestamptz), CAST(:expiresAt AS timestamptz))
       """;
 
   /** Places a one-line request; empty if placed, else what the refusal saw on its key. */
