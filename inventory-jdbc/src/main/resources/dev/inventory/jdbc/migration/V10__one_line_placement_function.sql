@@ -1,7 +1,7 @@
 -- A one-line reserve or purchase (the path of every request without flash-sale mode, and of a
 -- request alone in flash-sale mode) as a function, instead of the one data-modifying statement the
--- library sent until now. The same work in the same order, with the same answer; what changes is
--- the cost of waiting for the row.
+-- library sent until now. The same work in the same order; what changes is the cost of waiting for
+-- the row, and the snapshot a refusal's answer is read in (below).
 --
 -- Why: when a conditional UPDATE waits for a row that another transaction holds, PostgreSQL
 -- re-checks the row's new version once it gets it (EvalPlanQual), and to do that it first sets up
@@ -21,7 +21,9 @@
 -- Refused (short, deactivated in known-keys mode, or no room for the buyer): nothing is written,
 -- and the row answers what the caller needs to say why, without a second round trip: what is free,
 -- what due holds keep on the key, whether the id is taken, whether the catalog knows the SKU and the
--- location, and under a limit the buyer's units and those its due holds keep.
+-- location, and under a limit the buyer's units and those its due holds keep. All of it is read in
+-- one snapshot, taken after the UPDATE (the single statement read it in the snapshot from before
+-- its wait for the row, which after a wait could show units already taken).
 --
 -- Reserve: p_on_hand_delta 0, p_reserved_delta +q, p_kind RESERVE. Purchase: -q, 0, CONFIRM.
 -- An instance of an earlier version on this schema keeps sending its statement: both change the
@@ -52,7 +54,6 @@ SET enable_hashjoin = off
 SET enable_mergejoin = off
 SET plan_cache_mode = force_generic_plan
 AS $$
-#variable_conflict use_column
 DECLARE
     -- The SKU's per-buyer limit: NULL unless the request names a buyer and the item has a limit.
     v_limit    bigint;
@@ -61,13 +62,10 @@ DECLARE
     v_reserved bigint;
 BEGIN
     IF p_buyer IS NOT NULL THEN
-        SELECT i.per_buyer_limit INTO v_limit
+        SELECT i.per_buyer_limit, coalesce(u.units, 0) INTO v_limit, v_used
           FROM item i
+          LEFT JOIN buyer_usage u ON u.buyer = p_buyer AND u.sku = i.sku
          WHERE i.sku = p_sku AND i.per_buyer_limit IS NOT NULL;
-    END IF;
-    IF v_limit IS NOT NULL THEN
-        v_used := coalesce((SELECT u.units FROM buyer_usage u
-                             WHERE u.buyer = p_buyer AND u.sku = p_sku), 0);
     END IF;
 
     IF v_limit IS NULL OR v_used + p_quantity <= v_limit THEN
@@ -114,31 +112,37 @@ BEGIN
         END IF;
     END IF;
 
-    -- Refused: nothing was written.
+    -- Refused: nothing was written. The answer in one statement, so in one snapshot: the caller
+    -- adds what was free to what due holds keep (and the buyer's units to their due part), and an
+    -- expiry committed between two reads would make those sums wrong (OneLineRefusalTest).
     placed := false;
-    available := coalesce((SELECT s.on_hand - s.reserved FROM stock_level s
-                            WHERE s.sku = p_sku AND s.location = p_location), 0);
-    -- Due holds first (the partial index on held reservations), fenced: see SqlText's DUE_ON_KEY.
-    due := (WITH due_ids AS MATERIALIZED (
+    cap_limit := v_limit;
+    SELECT coalesce((SELECT s.on_hand - s.reserved FROM stock_level s
+                      WHERE s.sku = p_sku AND s.location = p_location), 0),
+           -- Due holds first (the partial index on held reservations), fenced: see SqlText's
+           -- DUE_ON_KEY.
+           (WITH due_ids AS MATERIALIZED (
                      SELECT r.id FROM reservation r
                       WHERE r.status = 'HELD' AND r.expires_at <= p_now)
             SELECT coalesce(sum(l.quantity), 0)
               FROM due_ids d
               JOIN reservation_line l ON l.reservation_id = d.id
-             WHERE l.sku = p_sku AND l.location = p_location);
-    id_taken := EXISTS (SELECT 1 FROM reservation r WHERE r.id = p_id);
-    sku_known := EXISTS (SELECT 1 FROM item i WHERE i.sku = p_sku AND i.active);
-    location_known := EXISTS (SELECT 1 FROM location c WHERE c.code = p_location AND c.active);
-    IF v_limit IS NOT NULL THEN
-        cap_limit := v_limit;
-        cap_used := coalesce((SELECT u.units FROM buyer_usage u
-                               WHERE u.buyer = p_buyer AND u.sku = p_sku), 0);
-        cap_due := (SELECT coalesce(sum(l.quantity), 0)
-                      FROM reservation r
-                      JOIN reservation_line l ON l.reservation_id = r.id
-                     WHERE r.buyer = p_buyer AND r.status = 'HELD' AND r.expires_at <= p_now
-                       AND l.sku = p_sku AND l.buyer_counted);
-    END IF;
+             WHERE l.sku = p_sku AND l.location = p_location),
+           EXISTS (SELECT 1 FROM reservation r WHERE r.id = p_id),
+           EXISTS (SELECT 1 FROM item i WHERE i.sku = p_sku AND i.active),
+           EXISTS (SELECT 1 FROM location c WHERE c.code = p_location AND c.active),
+           CASE WHEN v_limit IS NOT NULL THEN
+               coalesce((SELECT u.units FROM buyer_usage u
+                          WHERE u.buyer = p_buyer AND u.sku = p_sku), 0)
+           END,
+           CASE WHEN v_limit IS NOT NULL THEN
+               (SELECT coalesce(sum(l.quantity), 0)
+                  FROM reservation r
+                  JOIN reservation_line l ON l.reservation_id = r.id
+                 WHERE r.buyer = p_buyer AND r.status = 'HELD' AND r.expires_at <= p_now
+                   AND l.sku = p_sku AND l.buyer_counted)
+           END
+      INTO available, due, id_taken, sku_known, location_known, cap_used, cap_due;
     RETURN NEXT;
 END;
 $$;
