@@ -34,7 +34,7 @@ final class LibrarySqlApproach implements Approach {
         SELECT placed
           FROM ${schema}.inventory_place_one_line(
                    CAST(? AS text), 'HELD', 'RESERVE', CAST(? AS text), CAST(? AS text),
-                   CAST(? AS bigint), CAST(? AS bigint), CAST(? AS bigint), CAST(? AS text),
+                   CAST(? AS bigint), 1, 0, CAST(? AS text),
                    CAST(NULL AS text), CAST(NULL AS bigint), CAST(NULL AS text),
                    CAST(? AS timestamptz), CAST(? AS timestamptz))
         """
@@ -57,8 +57,6 @@ final class LibrarySqlApproach implements Approach {
       s.setString(i++, request.id());
       s.setString(i++, sku);
       s.setString(i++, Request.LOCATION);
-      s.setLong(i++, q);
-      s.setLong(i++, 0);
       s.setLong(i++, q);
       s.setString(i++, HASH);
       s.setObject(i++, now, Types.TIMESTAMP_WITH_TIMEZONE);

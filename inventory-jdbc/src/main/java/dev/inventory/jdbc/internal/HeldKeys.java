@@ -14,10 +14,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * the other.
  *
  * <p>A hint only, never read to decide a write: the move statement reads the reservation's lines
- * itself. A hold placed by another instance, one whose slot a later hold took, or one amended since
- * (its keys may have changed) is merely scheduled as a move whose keys are unknown (with no key
- * held back). Bounded: a fixed table of slots by the id's hash, the newest hold in a slot wins.
- * Thread-safe, lock-free.
+ * itself. A hold placed by another instance, or one whose slot a later hold took, is merely
+ * scheduled as a move whose keys are unknown (with no key held back); one amended since is
+ * scheduled by the keys it was placed with, which at worst holds its move back behind a statement
+ * on a key it no longer has. Bounded: a fixed table of slots by the id's hash, the newest hold in a
+ * slot wins. Thread-safe, lock-free.
  */
 final class HeldKeys {
   private static final int SLOTS = 1 << 16;

@@ -82,8 +82,8 @@ final class PlacementSql {
    * the catalog knows the key and the buyer's room (see the migration). A function rather than one
    * data-modifying statement because a conditional UPDATE that waited for the row re-checks it
    * after setting up every subplan of its statement, inside the row's queue; alone in the
-   * function's statement, it sets up nothing else. Reserve: onHandDelta 0, reservedDelta +q.
-   * Purchase: onHandDelta -q, reservedDelta 0.
+   * function's statement, it sets up nothing else. What a reserve and a purchase bind: {@link
+   * #placing}.
    */
   private static final String RESERVE_ONE_LINE =
       """
@@ -92,7 +92,7 @@ final class PlacementSql {
         FROM ${schema}.inventory_place_one_line(
                  CAST(:id AS text), CAST(:status AS text), CAST(:kind AS text),
                  CAST(:sku AS text), CAST(:location AS text), CAST(:quantity AS bigint),
-                 CAST(:onHandDelta AS bigint), CAST(:reservedDelta AS bigint),
+                 CAST(:held AS bigint), CAST(:sold AS bigint),
                  CAST(:hash AS text), CAST(:buyer AS text),
                  CAST(:unitPrice AS bigint), CAST(:currency AS text),
                  CAST(:now AS timestamptz), CAST(:expiresAt AS timestamptz))
@@ -107,26 +107,20 @@ final class PlacementSql {
       String hash,
       Instant now,
       Instant expiresAt) {
-    long q = line.quantity();
-    boolean held = status == Status.HELD;
     Price price = line.unitPrice();
     return tx ->
         reserveOneLine.query(
             tx,
             b ->
-                b.text("id", id)
-                    .text("status", status.name())
+                placing(b, status, now)
+                    .text("id", id)
                     .text("hash", hash)
                     .text("buyer", buyer)
                     .nullableBigint("unitPrice", price == null ? null : price.amountMinor())
                     .text("currency", price == null ? null : price.currency())
                     .text("sku", line.key().sku())
                     .text("location", line.key().location())
-                    .bigint("quantity", q)
-                    .bigint("onHandDelta", held ? 0L : -q)
-                    .bigint("reservedDelta", held ? q : 0L)
-                    .text("kind", held ? "RESERVE" : "CONFIRM")
-                    .timestamptz("now", now)
+                    .bigint("quantity", line.quantity())
                     .timestamptz("expiresAt", expiresAt),
             rs -> {
               rs.next();

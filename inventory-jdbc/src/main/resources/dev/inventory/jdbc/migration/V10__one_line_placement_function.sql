@@ -25,7 +25,8 @@
 -- one snapshot, taken after the UPDATE (the single statement read it in the snapshot from before
 -- its wait for the row, which after a wait could show units already taken).
 --
--- Reserve: p_on_hand_delta 0, p_reserved_delta +q, p_kind RESERVE. Purchase: -q, 0, CONFIRM.
+-- Reserve: p_held 1, p_sold 0, p_kind RESERVE; purchase: p_held 0, p_sold 1, p_kind CONFIRM (as in
+-- inventory_place_batch and inventory_place_carts).
 -- An instance of an earlier version on this schema keeps sending its statement: both change the
 -- same rows in the same way, so they mix.
 CREATE FUNCTION inventory_place_one_line(
@@ -35,8 +36,8 @@ CREATE FUNCTION inventory_place_one_line(
     p_sku            text,
     p_location       text,
     p_quantity       bigint,
-    p_on_hand_delta  bigint,
-    p_reserved_delta bigint,
+    p_held           bigint,
+    p_sold           bigint,
     p_hash           text,
     p_buyer          text,
     p_unit_price     bigint,
@@ -70,8 +71,8 @@ BEGIN
 
     IF v_limit IS NULL OR v_used + p_quantity <= v_limit THEN
         UPDATE stock_level
-           SET on_hand = on_hand + p_on_hand_delta,
-               reserved = reserved + p_reserved_delta,
+           SET on_hand = on_hand - p_sold * p_quantity,
+               reserved = reserved + p_held * p_quantity,
                updated_at = p_now
          WHERE sku = p_sku AND location = p_location
            -- The whole safety argument: the database itself refuses what is not there.
@@ -104,7 +105,7 @@ BEGIN
             INSERT INTO inventory_log
                    (at, sku, location, kind, on_hand_delta, reserved_delta,
                     on_hand_after, reserved_after, reservation_id)
-            VALUES (p_now, p_sku, p_location, p_kind, p_on_hand_delta, p_reserved_delta,
+            VALUES (p_now, p_sku, p_location, p_kind, -p_sold * p_quantity, p_held * p_quantity,
                     v_on_hand, v_reserved, p_id);
             placed := true;
             RETURN NEXT;
