@@ -60,7 +60,8 @@ final class QueueOrders {
             + schema
             + ".reservation_line (reservation_id, sku, location, quantity)"
             + " SELECT ?, sku, location, ? FROM taken";
-    // sku = ANY: an index scan visits the stock rows in key order, so two carts cannot deadlock.
+    // sku = ANY: several stock rows in one statement, in whatever order the plan visits them (a
+    // deadlock with a cart is undone by PostgreSQL and run again, see handle).
     this.settle =
         "WITH settled AS (UPDATE "
             + schema
@@ -81,19 +82,31 @@ final class QueueOrders {
     String[] parts = message.split("\n");
     String id = parts[1];
     String[] skus = java.util.Arrays.copyOfRange(parts, 2, parts.length);
-    try {
-      boolean done =
-          switch (parts[0]) {
-            case RESERVE -> reserve(id, skus);
-            case CONFIRM -> settle(id, skus, true);
-            case RELEASE -> settle(id, skus, false);
-            default -> throw new IllegalArgumentException("unknown operation " + parts[0]);
-          };
-      return done ? DONE : REFUSED;
-    } catch (SQLException | RuntimeException e) {
-      return FAILED + e.getMessage();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        boolean done =
+            switch (parts[0]) {
+              case RESERVE -> reserve(id, skus);
+              case CONFIRM -> settle(id, skus, true);
+              case RELEASE -> settle(id, skus, false);
+              default -> throw new IllegalArgumentException("unknown operation " + parts[0]);
+            };
+        return done ? DONE : REFUSED;
+      } catch (SQLException e) {
+        // Carts lock their rows in key order, but a settle's UPDATE of several rows may visit
+        // them in another (a bitmap scan goes by page): PostgreSQL breaks such a deadlock by
+        // undoing one side whole, and the consumer runs it again, as a shop's would.
+        if (!DEADLOCK.equals(e.getSQLState()) || attempt == DEADLOCK_ATTEMPTS) {
+          return FAILED + e.getMessage();
+        }
+      } catch (RuntimeException e) {
+        return FAILED + e.getMessage();
+      }
     }
   }
+
+  private static final String DEADLOCK = "40P01";
+  private static final int DEADLOCK_ATTEMPTS = 3;
 
   private boolean reserve(String id, String[] skus) throws SQLException {
     long q = Request.QUANTITY;
