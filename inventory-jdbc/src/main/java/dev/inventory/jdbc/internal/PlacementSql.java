@@ -145,17 +145,20 @@ final class PlacementSql {
    * reservation, line and log row. All of the batch or none: if the total does not fit (or an id is
    * taken, which fails the whole statement), nothing is written and the statement answers what was
    * free, so that the caller can send again the requests that fit it. Log rows follow arrival
-   * order, each with the level as it stood after it. Purchase: {@code :sold} 1, {@code :held} 0;
-   * reserve: the other way round.
+   * order, each with the level as it stood after it: the row's new level plus what the batch's
+   * later requests took ({@code :later}, summed by the caller: a window over the batch in the
+   * statement cost the hot row 7-10 % of its reserves per second). Purchase: {@code :sold} 1,
+   * {@code :held} 0; reserve: the other way round.
    */
   private static final String PLACE_BATCH =
       """
       WITH req AS (
           SELECT *
             FROM unnest(:ids, :quantities, :hashes, :expiresMicros, :buyers, :unitPrices,
-                        :currencies)
+                        :currencies, :later)
                  WITH ORDINALITY
-                 AS r(id, quantity, hash, expires_micros, buyer, unit_price, currency, ord)
+                 AS r(id, quantity, hash, expires_micros, buyer, unit_price, currency, later,
+                      ord)
       ), taken AS (
           UPDATE ${schema}.stock_level
              SET on_hand = on_hand - :sold * :total,
@@ -183,11 +186,8 @@ final class PlacementSql {
                  (at, sku, location, kind, on_hand_delta, reserved_delta,
                   on_hand_after, reserved_after, reservation_id)
           SELECT :now, :sku, :location, :kind, -:sold * r.quantity, :held * r.quantity,
-                 t.on_hand + :sold * (:total - sum(r.quantity) OVER arrival),
-                 t.reserved - :held * (:total - sum(r.quantity) OVER arrival),
-                 r.id
+                 t.on_hand + :sold * r.later, t.reserved - :held * r.later, r.id
             FROM req r, taken t
-          WINDOW arrival AS (ORDER BY r.ord)
            ORDER BY r.ord
       )
       SELECT true AS placed, NULL::bigint AS available, NULL::bigint AS due,
@@ -211,9 +211,11 @@ final class PlacementSql {
   Session.Work<Optional<BatchRefusal>> placeBatch(
       StockKey key, List<Item> items, Status status, Instant now) {
     Columns c = Columns.of(items);
+    Long[] later = new Long[items.size()];
     long total = 0;
-    for (long quantity : c.quantities()) {
-      total = Math.addExact(total, quantity);
+    for (int i = later.length - 1; i >= 0; i--) {
+      later[i] = total;
+      total = Math.addExact(total, c.quantities()[i]);
     }
     long batchTotal = total;
     return tx ->
@@ -230,7 +232,8 @@ final class PlacementSql {
                     .bigintArray("expiresMicros", c.expiresMicros())
                     .textArray("buyers", c.buyers())
                     .bigintArray("unitPrices", c.unitPrices())
-                    .textArray("currencies", c.currencies()),
+                    .textArray("currencies", c.currencies())
+                    .bigintArray("later", later),
             rs -> {
               rs.next();
               return rs.getBoolean("placed")
