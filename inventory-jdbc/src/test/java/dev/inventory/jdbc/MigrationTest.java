@@ -91,7 +91,7 @@ class MigrationTest {
     JdbcInventory.builder(pool).schema(library).build().receive(StockKey.of("A"), 1, null);
 
     assertThat(appliedVersions(library, "inventory_schema_history"))
-        .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+        .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
     assertThat(appliedVersions(host, "flyway_schema_history")).containsExactly("1", "2");
     assertThat(hostFlyway(host).migrate().migrationsExecuted).isZero();
     assertThat(hostFlyway(host).validateWithResult().validationSuccessful).isTrue();
@@ -111,6 +111,58 @@ class MigrationTest {
     assertThat(inventory.level(StockKey.of("A")).onHand()).isEqualTo(3);
   }
 
+  /** The functions of a schema, and of those the ones a call may JIT-compile (no jit=off). */
+  private static List<String> functions(String schema, boolean onlyWithJit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'"
+                        + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                        + " WHERE n.nspname = :schema AND p.prokind = 'f'"
+                        + (onlyWithJit
+                            ? " AND NOT coalesce(p.proconfig @> ARRAY['jit=off'], false)"
+                            : "")
+                        + " ORDER BY 1")
+                .bind("schema", schema)
+                .mapTo(String.class)
+                .list());
+  }
+
+  @Test
+  @DisplayName(
+      "leave no function of the library to JIT compilation, which a generic plan's estimate turns"
+          + " on at every call while a table of millions of lines has no statistics")
+  void everyFunctionRunsWithoutJit() {
+    String library = schema();
+    JdbcInventory.builder(pool).schema(library).build();
+
+    assertThat(functions(library, false))
+        .as("the library's functions")
+        .contains(
+            "inventory_move_reservations(p_ids text[], p_targets text[], p_kinds text[],"
+                + " p_sold bigint[], p_now timestamp with time zone)")
+        .hasSizeGreaterThanOrEqualTo(14);
+    assertThat(functions(library, true)).as("functions without SET jit = off").isEmpty();
+  }
+
+  @Test
+  @DisplayName("leave the host's own functions in a shared schema as they were")
+  void leaveTheHostsFunctionsAlone() {
+    String shared = schema();
+    hostFlyway(shared).migrate();
+    jdbi.useHandle(
+        h ->
+            h.execute(
+                "CREATE FUNCTION "
+                    + shared
+                    + ".host_total(a integer, b integer) RETURNS integer"
+                    + " LANGUAGE sql AS 'SELECT a + b'"));
+
+    JdbcInventory.builder(pool).schema(shared).build();
+
+    assertThat(functions(shared, true)).containsExactly("host_total(a integer, b integer)");
+  }
+
   @Test
   @DisplayName("run twice without applying anything twice")
   void rerunIsHarmless() {
@@ -119,7 +171,7 @@ class MigrationTest {
     Inventory again = JdbcInventory.builder(pool).schema(library).build();
 
     assertThat(appliedVersions(library, "inventory_schema_history"))
-        .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+        .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
     assertThat(again.level(StockKey.of("A")).onHand()).isEqualTo(2);
   }
 
@@ -171,7 +223,7 @@ class MigrationTest {
     Inventory inventory = store.inventory();
 
     assertThat(appliedVersions(old, "inventory_schema_history"))
-        .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+        .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
     assertThat(inventory.level(StockKey.of("A")).onHand()).isEqualTo(5);
     List<LogEntry> log =
         store
