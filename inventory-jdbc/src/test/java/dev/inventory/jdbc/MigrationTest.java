@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.Inventory;
 import dev.inventory.InventoryException;
 import dev.inventory.LogEntry;
+import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
 import java.time.Instant;
 import java.util.List;
@@ -91,7 +92,7 @@ class MigrationTest {
     JdbcInventory.builder(pool).schema(library).build().receive(StockKey.of("A"), 1, null);
 
     assertThat(appliedVersions(library, "inventory_schema_history"))
-        .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
+        .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
     assertThat(appliedVersions(host, "flyway_schema_history")).containsExactly("1", "2");
     assertThat(hostFlyway(host).migrate().migrationsExecuted).isZero();
     assertThat(hostFlyway(host).validateWithResult().validationSuccessful).isTrue();
@@ -164,6 +165,79 @@ class MigrationTest {
   }
 
   @Test
+  @DisplayName(
+      "let an earlier version's confirm and release (V5's inventory_move, through V12's giving"
+          + " back) answer each line and log each one's levels, during a rolling upgrade")
+  void anEarlierVersionsMoveAnswersAsBefore() {
+    String library = schema();
+    JdbcInventoryStore store = JdbcInventory.builder(pool).schema(library).buildStore();
+    Inventory inventory = store.inventory();
+    StockKey a = StockKey.of("A");
+    StockKey b = StockKey.of("B");
+    inventory.receive(a, 10, null);
+    inventory.receive(b, 10, null);
+    inventory.reserve(ReservationRequest.builder("r1").line(a, 2).line(b, 1).build());
+    inventory.reserve(ReservationRequest.builder("r2").line(a, 3).build());
+    inventory.reserve(ReservationRequest.builder("r3").line(b, 4).build());
+
+    // As a library of V5's time called it: r2 and r1 confirmed, r3 released, in one call.
+    List<String> answered =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT moved_id || ' ' || moved_sku || ' ' || moved_quantity FROM "
+                            + library
+                            + ".inventory_move(:ids, :targets, :kinds, :sold, now())")
+                    .bindArray("ids", String.class, List.of("r2", "r1", "r3"))
+                    .bindArray(
+                        "targets", String.class, List.of("CONFIRMED", "CONFIRMED", "RELEASED"))
+                    .bindArray("kinds", String.class, List.of("CONFIRM", "CONFIRM", "RELEASE"))
+                    .bindArray("sold", Long.class, List.of(1L, 1L, 0L))
+                    .mapTo(String.class)
+                    .list());
+
+    assertThat(answered).containsExactlyInAnyOrder("r1 A 2", "r1 B 1", "r2 A 3", "r3 B 4");
+    assertThat(List.of(inventory.level(a).onHand(), inventory.level(a).reserved()))
+        .containsExactly(5L, 0L);
+    assertThat(List.of(inventory.level(b).onHand(), inventory.level(b).reserved()))
+        .containsExactly(9L, 0L);
+    // One log row per line, in reservation id order on each key, each with the row's levels just
+    // after its own move (the history reads newest first).
+    assertThat(moves(store, a)).containsExactly("CONFIRM r2 -3 -3 5 0", "CONFIRM r1 -2 -2 8 3");
+    assertThat(moves(store, b)).containsExactly("RELEASE r3 0 -4 9 0", "CONFIRM r1 -1 -1 9 4");
+    assertThat(store.ledger().auditAll().isClean()).isTrue();
+  }
+
+  /** A key's log rows of confirms and releases: kind, reservation, deltas and levels after. */
+  private static List<String> moves(JdbcInventoryStore store, StockKey key) {
+    return store
+        .ledger()
+        .history(
+            key,
+            Instant.parse("2000-01-01T00:00:00Z"),
+            Instant.parse("2100-01-01T00:00:00Z"),
+            20,
+            null)
+        .entries()
+        .stream()
+        .filter(e -> e.kind() == LogEntry.Kind.CONFIRM || e.kind() == LogEntry.Kind.RELEASE)
+        .map(
+            e ->
+                e.kind()
+                    + " "
+                    + e.reservationId()
+                    + " "
+                    + e.onHandDelta()
+                    + " "
+                    + e.reservedDelta()
+                    + " "
+                    + e.onHandAfter()
+                    + " "
+                    + e.reservedAfter())
+        .toList();
+  }
+
+  @Test
   @DisplayName("run twice without applying anything twice")
   void rerunIsHarmless() {
     String library = schema();
@@ -171,7 +245,7 @@ class MigrationTest {
     Inventory again = JdbcInventory.builder(pool).schema(library).build();
 
     assertThat(appliedVersions(library, "inventory_schema_history"))
-        .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
+        .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
     assertThat(again.level(StockKey.of("A")).onHand()).isEqualTo(2);
   }
 
@@ -223,7 +297,7 @@ class MigrationTest {
     Inventory inventory = store.inventory();
 
     assertThat(appliedVersions(old, "inventory_schema_history"))
-        .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
+        .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
     assertThat(inventory.level(StockKey.of("A")).onHand()).isEqualTo(5);
     List<LogEntry> log =
         store

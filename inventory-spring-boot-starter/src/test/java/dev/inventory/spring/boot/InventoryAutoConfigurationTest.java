@@ -124,7 +124,7 @@ class InventoryAutoConfigurationTest {
                   inventory.reserve(ReservationRequest.builder("cart-1").line(key, 1).build());
               assertThat(inventory.confirm(held.id()).status())
                   .isEqualTo(Reservation.Status.CONFIRMED);
-              assertThat(context.getBean(JdbcInventoryStore.class).schemaVersion()).isEqualTo(11);
+              assertThat(context.getBean(JdbcInventoryStore.class).schemaVersion()).isEqualTo(12);
               assertThat(context.getBean(InventorySweeper.class).isRunning()).isTrue();
             });
     drop(schema);
@@ -422,7 +422,7 @@ class InventoryAutoConfigurationTest {
                 Health health = context.getBean(InventoryHealthIndicator.class).health();
                 assertThat(health.getStatus()).isEqualTo(Status.UP);
                 assertThat(health.getDetails())
-                    .containsEntry("schemaVersion", 11)
+                    .containsEntry("schemaVersion", 12)
                     .containsEntry("sweeperLag", "PT0S");
               });
       drop(schema);
@@ -531,7 +531,7 @@ class InventoryAutoConfigurationTest {
           .run(
               context -> {
                 assertThat(context).hasNotFailed();
-                assertThat(context.getBean(JdbcInventoryStore.class).schemaVersion()).isEqualTo(11);
+                assertThat(context.getBean(JdbcInventoryStore.class).schemaVersion()).isEqualTo(12);
               });
       drop(schema);
     }
