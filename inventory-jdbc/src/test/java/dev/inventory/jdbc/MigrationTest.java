@@ -9,6 +9,7 @@ import dev.inventory.InventoryException;
 import dev.inventory.LogEntry;
 import dev.inventory.ReservationRequest;
 import dev.inventory.StockKey;
+import dev.inventory.catalog.Item;
 import java.time.Instant;
 import java.util.List;
 import org.flywaydb.core.Flyway;
@@ -174,13 +175,17 @@ class MigrationTest {
     Inventory inventory = store.inventory();
     StockKey a = StockKey.of("A");
     StockKey b = StockKey.of("B");
+    // B has a per-buyer limit: ann's lines on it count against it.
+    store.catalog().createItem(new Item("B", "shop", "seller", "B", true, 10L));
     inventory.receive(a, 10, null);
     inventory.receive(b, 10, null);
-    inventory.reserve(ReservationRequest.builder("r1").line(a, 2).line(b, 1).build());
-    inventory.reserve(ReservationRequest.builder("r2").line(a, 3).build());
-    inventory.reserve(ReservationRequest.builder("r3").line(b, 4).build());
+    // Ids whose order in "C" (B2, a1, c3) is not their order in most locales (a1, B2, c3).
+    inventory.reserve(ReservationRequest.builder("a1").line(a, 2).line(b, 1).buyer("ann").build());
+    inventory.reserve(ReservationRequest.builder("B2").line(a, 3).build());
+    inventory.reserve(ReservationRequest.builder("c3").line(b, 4).buyer("ann").build());
+    assertThat(usage(library, "ann", "B")).isEqualTo(5);
 
-    // As a library of V5's time called it: r2 and r1 confirmed, r3 released, in one call.
+    // As a library of V5's time called it: B2 and a1 confirmed, c3 released, in one call.
     List<String> answered =
         jdbi.withHandle(
             h ->
@@ -188,7 +193,7 @@ class MigrationTest {
                         "SELECT moved_id || ' ' || moved_sku || ' ' || moved_quantity FROM "
                             + library
                             + ".inventory_move(:ids, :targets, :kinds, :sold, now())")
-                    .bindArray("ids", String.class, List.of("r2", "r1", "r3"))
+                    .bindArray("ids", String.class, List.of("B2", "a1", "c3"))
                     .bindArray(
                         "targets", String.class, List.of("CONFIRMED", "CONFIRMED", "RELEASED"))
                     .bindArray("kinds", String.class, List.of("CONFIRM", "CONFIRM", "RELEASE"))
@@ -196,16 +201,31 @@ class MigrationTest {
                     .mapTo(String.class)
                     .list());
 
-    assertThat(answered).containsExactlyInAnyOrder("r1 A 2", "r1 B 1", "r2 A 3", "r3 B 4");
+    assertThat(answered).containsExactlyInAnyOrder("a1 A 2", "a1 B 1", "B2 A 3", "c3 B 4");
     assertThat(List.of(inventory.level(a).onHand(), inventory.level(a).reserved()))
         .containsExactly(5L, 0L);
     assertThat(List.of(inventory.level(b).onHand(), inventory.level(b).reserved()))
         .containsExactly(9L, 0L);
-    // One log row per line, in reservation id order on each key, each with the row's levels just
-    // after its own move (the history reads newest first).
-    assertThat(moves(store, a)).containsExactly("CONFIRM r2 -3 -3 5 0", "CONFIRM r1 -2 -2 8 3");
-    assertThat(moves(store, b)).containsExactly("RELEASE r3 0 -4 9 0", "CONFIRM r1 -1 -1 9 4");
+    // One log row per line, in reservation id order ("C") on each key, each with the row's levels
+    // just after its own move (the history reads newest first).
+    assertThat(moves(store, a)).containsExactly("CONFIRM a1 -2 -2 5 0", "CONFIRM B2 -3 -3 7 2");
+    assertThat(moves(store, b)).containsExactly("RELEASE c3 0 -4 9 0", "CONFIRM a1 -1 -1 9 4");
+    // The release gives ann's units back; the confirm keeps them.
+    assertThat(usage(library, "ann", "B")).isEqualTo(1);
     assertThat(store.ledger().auditAll().isClean()).isTrue();
+  }
+
+  private static long usage(String schema, String buyer, String sku) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT units FROM "
+                        + schema
+                        + ".buyer_usage WHERE buyer = :buyer AND sku = :sku")
+                .bind("buyer", buyer)
+                .bind("sku", sku)
+                .mapTo(Long.class)
+                .one());
   }
 
   /** A key's log rows of confirms and releases: kind, reservation, deltas and levels after. */

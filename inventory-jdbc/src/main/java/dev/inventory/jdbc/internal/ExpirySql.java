@@ -154,9 +154,10 @@ final class ExpirySql {
 
   /**
    * Gives back the units of holds this transaction has just marked expired (V5's {@code
-   * inventory_give_back}, which V7 taught to give back the buyers' units too): each stock row
-   * changed once, by the total of its lines, in key order; one log row per line. Returns the lines
-   * given back.
+   * inventory_give_back}, which V7 taught to give back the buyers' units too, and which since V12
+   * calls {@code inventory_give_back_priced}, as confirms and releases do): each stock row changed
+   * once, by the total of its lines, in key order; one log row per line. Returns the lines given
+   * back.
    */
   private static final String GIVE_BACK =
       """

@@ -1,6 +1,9 @@
--- A confirm, a release and the expiry read the lines they give back once, not three times. No
--- table changes, and no function's arguments or answers: an instance of an earlier version on this
--- schema calls the same functions and gets the same answers.
+-- A confirm, a release and the expiry read the lines they give back once (a confirm or a release
+-- read them three times, the expiry twice; lines counted for a buyer and given back are read once
+-- more for the buyer's units, as before). No table changes, and no function's arguments or
+-- answers: an instance of an earlier version on this schema calls the same functions and gets the
+-- same answers. They now call inventory_give_back_priced with their caller's rights: a database
+-- that revokes EXECUTE from PUBLIC must grant it on that function too.
 --
 -- Why: V7's inventory_move_reservations read the moved reservations' lines for their prices, then
 -- called inventory_give_back, which read them again to total them per key and a third time to write
