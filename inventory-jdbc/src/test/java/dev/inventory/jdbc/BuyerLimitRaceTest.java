@@ -151,16 +151,7 @@ class BuyerLimitRaceTest {
   }
 
   private static long units(String buyer, String sku) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT coalesce(sum(units), 0) FROM "
-                        + schema
-                        + ".buyer_usage WHERE buyer = :buyer AND sku = :sku")
-                .bind("buyer", buyer)
-                .bind("sku", sku)
-                .mapTo(Long.class)
-                .one());
+    return TestDatabase.buyerUnits(pool, schema, buyer, sku);
   }
 
   /**

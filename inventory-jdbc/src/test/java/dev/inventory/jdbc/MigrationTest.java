@@ -183,7 +183,7 @@ class MigrationTest {
     inventory.reserve(ReservationRequest.builder("a1").line(a, 2).line(b, 1).buyer("ann").build());
     inventory.reserve(ReservationRequest.builder("B2").line(a, 3).build());
     inventory.reserve(ReservationRequest.builder("c3").line(b, 4).buyer("ann").build());
-    assertThat(usage(library, "ann", "B")).isEqualTo(5);
+    assertThat(TestDatabase.buyerUnits(pool, library, "ann", "B")).isEqualTo(5);
 
     // As a library of V5's time called it: B2 and a1 confirmed, c3 released, in one call.
     List<String> answered =
@@ -211,21 +211,8 @@ class MigrationTest {
     assertThat(moves(store, a)).containsExactly("CONFIRM a1 -2 -2 5 0", "CONFIRM B2 -3 -3 7 2");
     assertThat(moves(store, b)).containsExactly("RELEASE c3 0 -4 9 0", "CONFIRM a1 -1 -1 9 4");
     // The release gives ann's units back; the confirm keeps them.
-    assertThat(usage(library, "ann", "B")).isEqualTo(1);
+    assertThat(TestDatabase.buyerUnits(pool, library, "ann", "B")).isEqualTo(1);
     assertThat(store.ledger().auditAll().isClean()).isTrue();
-  }
-
-  private static long usage(String schema, String buyer, String sku) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT units FROM "
-                        + schema
-                        + ".buyer_usage WHERE buyer = :buyer AND sku = :sku")
-                .bind("buyer", buyer)
-                .bind("sku", sku)
-                .mapTo(Long.class)
-                .one());
   }
 
   /** A key's log rows of confirms and releases: kind, reservation, deltas and levels after. */

@@ -6,6 +6,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
@@ -94,6 +96,25 @@ public final class TestDatabase {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("test setup SQL failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** A buyer's units on a SKU as the schema's {@code buyer_usage} has them (0 without a row). */
+  public static long buyerUnits(DataSource dataSource, String schema, String buyer, String sku) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement q =
+            c.prepareStatement(
+                "SELECT coalesce(sum(units), 0) FROM "
+                    + schema
+                    + ".buyer_usage WHERE buyer = ? AND sku = ?")) {
+      q.setString(1, buyer);
+      q.setString(2, sku);
+      try (ResultSet rs = q.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading buyer_usage failed: " + e.getMessage(), e);
     }
   }
 
