@@ -2,6 +2,7 @@ package dev.inventory.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.inventory.jdbc.internal.Migrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,9 +11,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -97,6 +100,18 @@ public final class TestDatabase {
     } catch (SQLException e) {
       throw new IllegalStateException("test setup SQL failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The versions a migrated schema's history lists, in order: every migration of the library, V1 to
+   * the one this version needs. A migration added without raising {@code
+   * Migrations.REQUIRED_VERSION} (or the other way round) fails the tests that compare the history
+   * with this, so no test has to list the versions again.
+   */
+  public static List<String> libraryVersions() {
+    return IntStream.rangeClosed(1, Migrations.REQUIRED_VERSION)
+        .mapToObj(Integer::toString)
+        .toList();
   }
 
   /** A buyer's units on a SKU as the schema's {@code buyer_usage} has them (0 without a row). */

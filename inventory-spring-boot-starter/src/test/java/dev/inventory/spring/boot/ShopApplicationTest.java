@@ -183,6 +183,7 @@ class ShopApplicationTest {
         .isPositive();
     assertThat(registry.get(InventoryMetrics.LAG).timeGauge()).isNotNull();
     assertThat(health.health().getStatus()).isEqualTo(Status.UP);
-    assertThat(health.health().getDetails()).containsEntry("schemaVersion", 12);
+    assertThat(health.health().getDetails())
+        .containsEntry("schemaVersion", store.requiredSchemaVersion());
   }
 }
