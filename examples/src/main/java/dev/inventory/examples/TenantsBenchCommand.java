@@ -180,7 +180,7 @@ public final class TenantsBenchCommand implements Callable<Integer> {
     out.printf("%nWith 1 tenant:%n");
     long started = System.nanoTime();
     Tenant first = create(pool, registry, 1);
-    out.printf("  %-60s %9.0f ms%n", "create (migrate V1-V12, grant its role)", ms(started));
+    out.printf("  %-60s %9.0f ms%n", "create (migrate V1-V13, grant its role)", ms(started));
     seed(pool, registry, first);
     measure(pool, registry, first, out);
 

@@ -36,7 +36,7 @@ class TenantsBenchCommandTest {
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.out())
-        .contains("With 1 tenant:", "create (migrate V1-V12, grant its role)")
+        .contains("With 1 tenant:", "create (migrate V1-V13, grant its role)")
         .contains("With 2 tenants:", "spread over 2 tenants", "migrateAll");
   }
 

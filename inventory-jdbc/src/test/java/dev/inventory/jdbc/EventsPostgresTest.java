@@ -178,7 +178,7 @@ class EventsPostgresTest {
     Inventory inventory = store.inventory();
     inventory.receive(key, 5, null);
 
-    assertThat(store.schemaVersion()).isEqualTo(store.requiredSchemaVersion()).isEqualTo(12);
+    assertThat(store.schemaVersion()).isEqualTo(store.requiredSchemaVersion()).isEqualTo(13);
     assertThat(store.flashSaleStatus()).isEqualTo(new FlashSaleStatus(true, 2, 0, 0, 0, 0, 0, 0));
 
     Instant now = Instant.now();

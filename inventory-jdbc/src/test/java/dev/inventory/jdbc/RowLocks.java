@@ -8,7 +8,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
@@ -58,6 +60,31 @@ final class RowLocks implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * For the backends other than this one waiting for a lock in a statement naming this: how many
+   * wait for each kind of lock ({@code pg_stat_activity.wait_event}: {@code transactionid}, {@code
+   * tuple}, {@code advisory}, ...).
+   */
+  Map<String, Integer> waitingFor(String statementPart) {
+    Map<String, Integer> events = new HashMap<>();
+    try (Connection c = pool.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT wait_event, count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    + " AND query LIKE '%' || ? || '%' AND pid <> pg_backend_pid()"
+                    + " GROUP BY wait_event")) {
+      s.setString(1, statementPart);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          events.put(rs.getString(1), rs.getInt(2));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return events;
   }
 
   /** Waits up to 30 seconds for the condition, polling. */

@@ -22,7 +22,7 @@ public final class Migrations {
   public static final String TENANTS_LOCATION = "classpath:dev/inventory/jdbc/tenants";
 
   /** The newest migration this version of the library needs. */
-  public static final int REQUIRED_VERSION = 12;
+  public static final int REQUIRED_VERSION = 13;
 
   private Migrations() {}
 

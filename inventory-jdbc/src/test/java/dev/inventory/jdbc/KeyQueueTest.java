@@ -1,0 +1,170 @@
+package dev.inventory.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.inventory.InsufficientStockException;
+import dev.inventory.Inventory;
+import dev.inventory.MutableClock;
+import dev.inventory.Reservation;
+import dev.inventory.Reservation.Status;
+import dev.inventory.ReservationRequest;
+import dev.inventory.StockKey;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * V13: a one-line request waits for a contended key in the key's queue (a transaction-level
+ * advisory lock), so that at most one of them waits on the stock row itself; PostgreSQL wakes every
+ * waiter of a row each time its holder commits, and only one of an advisory lock's. What each test
+ * forces: a transaction of the test holds the key's row, so the library's calls surely wait.
+ */
+@DisplayName("One-line requests on a contended key")
+class KeyQueueTest {
+  private static HikariDataSource pool;
+  private static String schema;
+  private static JdbcInventoryStore store;
+  private static ExecutorService buyers;
+  private static final MutableClock clock = MutableClock.startingAt("2026-12-06T00:00:00Z");
+
+  @BeforeAll
+  static void open() {
+    pool = TestDatabase.pool(8);
+    schema = TestDatabase.newSchema(KeyQueueTest.class);
+    // One attempt: a deadlock would otherwise be retried away, and pass unseen.
+    store =
+        JdbcInventory.builder(pool)
+            .schema(schema)
+            .clock(clock)
+            .combining(false)
+            .attempts(1)
+            .buildStore();
+    buyers = Executors.newFixedThreadPool(4);
+  }
+
+  @AfterAll
+  static void close() {
+    buyers.shutdownNow();
+    TestDatabase.dropSchema(pool, schema);
+    pool.close();
+  }
+
+  @Test
+  @DisplayName(
+      "wait in the key's queue: one waits for the row, the others for their turn, and each is"
+          + " placed once the row is free")
+  void waitersQueueForTheKeyNotForTheRow() throws Exception {
+    Inventory inventory = store.inventory();
+    StockKey k = StockKey.of("QUEUED");
+    inventory.receive(k, 10, null);
+
+    List<CompletableFuture<Reservation>> placed = new ArrayList<>();
+    try (RowLocks locks = new RowLocks(pool)) {
+      locks.lock(schema, k, "updated_at = updated_at");
+      for (int i = 0; i < 4; i++) {
+        placed.add(reserveAsync(inventory, "queued-" + i, k, 1));
+      }
+      RowLocks.awaitUntil(
+          () -> locks.waiting("inventory_place_one_line") == 4, "all four calls wait");
+
+      // The one at the head of the queue waits for the row's holder (its transaction id), the
+      // other three for the advisory lock; before V13 all four waited for the row.
+      assertThat(locks.waitingFor("inventory_place_one_line"))
+          .containsEntry("advisory", 3)
+          .containsEntry("transactionid", 1)
+          .hasSize(2);
+    }
+
+    for (CompletableFuture<Reservation> f : placed) {
+      assertThat(f.get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.HELD);
+    }
+    assertThat(inventory.level(k).reserved()).isEqualTo(4);
+  }
+
+  @Test
+  @DisplayName(
+      "refused as short, never wait in the queue: a sold-out key's refusals run while a request"
+          + " waits its turn")
+  void refusalsDoNotQueue() throws Exception {
+    Inventory inventory = store.inventory();
+    StockKey k = StockKey.of("NEARLY-GONE");
+    inventory.receive(k, 1, null);
+
+    CompletableFuture<Reservation> last;
+    try (RowLocks locks = new RowLocks(pool)) {
+      locks.lock(schema, k, "updated_at = updated_at");
+      last = reserveAsync(inventory, "last-unit", k, 1);
+      RowLocks.awaitUntil(
+          () -> locks.waiting("inventory_place_one_line") == 1, "the last unit's request waits");
+
+      // Two units of a key with one: refused at once, while the queue is taken and the row held.
+      CompletableFuture<Reservation> tooMany = reserveAsync(inventory, "too-many", k, 2);
+      assertThat(tooMany)
+          .failsWithin(Duration.ofSeconds(20))
+          .withThrowableOfType(ExecutionException.class)
+          .havingCause()
+          .isInstanceOf(InsufficientStockException.class);
+      assertThat(last).isNotDone();
+    }
+
+    assertThat(last.get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.HELD);
+    assertThat(inventory.level(k).available()).isZero();
+  }
+
+  @Test
+  @DisplayName(
+      "in a caller's transaction that already changed the key, go straight to the row: no"
+          + " deadlock with a request queued behind that transaction")
+  void aTransactionThatWroteDoesNotQueue() throws Exception {
+    Inventory inventory = store.inventory();
+    StockKey k = StockKey.of("RESTOCKED");
+    inventory.receive(k, 1, null);
+
+    CompletableFuture<Reservation> queued;
+    try (Connection caller = pool.getConnection();
+        RowLocks locks = new RowLocks(pool)) {
+      caller.setAutoCommit(false);
+      TransactionalInventory bound = store.inTransaction(caller);
+      bound.receive(k, 5, "restock"); // the caller's transaction now holds the key's row
+
+      queued = reserveAsync(inventory, "queued", k, 1);
+      RowLocks.awaitUntil(
+          () -> locks.waiting("inventory_place_one_line") == 1,
+          "the autocommit request holds the queue and waits for the row");
+
+      // Queueing here would wait for the request above, which waits for this transaction:
+      // PostgreSQL would end one of them with a deadlock after deadlock_timeout.
+      Reservation mine =
+          bound.reserve(ReservationRequest.builder("in-transaction").line(k, 2).build());
+      assertThat(mine.status()).isEqualTo(Status.HELD);
+      caller.commit();
+    }
+
+    assertThat(queued.get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.HELD);
+    assertThat(inventory.level(k).onHand()).isEqualTo(6);
+    assertThat(inventory.level(k).reserved()).isEqualTo(3);
+  }
+
+  private static CompletableFuture<Reservation> reserveAsync(
+      Inventory inventory, String id, StockKey key, long quantity) {
+    return CompletableFuture.supplyAsync(
+        () ->
+            inventory.reserve(
+                ReservationRequest.builder(id)
+                    .line(key, quantity)
+                    .ttl(Duration.ofHours(1))
+                    .build()),
+        buyers);
+  }
+}
