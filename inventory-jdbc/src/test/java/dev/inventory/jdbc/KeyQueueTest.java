@@ -1,8 +1,10 @@
 package dev.inventory.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.inventory.IdempotencyConflictException;
 import dev.inventory.InsufficientStockException;
 import dev.inventory.Inventory;
 import dev.inventory.MutableClock;
@@ -36,12 +38,15 @@ class KeyQueueTest {
   private static String schema;
   private static JdbcInventoryStore store;
   private static ExecutorService buyers;
+  // What the library's one-line statement names, with this class's schema: no other test's call.
+  private static String placeOneLine;
   private static final MutableClock clock = MutableClock.startingAt("2026-12-06T00:00:00Z");
 
   @BeforeAll
   static void open() {
     pool = TestDatabase.pool(8);
     schema = TestDatabase.newSchema(KeyQueueTest.class);
+    placeOneLine = schema + ".inventory_place_one_line";
     // One attempt: a deadlock would otherwise be retried away, and pass unseen.
     store =
         JdbcInventory.builder(pool)
@@ -75,12 +80,11 @@ class KeyQueueTest {
       for (int i = 0; i < 4; i++) {
         placed.add(reserveAsync(inventory, "queued-" + i, k, 1));
       }
-      RowLocks.awaitUntil(
-          () -> locks.waiting("inventory_place_one_line") == 4, "all four calls wait");
+      RowLocks.awaitUntil(() -> locks.waiting(placeOneLine) == 4, "all four calls wait");
 
       // The one at the head of the queue waits for the row's holder (its transaction id), the
       // other three for the advisory lock; before V13 all four waited for the row.
-      assertThat(locks.waitingFor("inventory_place_one_line"))
+      assertThat(locks.waitingFor(placeOneLine))
           .containsEntry("advisory", 3)
           .containsEntry("transactionid", 1)
           .hasSize(2);
@@ -105,10 +109,10 @@ class KeyQueueTest {
     try (RowLocks locks = new RowLocks(pool)) {
       locks.lock(schema, k, "updated_at = updated_at");
       last = reserveAsync(inventory, "last-unit", k, 1);
-      RowLocks.awaitUntil(
-          () -> locks.waiting("inventory_place_one_line") == 1, "the last unit's request waits");
+      RowLocks.awaitUntil(() -> locks.waiting(placeOneLine) == 1, "the last unit's request waits");
 
       // Two units of a key with one: refused at once, while the queue is taken and the row held.
+      // (So it was before V13 too: this guards the order of V13's check and its lock.)
       CompletableFuture<Reservation> tooMany = reserveAsync(inventory, "too-many", k, 2);
       assertThat(tooMany)
           .failsWithin(Duration.ofSeconds(20))
@@ -140,7 +144,7 @@ class KeyQueueTest {
 
       queued = reserveAsync(inventory, "queued", k, 1);
       RowLocks.awaitUntil(
-          () -> locks.waiting("inventory_place_one_line") == 1,
+          () -> locks.waiting(placeOneLine) == 1,
           "the autocommit request holds the queue and waits for the row");
 
       // Queueing here would wait for the request above, which waits for this transaction:
@@ -154,6 +158,35 @@ class KeyQueueTest {
     assertThat(queued.get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.HELD);
     assertThat(inventory.level(k).onHand()).isEqualTo(6);
     assertThat(inventory.level(k).reserved()).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName(
+      "in a caller's transaction, a call that failed leaves the key's queue at once, not when the"
+          + " transaction ends")
+  void aFailedCallLeavesTheQueue() throws Exception {
+    Inventory inventory = store.inventory();
+    StockKey k = StockKey.of("CONFLICT");
+    inventory.receive(k, 5, null);
+    inventory.reserve(ReservationRequest.builder("taken").line(k, 1).build());
+
+    try (Connection caller = pool.getConnection()) {
+      caller.setAutoCommit(false);
+      TransactionalInventory bound = store.inTransaction(caller);
+      // It queued and took the stock (it had written nothing), then found its id taken: the
+      // library rolls back to its savepoint, which ends the call's hold on the queue too.
+      assertThatThrownBy(
+              () -> bound.reserve(ReservationRequest.builder("taken").line(k, 2).build()))
+          .isInstanceOf(IdempotencyConflictException.class);
+
+      // The caller's transaction is still open; the key's next buyer does not wait for it.
+      assertThat(reserveAsync(inventory, "next", k, 1))
+          .succeedsWithin(Duration.ofSeconds(20))
+          .extracting(Reservation::status)
+          .isEqualTo(Status.HELD);
+      caller.rollback();
+    }
+    assertThat(inventory.level(k).reserved()).isEqualTo(2);
   }
 
   private static CompletableFuture<Reservation> reserveAsync(

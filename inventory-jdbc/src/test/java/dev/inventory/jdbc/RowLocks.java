@@ -45,12 +45,17 @@ final class RowLocks implements AutoCloseable {
     return c;
   }
 
-  /** How many backends other than this one wait for a lock in a statement naming this. */
+  /**
+   * How many backends of this database other than this one wait for a lock in a statement naming
+   * this (name the schema too, so that another test or a benchmark on the same server is not
+   * counted).
+   */
   int waiting(String statementPart) {
     try (Connection c = pool.getConnection();
         PreparedStatement s =
             c.prepareStatement(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    + " AND datname = current_database()"
                     + " AND query LIKE '%' || ? || '%' AND pid <> pg_backend_pid()")) {
       s.setString(1, statementPart);
       try (ResultSet rs = s.executeQuery()) {
@@ -63,9 +68,9 @@ final class RowLocks implements AutoCloseable {
   }
 
   /**
-   * For the backends other than this one waiting for a lock in a statement naming this: how many
-   * wait for each kind of lock ({@code pg_stat_activity.wait_event}: {@code transactionid}, {@code
-   * tuple}, {@code advisory}, ...).
+   * For the backends of this database other than this one waiting for a lock in a statement naming
+   * this: how many wait for each kind of lock ({@code pg_stat_activity.wait_event}: {@code
+   * transactionid}, {@code tuple}, {@code advisory}, ...).
    */
   Map<String, Integer> waitingFor(String statementPart) {
     Map<String, Integer> events = new HashMap<>();
@@ -73,6 +78,7 @@ final class RowLocks implements AutoCloseable {
         PreparedStatement s =
             c.prepareStatement(
                 "SELECT wait_event, count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    + " AND datname = current_database()"
                     + " AND query LIKE '%' || ? || '%' AND pid <> pg_backend_pid()"
                     + " GROUP BY wait_event")) {
       s.setString(1, statementPart);

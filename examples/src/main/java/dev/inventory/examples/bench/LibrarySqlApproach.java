@@ -12,11 +12,11 @@ import javax.sql.DataSource;
 
 /**
  * {@code library-sql}, a diagnostic of the profile only: the library's own one-line reserve
- * statement (the call of migration V10's {@code inventory_place_one_line}, which {@code
- * PlacementSql.reserveOneLine} in inventory-jdbc sends: stock row, reservation, its line and the
- * log row), sent through plain JDBC with the same parameter types. Against {@code library} it shows
- * what the Java layers above the SQL cost; against {@code raw-update-log} what the SQL's extra rows
- * cost. Kept in step with the library by hand.
+ * statement (the call of {@code inventory_place_one_line}, migration V10's, queued per key since
+ * V13, which {@code PlacementSql.reserveOneLine} in inventory-jdbc sends: stock row, reservation,
+ * its line and the log row), sent through plain JDBC with the same parameter types. Against {@code
+ * library} it shows what the Java layers above the SQL cost; against {@code raw-update-log} what
+ * the SQL's extra rows cost. Kept in step with the library by hand.
  */
 final class LibrarySqlApproach implements Approach {
   static final String NAME = "library-sql";

@@ -82,8 +82,9 @@ final class PlacementSql {
    * the catalog knows the key and the buyer's room (see the migration). A function rather than one
    * data-modifying statement because a conditional UPDATE that waited for the row re-checks it
    * after setting up every subplan of its statement, inside the row's queue; alone in the
-   * function's statement, it sets up nothing else. What a reserve and a purchase bind: {@link
-   * #placing}.
+   * function's statement, it sets up nothing else. Since V13 a call that passed the stock check
+   * waits for a contended key in the key's queue (an advisory lock) rather than on the row with
+   * every other waiter (see the migration). What a reserve and a purchase bind: {@link #placing}.
    */
   private static final String RESERVE_ONE_LINE =
       """

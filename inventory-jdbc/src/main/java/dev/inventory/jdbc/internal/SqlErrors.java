@@ -201,7 +201,8 @@ final class SqlErrors {
     switch (state) {
       case "55P03":
         return new InventoryTimeoutException(
-            "timed out waiting for a row lock (SQLSTATE 55P03, lock_timeout); nothing was changed",
+            "timed out waiting for a lock on a key, its row or its queue (SQLSTATE 55P03, lock_timeout);"
+                + " nothing was changed",
             sql);
       case "57014":
         return new InventoryTimeoutException(

@@ -1,32 +1,35 @@
 -- A one-line reserve or purchase (inventory_place_one_line) waits for a contended SKU in a queue
 -- of its own, one request after the other, instead of on the stock row with every other buyer. No
 -- table changes, and the function keeps its arguments and answers: an instance of an earlier version
--- on this schema calls it and queues too.
+-- that calls it (V10's on) queues too.
 --
 -- Why: when many transactions wait to UPDATE one row, PostgreSQL wakes every one of them each time
--- the row's holder commits (they wait on the holder's transaction id, a lock they share); each
--- re-reads the row, one wins, and the rest go back to sleep on the winner. On a hot SKU without
--- flash-sale mode, that herd is most of the server's work: pgbench, 64 clients on one SKU, local
--- PostgreSQL 15 on 2 cores, ~115,000 context switches/s and half the CPU in the kernel, for
--- 950-1,350 calls/s of this function (a bare conditional UPDATE: 1,660-2,230). Waiting instead on a
+-- the row's holder commits (they end up waiting on the holder's transaction id, a lock they share);
+-- each re-reads the row, one wins, and the rest go back to sleep on the winner. On a hot SKU
+-- without flash-sale mode that herd is most of the server's work: pgbench, 64 clients on one SKU,
+-- local PostgreSQL 15 on 2 cores: ~115,000 context switches/s and half the CPU in the kernel, for
+-- 950-1,350 calls/s of V10's function (a bare conditional UPDATE: 1,660-2,230). Waiting instead on a
 -- transaction-level advisory lock of the key, the waiters form a queue that PostgreSQL wakes one at
--- a time, and the one woken finds the row free: 1,740-2,130 calls/s, ~20,000 context switches/s,
--- and a third of the CPU idle. On 100,000 SKUs (no waiting) no difference was measured (4,070-5,220
--- against 5,050-5,160 calls/s).
+-- a time, and the one woken finds the row free (unless a batch, a move, an expiry or a caller's
+-- transaction holds it): 1,740-2,130 calls/s, ~20,000 context switches/s, a third of the CPU idle.
+-- On 100,000 SKUs, where nobody waits: V10's 4,070-5,220 calls/s, this one's 5,050-5,160.
 --
 -- The lock is taken inside the UPDATE's condition, after the stock check passed on the row as the
 -- statement first read it, so that:
---   - a request refused as short never queues (a sold-out SKU's refusals stay concurrent);
+--   - a request short when it arrives never queues (a sold-out SKU's refusals stay concurrent);
+--     those already queued when the key sells out are refused in turn, each at its turn;
 --   - only a transaction that has written nothing yet queues (it has no transaction id, so it holds
 --     no row lock; in autocommit, every call). One that already wrote (a caller's transaction,
 --     through TransactionalInventory) may hold the row a queued request waits for, so it goes
 --     straight to the row, as before. A transaction waiting in a queue thus holds no row anyone
---     waits for, and the queue closes no cycle of waits: it adds no deadlock.
--- The lock is released when the call's transaction ends, as the row's is. The stock check itself is
--- the one it always was: made again by PostgreSQL on the row's newest version before it changes it.
--- The key is (hashtext of the library's schema, hashtext of 'sku/location'): a schema's SKUs share
--- no queue with another tenant's, and two keys with the same hash share one, which costs only
--- waiting. A host that takes advisory locks of two int4 keys itself should not use these.
+--     waits for, and the library's own locks close no cycle of waits through the queue. (A
+--     caller's transaction that holds a lock of its own, written nothing, and waits in the queue
+--     of a key whose holder then asks for that lock, deadlocks, as it would have on the row; only
+--     two keys sharing a queue would add such a case, and 63 bits of hash make that negligible.)
+-- The lock is released when the call's transaction ends, as the row's is (or at the rollback of the
+-- caller's savepoint around a failed call). The stock check itself is the one it always was: made
+-- again by PostgreSQL on the row's newest version before it changes it. A queued request waits
+-- twice, for its turn and then perhaps for the row: lock_timeout bounds each wait.
 --
 -- Everything else is V10's function as it was, with V11's jit = off.
 
@@ -63,6 +66,11 @@ DECLARE
     v_used     bigint;
     v_on_hand  bigint;
     v_reserved bigint;
+    -- The key's queue: a 64-bit hash of the schema and the key, whose bits name an advisory lock
+    -- of two int4 keys (63 of them: the second key is kept non-negative). chr(31) separates the
+    -- parts: a StockKey has no control characters, so two keys never make one string.
+    v_queue    bigint := hashtextextended(
+                             current_schema() || chr(31) || p_sku || chr(31) || p_location, 0);
 BEGIN
     IF p_buyer IS NOT NULL THEN
         SELECT i.per_buyer_limit, coalesce(u.units, 0) INTO v_limit, v_used
@@ -80,19 +88,21 @@ BEGIN
            AND CASE
                    -- The whole safety argument: the database itself refuses what is not there.
                    -- Known-keys mode: a key the catalog deactivated is refused like a short one
-                   -- (V6). Refused here, a request never queues: after a sell-out, refusals run
-                   -- side by side.
-                   WHEN NOT (on_hand - reserved >= p_quantity AND item_active AND location_active)
+                   -- (V6). Short when the statement reads the row, a request never queues: after
+                   -- a sell-out, refusals run side by side. (IS NOT TRUE: a NULL refuses too.)
+                   WHEN (on_hand - reserved >= p_quantity AND item_active AND location_active)
+                        IS NOT TRUE
                        THEN false
-                   -- A transaction that has written already (a host's, through
+                   -- A transaction that has written already (a caller's, through
                    -- TransactionalInventory) may hold this row or others: it does not queue.
-                   -- Also true when the UPDATE re-checks the row's newest version, after it took
-                   -- its turn (the check above is the one that counts then).
+                   -- Also true when the UPDATE re-checks the row's newest version after its turn
+                   -- (it has a transaction id by then; the check above is the one that counts).
                    WHEN pg_current_xact_id_if_assigned() IS NOT NULL THEN true
-                   -- Its turn in the key's queue; the UPDATE then finds the row free, or waits for
-                   -- one holder (a batch, a move, an expiry) with no one else waiting on it.
-                   ELSE pg_advisory_xact_lock(hashtext(current_schema()),
-                                              hashtext(p_sku || '/' || p_location)) IS NOT NULL
+                   -- Its turn in the key's queue. Then the UPDATE finds the row free, or waits
+                   -- for its one holder (a batch, a move, an expiry, a caller's transaction), with
+                   -- no other one-line request waiting on it.
+                   ELSE pg_advisory_xact_lock((v_queue >> 32)::integer,
+                                              (v_queue & 2147483647)::integer) IS NOT NULL
                END
         RETURNING on_hand, reserved INTO v_on_hand, v_reserved;
 
