@@ -3,10 +3,10 @@ package dev.inventory.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.inventory.IdempotencyConflictException;
 import dev.inventory.InsufficientStockException;
 import dev.inventory.Inventory;
+import dev.inventory.InventoryTimeoutException;
 import dev.inventory.MutableClock;
 import dev.inventory.Reservation;
 import dev.inventory.Reservation.Status;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * V13: a one-line request waits for a contended key in the key's queue (a transaction-level
@@ -34,35 +35,36 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName("One-line requests on a contended key")
 class KeyQueueTest {
-  private static HikariDataSource pool;
+  @RegisterExtension static final MigratedSchema DB = new MigratedSchema(8);
+
   private static String schema;
   private static JdbcInventoryStore store;
   private static ExecutorService buyers;
-  // What the library's one-line statement names, with this class's schema: no other test's call.
-  private static String placeOneLine;
   private static final MutableClock clock = MutableClock.startingAt("2026-12-06T00:00:00Z");
 
   @BeforeAll
   static void open() {
-    pool = TestDatabase.pool(8);
-    schema = TestDatabase.newSchema(KeyQueueTest.class);
-    placeOneLine = schema + ".inventory_place_one_line";
-    // One attempt: a deadlock would otherwise be retried away, and pass unseen.
-    store =
-        JdbcInventory.builder(pool)
-            .schema(schema)
-            .clock(clock)
-            .combining(false)
-            .attempts(1)
-            .buildStore();
+    schema = DB.name();
+    store = store(schema, Duration.ZERO).buildStore();
     buyers = Executors.newFixedThreadPool(4);
   }
 
   @AfterAll
   static void close() {
     buyers.shutdownNow();
-    TestDatabase.dropSchema(pool, schema);
-    pool.close();
+  }
+
+  /**
+   * Flash-sale mode off, so that every request is one call of the function; one attempt, so that a
+   * deadlock or a timeout is not retried away, and passes unseen.
+   */
+  private static JdbcInventory.Builder store(String schema, Duration lockTimeout) {
+    return JdbcInventory.builder(DB.pool())
+        .schema(schema)
+        .clock(clock)
+        .combining(false)
+        .attempts(1)
+        .lockTimeout(lockTimeout);
   }
 
   @Test
@@ -75,16 +77,16 @@ class KeyQueueTest {
     inventory.receive(k, 10, null);
 
     List<CompletableFuture<Reservation>> placed = new ArrayList<>();
-    try (RowLocks locks = new RowLocks(pool)) {
+    try (RowLocks locks = new RowLocks(DB.pool())) {
       locks.lock(schema, k, "updated_at = updated_at");
       for (int i = 0; i < 4; i++) {
         placed.add(reserveAsync(inventory, "queued-" + i, k, 1));
       }
-      RowLocks.awaitUntil(() -> locks.waiting(placeOneLine) == 4, "all four calls wait");
+      awaitWaiting(locks, 4, "all four calls wait");
 
       // The one at the head of the queue waits for the row's holder (its transaction id), the
       // other three for the advisory lock; before V13 all four waited for the row.
-      assertThat(locks.waitingFor(placeOneLine))
+      assertThat(locks.waitingFor(placeOneLine()))
           .containsEntry("advisory", 3)
           .containsEntry("transactionid", 1)
           .hasSize(2);
@@ -105,24 +107,20 @@ class KeyQueueTest {
     StockKey k = StockKey.of("NEARLY-GONE");
     inventory.receive(k, 1, null);
 
-    CompletableFuture<Reservation> last;
-    try (RowLocks locks = new RowLocks(pool)) {
-      locks.lock(schema, k, "updated_at = updated_at");
-      last = reserveAsync(inventory, "last-unit", k, 1);
-      RowLocks.awaitUntil(() -> locks.waiting(placeOneLine) == 1, "the last unit's request waits");
+    withTheQueueTaken(
+        k,
+        "last-unit",
+        () -> {
+          // Two units of a key with one: refused at once, while the queue is taken and the row
+          // held. (So it was before V13 too: this guards the order of V13's check and its lock.)
+          CompletableFuture<Reservation> tooMany = reserveAsync(inventory, "too-many", k, 2);
+          assertThat(tooMany)
+              .failsWithin(Duration.ofSeconds(20))
+              .withThrowableOfType(ExecutionException.class)
+              .havingCause()
+              .isInstanceOf(InsufficientStockException.class);
+        });
 
-      // Two units of a key with one: refused at once, while the queue is taken and the row held.
-      // (So it was before V13 too: this guards the order of V13's check and its lock.)
-      CompletableFuture<Reservation> tooMany = reserveAsync(inventory, "too-many", k, 2);
-      assertThat(tooMany)
-          .failsWithin(Duration.ofSeconds(20))
-          .withThrowableOfType(ExecutionException.class)
-          .havingCause()
-          .isInstanceOf(InsufficientStockException.class);
-      assertThat(last).isNotDone();
-    }
-
-    assertThat(last.get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.HELD);
     assertThat(inventory.level(k).available()).isZero();
   }
 
@@ -136,16 +134,14 @@ class KeyQueueTest {
     inventory.receive(k, 1, null);
 
     CompletableFuture<Reservation> queued;
-    try (Connection caller = pool.getConnection();
-        RowLocks locks = new RowLocks(pool)) {
+    try (Connection caller = DB.pool().getConnection();
+        RowLocks locks = new RowLocks(DB.pool())) {
       caller.setAutoCommit(false);
       TransactionalInventory bound = store.inTransaction(caller);
       bound.receive(k, 5, "restock"); // the caller's transaction now holds the key's row
 
       queued = reserveAsync(inventory, "queued", k, 1);
-      RowLocks.awaitUntil(
-          () -> locks.waiting(placeOneLine) == 1,
-          "the autocommit request holds the queue and waits for the row");
+      awaitWaiting(locks, 1, "the autocommit request holds the queue and waits for the row");
 
       // Queueing here would wait for the request above, which waits for this transaction:
       // PostgreSQL would end one of them with a deadlock after deadlock_timeout.
@@ -170,7 +166,7 @@ class KeyQueueTest {
     inventory.receive(k, 5, null);
     inventory.reserve(ReservationRequest.builder("taken").line(k, 1).build());
 
-    try (Connection caller = pool.getConnection()) {
+    try (Connection caller = DB.pool().getConnection()) {
       caller.setAutoCommit(false);
       TransactionalInventory bound = store.inTransaction(caller);
       // It queued and took the stock (it had written nothing), then found its id taken: the
@@ -187,6 +183,87 @@ class KeyQueueTest {
       caller.rollback();
     }
     assertThat(inventory.level(k).reserved()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName(
+      "wait only behind their own schema's buyers: the same key in another schema has a queue of"
+          + " its own")
+  void schemasDoNotShareQueues() throws Exception {
+    StockKey k = StockKey.of("SAME-NAME");
+    store.inventory().receive(k, 5, null);
+    String other = TestDatabase.newSchema(KeyQueueTest.class);
+    try {
+      Inventory elsewhere = store(other, Duration.ZERO).build();
+      elsewhere.receive(k, 5, null);
+
+      withTheQueueTaken(
+          k,
+          "here",
+          () ->
+              assertThat(reserveAsync(elsewhere, "there", k, 1))
+                  .succeedsWithin(Duration.ofSeconds(20))
+                  .extracting(Reservation::status)
+                  .isEqualTo(Status.HELD));
+    } finally {
+      TestDatabase.dropSchema(DB.pool(), other);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "waiting for their turn past lock_timeout, fail with InventoryTimeoutException and change"
+          + " nothing")
+  void aTurnWaitedPastLockTimeoutFails() throws Exception {
+    StockKey k = StockKey.of("SLOW-TURN");
+    store.inventory().receive(k, 5, null);
+    // lockTimeout runs the call in a transaction (SET LOCAL first): it still queues.
+    Inventory impatient = store(schema, Duration.ofMillis(300)).build();
+
+    withTheQueueTaken(
+        k,
+        "first",
+        () ->
+            assertThat(reserveAsync(impatient, "impatient", k, 1))
+                .failsWithin(Duration.ofSeconds(20))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(InventoryTimeoutException.class));
+
+    assertThat(store.inventory().findReservation("impatient")).isEmpty();
+    assertThat(store.inventory().level(k).reserved()).isEqualTo(1);
+  }
+
+  /** Work of a test that may throw. */
+  private interface Body {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs the body while a request for one unit of the key holds the key's queue: the test holds the
+   * key's row, so the request waits for it at the head of the queue. Then checks that the request
+   * was still waiting when the body ended, frees the row, and checks that it was placed.
+   */
+  private static void withTheQueueTaken(StockKey key, String id, Body body) throws Exception {
+    CompletableFuture<Reservation> head;
+    try (RowLocks locks = new RowLocks(DB.pool())) {
+      locks.lock(schema, key, "updated_at = updated_at");
+      head = reserveAsync(store.inventory(), id, key, 1);
+      awaitWaiting(locks, 1, id + " holds the key's queue and waits for the row");
+      body.run();
+      assertThat(head).isNotDone();
+    }
+    assertThat(head.get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.HELD);
+  }
+
+  /** What the library's one-line statement names, with this class's schema: no other class's. */
+  private static String placeOneLine() {
+    return schema + ".inventory_place_one_line";
+  }
+
+  /** Waits until this many of this schema's one-line calls wait for a lock. */
+  private static void awaitWaiting(RowLocks locks, int calls, String what) {
+    RowLocks.awaitUntil(() -> locks.waiting(placeOneLine()) == calls, what);
   }
 
   private static CompletableFuture<Reservation> reserveAsync(

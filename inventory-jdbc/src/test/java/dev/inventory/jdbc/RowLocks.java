@@ -51,20 +51,7 @@ final class RowLocks implements AutoCloseable {
    * counted).
    */
   int waiting(String statementPart) {
-    try (Connection c = pool.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                    + " AND datname = current_database()"
-                    + " AND query LIKE '%' || ? || '%' AND pid <> pg_backend_pid()")) {
-      s.setString(1, statementPart);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return waitingFor(statementPart).values().stream().mapToInt(Integer::intValue).sum();
   }
 
   /**
